@@ -1,0 +1,120 @@
+//! `responsa assess`: the levy of one quarter (or several), end to end (SPEC §2–§6).
+
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::assess::{assess, load};
+use crate::error::{Error, Result};
+use crate::quarter::{Quarter, QuarterRange};
+use crate::report;
+
+/// Assess one quarter: read the employer register, employment lines and invalidity entries
+/// of DATA, decide every employer's status, warning and levy, and write the reports to OUT.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Inputs (SPEC §2), in DATA: employers, employment and invalidity, each as NAME.csv, \
+NAME.parquet, or a folder NAME/ with one file per quarter.
+
+Outputs, in OUT (several quarters: one folder per quarter):
+  assessment.csv                    every employer of the register at the quarter, every intermediate
+  levy.csv                          the liable employers and their levy
+  warnings.csv                      early warnings W1/W2/W3
+  sectors.csv                       the pooled ratio of every sector group
+  receipts_by_joint_committee.csv   the levy split over joint committees
+  rejects.csv                       every input row not used, with file, line and reason
+  summary.json                      counts, totals, rule set and input fingerprints
+
+Examples:
+  responsa assess --quarter 2023Q4 --data data/example --out out
+  responsa assess --quarters 2022Q4..2023Q4 --data DIR --out out --strict
+  responsa assess --quarter 2023Q4 --data DIR --out what-if --rules my-rules.toml
+
+Exit codes: 0 success, 2 usage or structural error, 3 --strict and rows were rejected, 1 other.")]
+pub struct Args {
+    /// The assessed quarter Q, e.g. 2023Q4.
+    #[arg(long, value_name = "YYYYQn", required_unless_present = "quarters", conflicts_with = "quarters")]
+    pub quarter: Option<Quarter>,
+    /// Several quarters in one run, e.g. 2022Q4..2023Q4: inputs are read once, one report
+    /// folder is written per quarter.
+    #[arg(long, value_name = "FIRST..LAST")]
+    pub quarters: Option<QuarterRange>,
+    /// Folder holding the inputs.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Folder the reports are written to (created if needed; previous reports are
+    /// replaced only once the new ones are complete).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// A rule file to use instead of the embedded one, for a what-if.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Fail (exit 3) when any input row was rejected, after writing rejects.csv.
+    #[arg(long)]
+    pub strict: bool,
+    /// Assess a quarter before the rule set's first_quarter (2022Q4).
+    #[arg(long)]
+    pub allow_before_first_quarter: bool,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn spinner(quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    pb
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let quarters: Vec<Quarter> = match (a.quarter, a.quarters) {
+        (Some(q), _) => vec![q],
+        (None, Some(r)) => r.iter().collect(),
+        (None, None) => return Err(Error::Usage("give --quarter or --quarters".into())),
+    };
+    let set = super::rules::load(a.rules.as_deref())?;
+    let rules: Vec<_> = quarters.iter().map(|q| set.resolve(*q, a.allow_before_first_quarter)).collect::<Result<_>>()?;
+    let line_rules = &rules[rules.len() - 1];
+    if rules.iter().any(|r| {
+        r.min_seniority_years != line_rules.min_seniority_years || r.max_line_fte_micro != line_rules.max_line_fte_micro
+    }) {
+        return Err(Error::Usage(
+            "the quarters use different min_seniority_years or max_line_fte: assess them in separate runs".into(),
+        ));
+    }
+    let pb = spinner(a.quiet);
+    let loaded = load(&a.data, line_rules, &quarters, &|m: &str| pb.set_message(m.to_string()))?;
+    let rejected = loaded.rejects.len() as u64;
+    if a.strict && rejected > 0 {
+        pb.finish_and_clear();
+        write_rejects_only(&a.out, &loaded.rejects)?;
+        return Err(Error::Strict { rejected, rejects: a.out.join("rejects.csv").display().to_string() });
+    }
+    let multi = quarters.len() > 1;
+    let mut summaries = Vec::new();
+    for r in rules {
+        let q = r.quarter;
+        pb.set_message(format!("assessing {q}"));
+        let assessment = assess(&loaded, r)?;
+        let out = if multi { a.out.join(q.to_string()) } else { a.out.clone() };
+        pb.set_message(format!("writing {}", out.display()));
+        report::write(&out, &assessment, &loaded.rejects, &loaded.inputs, |_| Ok(()))?;
+        summaries.push(report::terminal_summary(&assessment, rejected));
+    }
+    pb.finish_and_clear();
+    if !a.quiet {
+        println!("{}", summaries.join("\n"));
+        println!("reports written to {}", a.out.display());
+    }
+    Ok(())
+}
+
+fn write_rejects_only(out: &Path, rejects: &[crate::rejects::Reject]) -> Result<()> {
+    let mut st = report::Staging::new(out)?;
+    st.csv("rejects.csv", report::REJECTS_HEADER, report::rejects_rows(rejects))?;
+    st.publish()
+}

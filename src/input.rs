@@ -1,0 +1,542 @@
+//! Reading the three inputs of SPEC §2: locating the files (single CSV or Parquet file, or
+//! one file per quarter in a sub-folder), checking their structure (SPEC §6: a missing
+//! file or column is exit 2 with file, line and column), scanning them lazily with Polars
+//! and turning text or typed Parquet values into exact integers with the parsers of
+//! [`crate::parse`].
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::parse::{self, Fault};
+
+/// The three inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Employers,
+    Employment,
+    Invalidity,
+}
+
+impl Table {
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Employers => "employers",
+            Table::Employment => "employment",
+            Table::Invalidity => "invalidity",
+        }
+    }
+    /// Required columns (SPEC §2).
+    pub fn required(self) -> &'static [&'static str] {
+        match self {
+            Table::Employers => &["quarter", "employer_id", "nace", "employer_category", "joint_committee", "private_sector"],
+            Table::Employment => &[
+                "quarter",
+                "employer_id",
+                "worker_id",
+                "fte",
+                "seniority_date",
+                "in_service_at_quarter_end",
+                "wages",
+            ],
+            Table::Invalidity => &[
+                "worker_id",
+                "employer_id",
+                "primary_incapacity_start",
+                "invalidity_start",
+                "birth_date",
+                "seniority_date",
+                "resumption_authorized",
+            ],
+        }
+    }
+    /// Optional columns: read when present, null otherwise.
+    pub fn optional(self) -> &'static [&'static str] {
+        match self {
+            Table::Employment => &["joint_committee"],
+            _ => &[],
+        }
+    }
+    pub fn columns(self) -> Vec<&'static str> {
+        self.required().iter().chain(self.optional()).copied().collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Parquet,
+}
+
+/// One checked input file.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub path: PathBuf,
+    pub format: Format,
+    /// For each of [`Table::columns`], the column's name as the scan reports it, or
+    /// `None` for an absent optional column.
+    pub names: Vec<Option<String>>,
+}
+
+impl InputFile {
+    /// The line (CSV, header on line 1) or row (Parquet, from 1) of a 0-based record.
+    pub fn line_offset(&self) -> i64 {
+        match self.format {
+            Format::Csv => 2,
+            Format::Parquet => 1,
+        }
+    }
+}
+
+/// An input table: its files in name order.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub table: Table,
+    pub files: Vec<InputFile>,
+}
+
+fn format_of(p: &Path) -> Option<Format> {
+    match p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("csv") => Some(Format::Csv),
+        Some("parquet") | Some("pq") => Some(Format::Parquet),
+        _ => None,
+    }
+}
+
+/// Finds the files of `table` in `data` (SPEC §2) and checks their headers.
+pub fn open(data: &Path, table: Table) -> Result<Source> {
+    let name = table.name();
+    if !data.is_dir() {
+        return Err(Error::Structure(format!("{}: no such data directory", data.display())));
+    }
+    let candidates: Vec<PathBuf> = [format!("{name}.csv"), format!("{name}.parquet"), name.to_string()]
+        .iter()
+        .map(|n| data.join(n))
+        .filter(|p| p.exists())
+        .collect();
+    let paths: Vec<(PathBuf, Format)> = match candidates.as_slice() {
+        [] => {
+            return Err(Error::Structure(format!(
+                "{}: missing input '{name}': expected {name}.csv, {name}.parquet or a folder {name}/",
+                data.display()
+            )))
+        }
+        [one] if one.is_dir() => {
+            let mut files: Vec<(PathBuf, Format)> = std::fs::read_dir(one)
+                .map_err(|e| Error::Structure(format!("{}: cannot list the folder: {e}", one.display())))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter_map(|p| format_of(&p).map(|f| (p, f)))
+                .collect();
+            files.sort_by(|a, b| a.0.cmp(&b.0));
+            if files.is_empty() {
+                return Err(Error::Structure(format!("{}: folder holds no .csv or .parquet file", one.display())));
+            }
+            files
+        }
+        [one] => vec![(one.clone(), format_of(one).unwrap_or(Format::Csv))],
+        many => {
+            let names: Vec<String> = many.iter().map(|p| p.display().to_string()).collect();
+            return Err(Error::Structure(format!(
+                "ambiguous input '{name}': {} all exist; keep one",
+                names.join(" and ")
+            )));
+        }
+    };
+    let mut files = Vec::new();
+    for (path, format) in paths {
+        let names = match format {
+            Format::Csv => check_csv_header(&path, table)?,
+            Format::Parquet => check_parquet_schema(&path, table)?,
+        };
+        files.push(InputFile { path, format, names });
+    }
+    Ok(Source { table, files })
+}
+
+fn normalise_header(h: &str) -> String {
+    h.trim_start_matches('\u{feff}').trim().to_string()
+}
+
+/// Maps the table's columns onto a header, or explains what is missing.
+fn match_columns(path: &Path, table: Table, header: &[String], actual: &[String]) -> Result<Vec<Option<String>>> {
+    let mut seen = std::collections::HashSet::new();
+    for (i, h) in header.iter().enumerate() {
+        if !h.is_empty() && !seen.insert(h.clone()) {
+            return Err(Error::at(path, Some(1), Some(h), format!("column appears twice in the header (field {})", i + 1)));
+        }
+    }
+    let mut out = Vec::new();
+    for c in table.columns() {
+        let pos = header.iter().position(|h| h == c);
+        if pos.is_none() && table.required().contains(&c) {
+            let hint = if header.len() == 1 && (header[0].contains(';') || header[0].contains('\t')) {
+                " (the header is one field: is the file separated by ';' or tabs instead of commas?)"
+            } else {
+                ""
+            };
+            return Err(Error::at(
+                path,
+                Some(1),
+                Some(c),
+                format!("missing required column{hint}; the header has: {}", header.join(", ")),
+            ));
+        }
+        out.push(pos.map(|p| actual[p].clone()));
+    }
+    Ok(out)
+}
+
+fn check_csv_header(path: &Path, table: Table) -> Result<Vec<Option<String>>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| Error::at(path, None, None, format!("cannot open: {e}")))?;
+    let mut rec = csv::StringRecord::new();
+    match rdr.read_record(&mut rec) {
+        Ok(true) => {}
+        Ok(false) => return Err(Error::at(path, Some(1), None, "empty file: expected a header row")),
+        Err(e) => return Err(csv_error(path, &e)),
+    }
+    let header: Vec<String> = rec.iter().map(normalise_header).collect();
+    let names = match_columns(path, table, &header, &header_as_scanned(path, &header)?)?;
+    match rdr.read_record(&mut rec) {
+        Ok(true) => {}
+        Ok(false) => return Err(Error::at(path, Some(2), None, "header only: the file has no data row")),
+        Err(e) => return Err(csv_error(path, &e)),
+    }
+    Ok(names)
+}
+
+/// The header names as the Polars scan reports them (it may keep a byte-order mark or
+/// blanks that [`normalise_header`] removes).
+fn header_as_scanned(path: &Path, header: &[String]) -> Result<Vec<String>> {
+    let mut lf = csv_scan(path)?;
+    let schema = lf
+        .collect_schema()
+        .map_err(|e| Error::at(path, Some(1), None, format!("unreadable header: {}", first_line(&e.to_string()))))?;
+    let actual: Vec<String> = schema.iter_names().filter(|n| n.as_str() != "__row").map(|n| n.to_string()).collect();
+    if actual.len() != header.len() {
+        return Err(Error::at(path, Some(1), None, "unreadable header"));
+    }
+    Ok(actual)
+}
+
+fn csv_scan(path: &Path) -> Result<LazyFrame> {
+    let p = path
+        .to_str()
+        .ok_or_else(|| Error::Structure(format!("{}: the path is not valid UTF-8", path.display())))?;
+    LazyCsvReader::new(PlRefPath::new(p))
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .with_row_index(Some(RowIndex { name: "__row".into(), offset: 0 }))
+        .finish()
+        .map_err(|e| Error::at(path, None, None, first_line(&e.to_string())))
+}
+
+fn parquet_scan(path: &Path) -> Result<LazyFrame> {
+    let p = path
+        .to_str()
+        .ok_or_else(|| Error::Structure(format!("{}: the path is not valid UTF-8", path.display())))?;
+    let args = ScanArgsParquet { row_index: Some(RowIndex { name: "__row".into(), offset: 0 }), ..Default::default() };
+    LazyFrame::scan_parquet(PlRefPath::new(p), args).map_err(|e| Error::at(path, None, None, first_line(&e.to_string())))
+}
+
+fn check_parquet_schema(path: &Path, table: Table) -> Result<Vec<Option<String>>> {
+    let mut lf = parquet_scan(path)?;
+    let schema = lf
+        .collect_schema()
+        .map_err(|e| Error::at(path, None, None, format!("not a readable Parquet file: {}", first_line(&e.to_string()))))?;
+    let actual: Vec<String> = schema.iter_names().filter(|n| n.as_str() != "__row").map(|n| n.to_string()).collect();
+    let header: Vec<String> = actual.iter().map(|h| normalise_header(h)).collect();
+    match_columns(path, table, &header, &actual)
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").to_string()
+}
+
+fn csv_error(path: &Path, e: &csv::Error) -> Error {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { pos, err } => Error::at(
+            path,
+            pos.as_ref().map(|p| p.line()),
+            Some(&format!("field {}", err.field() + 1)),
+            "invalid UTF-8: the file must be UTF-8 text",
+        ),
+        csv::ErrorKind::UnequalLengths { pos, expected_len, len } => Error::at(
+            path,
+            pos.as_ref().map(|p| p.line()),
+            None,
+            format!("{len} fields where the header has {expected_len}"),
+        ),
+        _ => Error::at(path, e.position().map(|p| p.line()), None, e.to_string()),
+    }
+}
+
+/// After Polars failed to read a CSV file, finds the first record that explains why, so
+/// that the error names its line (SPEC §6). Slow, but only on the error path.
+pub fn diagnose_csv(path: &Path, polars_error: &str) -> Error {
+    if let Ok(mut rdr) = csv::ReaderBuilder::new().has_headers(true).from_path(path) {
+        let mut rec = csv::ByteRecord::new();
+        loop {
+            match rdr.read_byte_record(&mut rec) {
+                Ok(true) => {
+                    if let Some(i) = rec.iter().position(|f| std::str::from_utf8(f).is_err()) {
+                        let line = rec.position().map(|p| p.line());
+                        return Error::at(path, line, Some(&format!("field {}", i + 1)), "invalid UTF-8: the file must be UTF-8 text");
+                    }
+                }
+                Ok(false) => break,
+                Err(e) => return csv_error(path, &e),
+            }
+        }
+    }
+    Error::at(path, None, None, format!("unreadable: {}", first_line(polars_error)))
+}
+
+impl Source {
+    /// A lazy scan of every file, with the table's columns under their SPEC names (absent
+    /// optional ones null), plus `__file` (index into `files`) and `__line`.
+    /// `as_text` casts every column to text (for the small tables parsed in Rust).
+    pub fn scan(&self, as_text: bool) -> Result<LazyFrame> {
+        let mut frames = Vec::new();
+        for (i, f) in self.files.iter().enumerate() {
+            let lf = match f.format {
+                Format::Csv => csv_scan(&f.path)?,
+                Format::Parquet => parquet_scan(&f.path)?,
+            };
+            let mut exprs = vec![
+                lit(i as u32).alias("__file"),
+                (col("__row").cast(DataType::Int64) + lit(f.line_offset())).alias("__line"),
+            ];
+            for (c, name) in self.table.columns().iter().zip(&f.names) {
+                let e = match name {
+                    Some(n) => col(n.as_str()),
+                    None => lit(NULL).cast(DataType::String),
+                };
+                let text_column = as_text || is_text_column(c);
+                exprs.push(if text_column { e.cast(DataType::String) } else { e }.alias(*c));
+            }
+            frames.push(lf.select(exprs));
+        }
+        if frames.len() == 1 {
+            return Ok(frames.pop().unwrap_or_default());
+        }
+        concat(frames, UnionArgs { to_supertypes: true, ..Default::default() }).map_err(Error::from)
+    }
+
+    /// Runs a collect, turning a read failure into a structural error that names the file
+    /// and, for CSV, the line.
+    pub fn collect_all(&self, plans: Vec<LazyFrame>) -> Result<Vec<DataFrame>> {
+        let opt = plans.first().map(|p| p.get_current_optimizations()).unwrap_or_default();
+        let dsl = plans.into_iter().map(|p| p.logical_plan).collect();
+        LazyFrame::collect_all_with_engine(dsl, Engine::InMemory, opt).map_err(|e| self.read_error(&e))
+    }
+
+    fn read_error(&self, e: &PolarsError) -> Error {
+        let msg = e.to_string();
+        // Polars names the file in some messages; otherwise find the first unreadable one.
+        for f in &self.files {
+            if f.format == Format::Csv {
+                let d = diagnose_csv(&f.path, &msg);
+                if !d.to_string().contains("unreadable:") {
+                    return d;
+                }
+            }
+        }
+        let names: Vec<String> = self.files.iter().map(|f| f.path.display().to_string()).collect();
+        Error::Structure(format!("{}: unreadable: {}", names.join(", "), first_line(&msg)))
+    }
+
+    /// sha256 of the file's bytes, or of the files' bytes in name order (SPEC §4).
+    pub fn sha256(&self) -> Result<String> {
+        use std::io::Read;
+        let mut h = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        for f in &self.files {
+            let mut file = std::fs::File::open(&f.path)
+                .map_err(|e| Error::at(&f.path, None, None, format!("cannot open: {e}")))?;
+            loop {
+                let n = file.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                h.update(&buf[..n]);
+            }
+        }
+        Ok(crate::rules::hex(&h.finalize()))
+    }
+
+    pub fn file_name(&self, i: u32) -> String {
+        self.files.get(i as usize).map(|f| f.path.display().to_string()).unwrap_or_default()
+    }
+}
+
+/// Identifier and code columns stay text even when a Parquet writer typed them.
+fn is_text_column(c: &str) -> bool {
+    matches!(c, "employer_id" | "worker_id" | "joint_committee" | "nace" | "employer_category" | "quarter")
+}
+
+/// One row of a small table, as text, for validation in Rust.
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub file: u32,
+    pub line: i64,
+    pub fields: Vec<Option<String>>,
+}
+
+/// Collects a frame made by [`Source::scan`] (or a selection of it keeping `__file`,
+/// `__line` and then text columns) into rows.
+pub fn raw_rows(df: &DataFrame) -> Result<Vec<RawRow>> {
+    let files = df.column("__file")?.cast(&DataType::UInt32)?;
+    let files = files.u32()?;
+    let lines = df.column("__line")?.cast(&DataType::Int64)?;
+    let lines = lines.i64()?;
+    let text: Vec<Column> = df
+        .columns()
+        .iter()
+        .filter(|c| !c.name().starts_with("__"))
+        .map(|c| c.cast(&DataType::String))
+        .collect::<PolarsResult<_>>()?;
+    let cas: Vec<&StringChunked> = text.iter().map(|c| c.str()).collect::<PolarsResult<_>>()?;
+    let mut iters: Vec<_> = cas.iter().map(|c| c.iter()).collect();
+    let mut rows = Vec::with_capacity(df.height());
+    for (f, l) in files.iter().zip(lines.iter()) {
+        let fields = iters.iter_mut().map(|it| it.next().flatten().map(str::to_string)).collect();
+        rows.push(RawRow { file: f.unwrap_or(0), line: l.unwrap_or(0), fields });
+    }
+    Ok(rows)
+}
+
+/// What a typed column is parsed into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `YYYYQn` → Int32 quarter index.
+    Quarter,
+    /// `YYYY-MM-DD` → Int32 days since 1970-01-01.
+    Date,
+    /// euros → Int64 cents.
+    Money,
+    /// FTE → Int64 millionths.
+    Fte,
+    /// → Boolean.
+    Bool,
+}
+
+impl Kind {
+    fn dtype(self) -> DataType {
+        match self {
+            Kind::Quarter | Kind::Date => DataType::Int32,
+            Kind::Money | Kind::Fte => DataType::Int64,
+            Kind::Bool => DataType::Boolean,
+        }
+    }
+    /// What a valid value looks like, for reject reasons.
+    pub fn what(self) -> &'static str {
+        match self {
+            Kind::Quarter => "a quarter (YYYYQn)",
+            Kind::Date => "a date (YYYY-MM-DD)",
+            Kind::Money => "an amount in euros with at most two decimals",
+            Kind::Fte => "an FTE with at most six decimals",
+            Kind::Bool => "a boolean (true/false, 1/0, yes/no)",
+        }
+    }
+    fn scale(self) -> u32 {
+        if self == Kind::Money {
+            2
+        } else {
+            6
+        }
+    }
+    /// Parses one text value; the reject reason when it fails.
+    pub fn check(self, s: Option<&str>) -> std::result::Result<(), Fault> {
+        let s = s.ok_or(Fault::Missing)?;
+        match self {
+            Kind::Quarter => parse::parse_quarter_field(s).map(|_| ()),
+            Kind::Date => parse::parse_date(s).map(|_| ()),
+            Kind::Money => parse::parse_money(s).map(|_| ()),
+            Kind::Fte => parse::parse_fte(s).map(|_| ()),
+            Kind::Bool => parse::parse_bool(s).map(|_| ()),
+        }
+    }
+}
+
+/// A Polars expression parsing column `name` as `kind`: null where the value is missing
+/// or invalid (the row is then rejected, its reason found by [`Kind::check`]).
+pub fn parsed(name: &str, kind: Kind) -> Expr {
+    col(name).map(
+        move |c| parse_column(c.as_materialized_series(), kind).map(Column::from),
+        move |_, f| Ok(Field::new(f.name().clone(), kind.dtype())),
+    )
+}
+
+fn parse_column(s: &Series, kind: Kind) -> PolarsResult<Series> {
+    let name = s.name().clone();
+    let out = match (kind, s.dtype()) {
+        (_, DataType::String) => {
+            let ca = s.str()?;
+            match kind {
+                Kind::Quarter => ca
+                    .iter()
+                    .map(|o| o.and_then(|v| parse::parse_quarter_field(v).ok().map(|q| q.0)))
+                    .collect::<Int32Chunked>()
+                    .into_series(),
+                Kind::Date => ca
+                    .iter()
+                    .map(|o| o.and_then(|v| parse::parse_date(v).ok()))
+                    .collect::<Int32Chunked>()
+                    .into_series(),
+                Kind::Money | Kind::Fte => {
+                    let scale = kind.scale();
+                    ca.iter()
+                        .map(|o| o.and_then(|v| parse::parse_fixed(v, scale).ok()))
+                        .collect::<Int64Chunked>()
+                        .into_series()
+                }
+                Kind::Bool => ca
+                    .iter()
+                    .map(|o| o.and_then(|v| parse::parse_bool(v).ok()))
+                    .collect::<BooleanChunked>()
+                    .into_series(),
+            }
+        }
+        (Kind::Date, DataType::Date) => s.cast(&DataType::Int32)?,
+        (Kind::Bool, DataType::Boolean) => s.clone(),
+        (Kind::Money | Kind::Fte, dt) if dt.is_float() => {
+            let scale = kind.scale();
+            let f = s.cast(&DataType::Float64)?;
+            f.f64()?
+                .iter()
+                .map(|o| o.and_then(|v| parse::fixed_from_f64(v, scale).ok()))
+                .collect::<Int64Chunked>()
+                .into_series()
+        }
+        (Kind::Money | Kind::Fte, dt) if dt.is_integer() => {
+            let m = 10i64.pow(kind.scale());
+            let i = s.cast(&DataType::Int64)?;
+            i.i64()?
+                .iter()
+                .map(|o| o.and_then(|v| (v >= 0).then(|| v.checked_mul(m)).flatten()))
+                .collect::<Int64Chunked>()
+                .into_series()
+        }
+        _ => return parse_column(&s.cast(&DataType::String)?, kind),
+    };
+    Ok(out.with_name(name))
+}
+
+/// A Polars expression mapping an Int32 quarter index to an Int32 day computed by `f`.
+pub fn quarter_day(e: Expr, f: impl Fn(crate::quarter::Quarter) -> i32 + Send + Sync + Copy + 'static) -> Expr {
+    e.map(
+        move |c| {
+            let s = c.as_materialized_series();
+            let out: Int32Chunked = s.i32()?.iter().map(|o| o.map(|q| f(crate::quarter::Quarter(q)))).collect();
+            Ok(out.with_name(s.name().clone()).into_series().into())
+        },
+        |_, f| Ok(Field::new(f.name().clone(), DataType::Int32)),
+    )
+}
+

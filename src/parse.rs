@@ -1,0 +1,230 @@
+//! Field parsers for the input formats of SPEC §2 and the row faults of SPEC §6.
+//!
+//! Every value enters the computation through one of these functions, on CSV text or on
+//! typed Parquet values alike: money becomes integer cents, FTE integer millionths
+//! (SPEC §3.3: decisions never depend on float rounding), dates days since 1970-01-01.
+
+use crate::quarter::{days_from_civil, Quarter};
+
+/// Why one field of a row could not be used. The row goes to `rejects.csv` with the
+/// column name and this text (SPEC §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    Missing,
+    Unparseable,
+    Negative,
+    TooManyDecimals,
+}
+
+impl Fault {
+    pub fn describe(self, what: &str) -> String {
+        match self {
+            Fault::Missing => "missing value".to_string(),
+            Fault::Unparseable => format!("not {what}"),
+            Fault::Negative => "negative value".to_string(),
+            Fault::TooManyDecimals => format!("too many decimals for {what}"),
+        }
+    }
+}
+
+/// A non-negative decimal with at most `scale` decimals, as an integer count of
+/// `10^-scale` units. `"1234.5"` at scale 2 is `123450`.
+pub fn parse_fixed(s: &str, scale: u32) -> Result<i64, Fault> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(Fault::Missing);
+    }
+    let (neg, body) = match t.as_bytes()[0] {
+        b'-' => (true, &t[1..]),
+        b'+' => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    if int.is_empty() || int.len() > 15 || !int.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(Fault::Unparseable);
+    }
+    let frac = frac.unwrap_or("");
+    if s.contains('.') && frac.is_empty() {
+        return Err(Fault::Unparseable);
+    }
+    if !frac.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(Fault::Unparseable);
+    }
+    if frac.len() > scale as usize {
+        return Err(Fault::TooManyDecimals);
+    }
+    let mut v: i64 = int.bytes().fold(0i64, |a, c| a * 10 + (c - b'0') as i64);
+    let mut f: i64 = frac.bytes().fold(0i64, |a, c| a * 10 + (c - b'0') as i64);
+    for _ in frac.len()..scale as usize {
+        f *= 10;
+    }
+    v = v * 10i64.pow(scale) + f;
+    if neg && v != 0 {
+        return Err(Fault::Negative);
+    }
+    Ok(v)
+}
+
+/// Money in euros with at most two decimals, as integer cents.
+pub fn parse_money(s: &str) -> Result<i64, Fault> {
+    parse_fixed(s, 2)
+}
+
+/// FTE with at most six decimals, as integer millionths.
+pub fn parse_fte(s: &str) -> Result<i64, Fault> {
+    parse_fixed(s, 6)
+}
+
+/// A typed (Parquet) number as units of `10^-scale`, exact when the value has at most
+/// `scale` decimals: the nearest double of such a decimal, scaled, lies within far less
+/// than 0.001 of the integer (for any amount below 10^9).
+pub fn fixed_from_f64(x: f64, scale: u32) -> Result<i64, Fault> {
+    if !x.is_finite() || x.abs() >= 1e15 {
+        return Err(Fault::Unparseable);
+    }
+    if x < 0.0 {
+        return Err(Fault::Negative);
+    }
+    let scaled = x * 10f64.powi(scale as i32);
+    let r = scaled.round();
+    if (scaled - r).abs() > 1e-3 {
+        return Err(Fault::TooManyDecimals);
+    }
+    Ok(r as i64)
+}
+
+/// `YYYY-MM-DD`, a real calendar date, as days since 1970-01-01.
+pub fn parse_date(s: &str) -> Result<i32, Fault> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(Fault::Missing);
+    }
+    let b = t.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(Fault::Unparseable);
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |a, c| c.is_ascii_digit().then(|| a * 10 + (c - b'0') as u32))
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return Err(Fault::Unparseable);
+    };
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y as i32, m) || y < 1000 {
+        return Err(Fault::Unparseable);
+    }
+    Ok(days_from_civil(y as i32, m, d))
+}
+
+pub fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// `true/false`, `1/0`, `yes/no`, in any case (SPEC §2).
+pub fn parse_bool(s: &str) -> Result<bool, Fault> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(Fault::Missing);
+    }
+    match t.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err(Fault::Unparseable),
+    }
+}
+
+/// `YYYYQn`.
+pub fn parse_quarter_field(s: &str) -> Result<Quarter, Fault> {
+    if s.trim().is_empty() {
+        return Err(Fault::Missing);
+    }
+    crate::quarter::parse_quarter(s).ok_or(Fault::Unparseable)
+}
+
+/// A NACE-BEL code: five digits, dots allowed anywhere (`36.100` = `36100`).
+pub fn parse_nace(s: &str) -> Result<String, Fault> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(Fault::Missing);
+    }
+    let digits: String = t.chars().filter(|c| *c != '.').collect();
+    if digits.len() == 5 && digits.bytes().all(|c| c.is_ascii_digit()) {
+        Ok(digits)
+    } else {
+        Err(Fault::Unparseable)
+    }
+}
+
+/// An identifier or code kept as text: blanks trimmed, empty is missing.
+pub fn parse_text(s: &str) -> Result<&str, Fault> {
+    let t = s.trim();
+    if t.is_empty() {
+        Err(Fault::Missing)
+    } else {
+        Ok(t)
+    }
+}
+
+/// Cents as `1234.56`.
+pub fn format_cents(c: i64) -> String {
+    let sign = if c < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100)
+}
+
+/// Millionths as a decimal without trailing zeros (`1500000` → `1.5`).
+pub fn format_micro(v: i64) -> String {
+    let s = format!("{}.{:06}", v / 1_000_000, (v % 1_000_000).abs());
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money() {
+        assert_eq!(parse_money("1234.5"), Ok(123450));
+        assert_eq!(parse_money("1234.56"), Ok(123456));
+        assert_eq!(parse_money("0"), Ok(0));
+        assert_eq!(parse_money(" 7 "), Ok(700));
+        assert_eq!(parse_money("1.234"), Err(Fault::TooManyDecimals));
+        assert_eq!(parse_money("-1.00"), Err(Fault::Negative));
+        assert_eq!(parse_money("1,00"), Err(Fault::Unparseable));
+        assert_eq!(parse_money("1."), Err(Fault::Unparseable));
+        assert_eq!(parse_money(".5"), Err(Fault::Unparseable));
+        assert_eq!(parse_money(""), Err(Fault::Missing));
+        assert_eq!(format_cents(123450), "1234.50");
+        assert_eq!(format_cents(5), "0.05");
+    }
+
+    #[test]
+    fn fte() {
+        assert_eq!(parse_fte("0.1"), Ok(100_000));
+        assert_eq!(parse_fte("0.333333"), Ok(333_333));
+        assert_eq!(parse_fte("0.3333333"), Err(Fault::TooManyDecimals));
+        assert_eq!(fixed_from_f64(0.7, 6), Ok(700_000));
+        assert_eq!(fixed_from_f64(0.1234567, 6), Err(Fault::TooManyDecimals));
+        assert_eq!(format_micro(1_500_000), "1.5");
+        assert_eq!(format_micro(3_000_000), "3");
+    }
+
+    #[test]
+    fn dates_and_bools() {
+        assert_eq!(parse_date("1970-01-01"), Ok(0));
+        assert_eq!(parse_date("2024-02-29"), Ok(19782));
+        assert_eq!(parse_date("2023-02-29"), Err(Fault::Unparseable));
+        assert_eq!(parse_date("2023-2-01"), Err(Fault::Unparseable));
+        assert_eq!(parse_bool("YES"), Ok(true));
+        assert_eq!(parse_bool("0"), Ok(false));
+        assert_eq!(parse_bool("y"), Err(Fault::Unparseable));
+        assert_eq!(parse_nace("36.100").as_deref(), Ok("36100"));
+        assert_eq!(parse_nace("3610"), Err(Fault::Unparseable));
+    }
+}

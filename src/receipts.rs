@@ -1,0 +1,47 @@
+//! Receipts by joint committee (SPEC §3.8): the levy of each liable employer is split over
+//! the joint committees of its Q-1 employment lines in proportion to their wages (the
+//! employer's own committee for lines that carry none), by the largest-remainder method
+//! in cents, ties to the smaller committee code, so the parts add up exactly to the levy.
+
+/// Splits `levy` cents over `(committee, wages)` parts. Committees must be distinct.
+/// With no wages at all, the whole levy goes to `own`.
+pub fn split(levy: i64, parts: &[(String, i64)], own: &str) -> Vec<(String, i64)> {
+    let total: i128 = parts.iter().map(|(_, w)| *w as i128).sum();
+    if total == 0 {
+        return vec![(own.to_string(), levy)];
+    }
+    let mut shares: Vec<(String, i64, i128)> = parts
+        .iter()
+        .map(|(jc, w)| {
+            let q = levy as i128 * *w as i128;
+            (jc.clone(), (q / total) as i64, q % total)
+        })
+        .collect();
+    let given: i64 = shares.iter().map(|s| s.1).sum();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|&a, &b| shares[b].2.cmp(&shares[a].2).then_with(|| shares[a].0.cmp(&shares[b].0)));
+    for &i in order.iter().take((levy - given) as usize) {
+        shares[i].1 += 1;
+    }
+    shares.sort_by(|a, b| a.0.cmp(&b.0));
+    shares.into_iter().map(|(jc, c, _)| (jc, c)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adds_up_and_ties_go_to_the_smaller_code() {
+        let parts = vec![("200".to_string(), 1), ("111".to_string(), 1), ("302".to_string(), 1)];
+        let s = split(100, &parts, "200");
+        assert_eq!(s, vec![("111".into(), 34), ("200".into(), 33), ("302".into(), 33)]);
+        let s = split(101, &parts, "200");
+        assert_eq!(s.iter().map(|x| x.1).sum::<i64>(), 101);
+        assert_eq!(s, vec![("111".into(), 34), ("200".into(), 34), ("302".into(), 33)]);
+        // Largest remainder first: 70/30 of 5 cents = 3.5/1.5 → tie on .5 → smaller code.
+        let s = split(5, &[("300".into(), 70), ("100".into(), 30)], "300");
+        assert_eq!(s, vec![("100".into(), 2), ("300".into(), 3)]);
+        assert_eq!(split(7, &[("200".into(), 0)], "200"), vec![("200".into(), 7)]);
+    }
+}
