@@ -36,8 +36,7 @@ pub struct Loaded {
 /// aggregation needs (`min_seniority_years`, `max_line_fte`); `quarters` are the
 /// quarters that will be assessed (their Q-1 wages are kept per joint committee).
 pub fn load(data: &Path, rules: &Rules, quarters: &[Quarter], progress: &dyn Fn(&str)) -> Result<Loaded> {
-    let sources = [Table::Employers, Table::Employment, Table::Invalidity]
-        .map(|t| input::open(data, t));
+    let sources = [Table::Employers, Table::Employment, Table::Invalidity].map(|t| input::open(data, t));
     let [employers, employment, invalidity] = sources;
     let (employers, employment, invalidity) = (employers?, employment?, invalidity?);
     progress("reading the employer register");
@@ -167,9 +166,7 @@ fn pools(df: &DataFrame) -> Result<Vec<Pool>> {
 }
 
 fn pool_sums() -> Vec<Expr> {
-    (1..=4)
-        .flat_map(|k| [col(format!("entries_r{k}")).sum(), col(format!("fte_r{k}")).sum()])
-        .collect()
+    (1..=4).flat_map(|k| [col(format!("entries_r{k}")).sum(), col(format!("fte_r{k}")).sum()]).collect()
 }
 
 /// SPEC §3 for quarter `rules.quarter`.
@@ -211,7 +208,9 @@ pub fn assess(loaded: &Loaded, rules: Rules) -> Result<Assessment> {
         .lazy()
         .join(occ, [col("employer_id")], [col("employer_id")], JoinArgs::new(JoinType::Left))
         .join(ent, [col("employer_id")], [col("employer_id")], JoinArgs::new(JoinType::Left))
-        .with_columns(numeric.iter().map(|c| col(c.as_str()).cast(DataType::Int64).fill_null(lit(0i64))).collect::<Vec<_>>())
+        .with_columns(
+            numeric.iter().map(|c| col(c.as_str()).cast(DataType::Int64).fill_null(lit(0i64))).collect::<Vec<_>>(),
+        )
         .sort(["employer_id"], Default::default());
 
     // Pooled sums of every sector group at each level, and of the private sector (SPEC §3.3).

@@ -77,7 +77,7 @@ impl InvalidityRow {
         let q = rules.quarter;
         let entry_quarter = Quarter::of_day(self.invalidity_start);
         let k = entry_quarter.0 - q.offset(-3).0;
-        let reference_index = (0..4).contains(&k).then_some(k as usize + 1);
+        let reference_index = (0..4).contains(&k).then(|| k as usize + 1);
         let age = completed_years(self.birth_date, self.primary_incapacity_start);
         let seniority_years = completed_years(self.seniority_date, self.primary_incapacity_start);
         let dropped = if reference_index.is_none() {
@@ -109,9 +109,13 @@ pub fn load(source: &Source, register: &Register) -> Result<(Vec<InvalidityRow>,
         let file = source.file_name(raw.file);
         let f = |name: &str| raw.fields[cols.iter().position(|c| *c == name).unwrap_or(0)].as_deref();
         let reason = (|| -> std::result::Result<InvalidityRow, String> {
-            let text = |name: &str| f(name).filter(|s| !s.is_empty()).ok_or_else(|| field_reason(name, Fault::Missing, ""));
+            let text =
+                |name: &str| f(name).filter(|s| !s.is_empty()).ok_or_else(|| field_reason(name, Fault::Missing, ""));
             let date = |name: &str| {
-                f(name).map(parse_date).unwrap_or(Err(Fault::Missing)).map_err(|e| field_reason(name, e, Kind::Date.what()))
+                f(name)
+                    .map(parse_date)
+                    .unwrap_or(Err(Fault::Missing))
+                    .map_err(|e| field_reason(name, e, Kind::Date.what()))
             };
             let worker_id = text("worker_id")?.to_string();
             let employer_id = text("employer_id")?.to_string();
@@ -153,7 +157,9 @@ pub fn load(source: &Source, register: &Register) -> Result<(Vec<InvalidityRow>,
             rejects.push(Reject {
                 file,
                 line: raw.line,
-                reason: format!("duplicate invalidity row: same worker_id and invalidity_start as {ff}:{fl} (the first is used)"),
+                reason: format!(
+                    "duplicate invalidity row: same worker_id and invalidity_start as {ff}:{fl} (the first is used)"
+                ),
             });
             continue;
         }

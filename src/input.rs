@@ -31,16 +31,12 @@ impl Table {
     /// Required columns (SPEC §2).
     pub fn required(self) -> &'static [&'static str] {
         match self {
-            Table::Employers => &["quarter", "employer_id", "nace", "employer_category", "joint_committee", "private_sector"],
-            Table::Employment => &[
-                "quarter",
-                "employer_id",
-                "worker_id",
-                "fte",
-                "seniority_date",
-                "in_service_at_quarter_end",
-                "wages",
-            ],
+            Table::Employers => {
+                &["quarter", "employer_id", "nace", "employer_category", "joint_committee", "private_sector"]
+            }
+            Table::Employment => {
+                &["quarter", "employer_id", "worker_id", "fte", "seniority_date", "in_service_at_quarter_end", "wages"]
+            }
             Table::Invalidity => &[
                 "worker_id",
                 "employer_id",
@@ -164,7 +160,12 @@ fn match_columns(path: &Path, table: Table, header: &[String], actual: &[String]
     let mut seen = std::collections::HashSet::new();
     for (i, h) in header.iter().enumerate() {
         if !h.is_empty() && !seen.insert(h.clone()) {
-            return Err(Error::at(path, Some(1), Some(h), format!("column appears twice in the header (field {})", i + 1)));
+            return Err(Error::at(
+                path,
+                Some(1),
+                Some(h),
+                format!("column appears twice in the header (field {})", i + 1),
+            ));
         }
     }
     let mut out = Vec::new();
@@ -225,9 +226,8 @@ fn header_as_scanned(path: &Path, header: &[String]) -> Result<Vec<String>> {
 }
 
 fn csv_scan(path: &Path) -> Result<LazyFrame> {
-    let p = path
-        .to_str()
-        .ok_or_else(|| Error::Structure(format!("{}: the path is not valid UTF-8", path.display())))?;
+    let p =
+        path.to_str().ok_or_else(|| Error::Structure(format!("{}: the path is not valid UTF-8", path.display())))?;
     LazyCsvReader::new(PlRefPath::new(p))
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
@@ -237,18 +237,18 @@ fn csv_scan(path: &Path) -> Result<LazyFrame> {
 }
 
 fn parquet_scan(path: &Path) -> Result<LazyFrame> {
-    let p = path
-        .to_str()
-        .ok_or_else(|| Error::Structure(format!("{}: the path is not valid UTF-8", path.display())))?;
+    let p =
+        path.to_str().ok_or_else(|| Error::Structure(format!("{}: the path is not valid UTF-8", path.display())))?;
     let args = ScanArgsParquet { row_index: Some(RowIndex { name: "__row".into(), offset: 0 }), ..Default::default() };
-    LazyFrame::scan_parquet(PlRefPath::new(p), args).map_err(|e| Error::at(path, None, None, first_line(&e.to_string())))
+    LazyFrame::scan_parquet(PlRefPath::new(p), args)
+        .map_err(|e| Error::at(path, None, None, first_line(&e.to_string())))
 }
 
 fn check_parquet_schema(path: &Path, table: Table) -> Result<Vec<Option<String>>> {
     let mut lf = parquet_scan(path)?;
-    let schema = lf
-        .collect_schema()
-        .map_err(|e| Error::at(path, None, None, format!("not a readable Parquet file: {}", first_line(&e.to_string()))))?;
+    let schema = lf.collect_schema().map_err(|e| {
+        Error::at(path, None, None, format!("not a readable Parquet file: {}", first_line(&e.to_string())))
+    })?;
     let actual: Vec<String> = schema.iter_names().filter(|n| n.as_str() != "__row").map(|n| n.to_string()).collect();
     let header: Vec<String> = actual.iter().map(|h| normalise_header(h)).collect();
     match_columns(path, table, &header, &actual)
@@ -286,7 +286,12 @@ pub fn diagnose_csv(path: &Path, polars_error: &str) -> Error {
                 Ok(true) => {
                     if let Some(i) = rec.iter().position(|f| std::str::from_utf8(f).is_err()) {
                         let line = rec.position().map(|p| p.line());
-                        return Error::at(path, line, Some(&format!("field {}", i + 1)), "invalid UTF-8: the file must be UTF-8 text");
+                        return Error::at(
+                            path,
+                            line,
+                            Some(&format!("field {}", i + 1)),
+                            "invalid UTF-8: the file must be UTF-8 text",
+                        );
                     }
                 }
                 Ok(false) => break,
@@ -484,11 +489,9 @@ fn parse_column(s: &Series, kind: Kind) -> PolarsResult<Series> {
                     .map(|o| o.and_then(|v| parse::parse_quarter_field(v).ok().map(|q| q.0)))
                     .collect::<Int32Chunked>()
                     .into_series(),
-                Kind::Date => ca
-                    .iter()
-                    .map(|o| o.and_then(|v| parse::parse_date(v).ok()))
-                    .collect::<Int32Chunked>()
-                    .into_series(),
+                Kind::Date => {
+                    ca.iter().map(|o| o.and_then(|v| parse::parse_date(v).ok())).collect::<Int32Chunked>().into_series()
+                }
                 Kind::Money | Kind::Fte => {
                     let scale = kind.scale();
                     ca.iter()
@@ -539,4 +542,3 @@ pub fn quarter_day(e: Expr, f: impl Fn(crate::quarter::Quarter) -> i32 + Send + 
         |_, f| Ok(Field::new(f.name().clone(), DataType::Int32)),
     )
 }
-

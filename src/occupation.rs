@@ -50,9 +50,7 @@ fn typed(source: &Source, min_seniority_years: u32, max_line_fte_micro: i64) -> 
         .map(|c| col(*c).is_not_null())
         .reduce(|a, b| a.and(b))
         .unwrap_or(lit(true));
-    let valid = parsed_ok
-        .and(col("fte_micro").lt_eq(lit(max_line_fte_micro)))
-        .and(col("sen").lt_eq(col("qend")));
+    let valid = parsed_ok.and(col("fte_micro").lt_eq(lit(max_line_fte_micro))).and(col("sen").lt_eq(col("qend")));
     Ok(lf.with_column(valid.fill_null(lit(false)).alias("valid")))
 }
 
@@ -101,11 +99,8 @@ pub fn aggregate(
         col("wages_cents").sum().alias("wages"),
     ]);
     // SPEC §3.8: wages of Q-1 per joint committee.
-    let in_committee_quarters = committee_quarters
-        .iter()
-        .map(|q| col("qi").eq(lit(q.0)))
-        .reduce(|a, b| a.or(b))
-        .unwrap_or(lit(false));
+    let in_committee_quarters =
+        committee_quarters.iter().map(|q| col("qi").eq(lit(q.0))).reduce(|a, b| a.or(b)).unwrap_or(lit(false));
     let by_committee = lines
         .clone()
         .filter(in_committee_quarters)
@@ -158,8 +153,7 @@ pub fn aggregate(
         let known = Series::new("k".into(), register.known.iter().map(String::as_str).collect::<Vec<_>>());
         let keep = |df: &DataFrame| -> Result<DataFrame> {
             let ids = df.column("employer_id")?.str()?;
-            let mask: BooleanChunked =
-                ids.iter().map(|id| id.is_some_and(|id| register.known.contains(id))).collect();
+            let mask: BooleanChunked = ids.iter().map(|id| id.is_some_and(|id| register.known.contains(id))).collect();
             Ok(df.filter(&mask)?)
         };
         let _ = known;

@@ -11,7 +11,7 @@
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::Zero;
+use num_traits::{ToPrimitive, Zero};
 
 use crate::rules::Decimal;
 
@@ -48,8 +48,17 @@ impl Pool {
         self.entries.iter().sum()
     }
 
-    /// The ratio in entries per FTE, `None` when no quarter has a denominator.
+    /// The ratio in entries per FTE as printed: the double nearest to the exact value,
+    /// `None` when no quarter has a denominator.
     pub fn ratio(&self) -> Option<f64> {
+        if !self.is_positive() {
+            return (self.quarters_used() > 0).then_some(0.0);
+        }
+        self.exact().and_then(|r| r.to_f64())
+    }
+
+    /// A fast float estimate of the ratio, within a few 1e-16 relative of the exact value.
+    pub fn estimate(&self) -> Option<f64> {
         let m = self.quarters_used();
         if m == 0 {
             return None;
@@ -83,7 +92,7 @@ pub fn meets(e: &Pool, factor: Decimal, reference: &Pool) -> bool {
     if !e.is_positive() {
         return false;
     }
-    let (Some(fe), Some(fr)) = (e.ratio(), reference.ratio()) else {
+    let (Some(fe), Some(fr)) = (e.estimate(), reference.estimate()) else {
         return false;
     };
     let rhs = fr * factor.to_f64();
@@ -107,11 +116,11 @@ pub fn meets_exactly(e: &Pool, factor: Decimal, reference: &Pool) -> bool {
 /// `ratio(e) / ratio(reference)`: `inf` when the reference is 0 and `ratio(e) > 0`,
 /// undefined when both are 0 or either is undefined (SPEC §3.3).
 pub fn multiple(e: &Pool, reference: &Pool) -> Option<f64> {
-    let (fe, fr) = (e.ratio()?, reference.ratio()?);
+    let (re, rr) = (e.exact()?, reference.exact()?);
     if !reference.is_positive() {
         return e.is_positive().then_some(f64::INFINITY);
     }
-    Some(fe / fr)
+    (re / rr).to_f64()
 }
 
 #[cfg(test)]
@@ -127,6 +136,7 @@ mod tests {
         let p = pool([1, 5, 0, 1], [1_000_000, 0, 2_000_000, 0]);
         assert_eq!(p.quarters_used(), 2);
         assert_eq!(p.ratio(), Some((1.0 + 0.0) / 2.0));
+        assert_eq!(p.estimate(), Some(0.5));
         assert_eq!(pool([1, 0, 0, 0], [0; 4]).ratio(), None);
     }
 
@@ -139,12 +149,12 @@ mod tests {
         let two = Decimal { units: 2, scale: 0 };
         assert!(meets(&e, two, &sector));
         assert!(meets_exactly(&e, two, &sector));
-        // 0.1/0.3/0.7 in thirds: 1/0.3 + 1/0.7 (sector) vs (2/0.6 + 6/2.1) (employer) = 2x.
-        let e2 = pool([2, 6, 0, 0], [600_000, 2_100_000, 0, 0]);
+        // The same doubled with other denominators: 4/0.6 = 2 × 1/0.3 and 6/2.1 = 2 × 1/0.7.
+        let e2 = pool([4, 6, 0, 0], [600_000, 2_100_000, 0, 0]);
         assert!(meets_exactly(&e2, two, &sector));
         assert!(meets(&e2, two, &sector));
         // A hair below: one millionth of an FTE more in a denominator.
-        let below = pool([2, 6, 0, 0], [600_001, 2_100_000, 0, 0]);
+        let below = pool([4, 6, 0, 0], [600_001, 2_100_000, 0, 0]);
         assert!(!meets(&below, two, &sector));
     }
 

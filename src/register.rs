@@ -47,13 +47,14 @@ pub fn load(source: &Source) -> Result<(Register, Vec<Reject>, InputCounts)> {
     for raw in &rows {
         let f = |name: &str| raw.fields[cols.iter().position(|c| *c == name).unwrap_or(0)].as_deref();
         let reject = |reason: String| Reject { file: source.file_name(raw.file), line: raw.line, reason };
-        let quarter = match f("quarter").map(|s| parse_quarter(s).ok_or(Fault::Unparseable)).unwrap_or(Err(Fault::Missing)) {
-            Ok(q) => q,
-            Err(e) => {
-                rejects.push(reject(field_reason("quarter", e, Kind::Quarter.what())));
-                continue;
-            }
-        };
+        let quarter =
+            match f("quarter").map(|s| parse_quarter(s).ok_or(Fault::Unparseable)).unwrap_or(Err(Fault::Missing)) {
+                Ok(q) => q,
+                Err(e) => {
+                    rejects.push(reject(field_reason("quarter", e, Kind::Quarter.what())));
+                    continue;
+                }
+            };
         let text = |name: &str| f(name).map(str::trim).filter(|s| !s.is_empty());
         let Some(employer_id) = f("employer_id").filter(|s| !s.is_empty()) else {
             rejects.push(reject(field_reason("employer_id", Fault::Missing, "")));

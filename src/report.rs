@@ -197,7 +197,16 @@ pub fn write(
     st.csv("assessment.csv", ASSESSMENT_HEADER, a.employers.iter().map(|e| assessment_row(a, e)))?;
     st.csv(
         "levy.csv",
-        &["employer_id", "quarter", "due_quarter", "wage_base", "levy", "employer_ratio", "sector_ratio", "private_ratio"],
+        &[
+            "employer_id",
+            "quarter",
+            "due_quarter",
+            "wage_base",
+            "levy",
+            "employer_ratio",
+            "sector_ratio",
+            "private_ratio",
+        ],
         a.employers.iter().filter(|e| e.levy.is_some()).map(|e| {
             vec![
                 e.employer_id.clone(),
@@ -227,7 +236,17 @@ pub fn write(
         }),
     )?;
     let mut sh = vec!["sector", "level", "employers"];
-    sh.extend(["entries_r1", "entries_r2", "entries_r3", "entries_r4", "fte_r1", "fte_r2", "fte_r3", "fte_r4", "ratio"]);
+    sh.extend([
+        "entries_r1",
+        "entries_r2",
+        "entries_r3",
+        "entries_r4",
+        "fte_r1",
+        "fte_r2",
+        "fte_r3",
+        "fte_r4",
+        "ratio",
+    ]);
     st.csv(
         "sectors.csv",
         &sh,

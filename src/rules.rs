@@ -197,7 +197,9 @@ impl RuleSet {
             let mut values = Vec::new();
             for (key, v) in p.values {
                 let from = parse_quarter(&key).ok_or_else(|| {
-                    bad(format!("parameter '{name}': value key '{key}' is not a quarter (YYYYQn): every value must be dated"))
+                    bad(format!(
+                        "parameter '{name}': value key '{key}' is not a quarter (YYYYQn): every value must be dated"
+                    ))
                 })?;
                 if v.source.trim().is_empty() {
                     return Err(bad(format!("parameter '{name}' from {from}: the source is empty")));
@@ -221,7 +223,8 @@ impl RuleSet {
         // quarter happens to need them.
         for p in set.parameters.values() {
             for d in &p.values {
-                check_type(&p.name, &d.value).map_err(|m| bad(format!("parameter '{}' from {}: {m}", p.name, d.from)))?;
+                check_type(&p.name, &d.value)
+                    .map_err(|m| bad(format!("parameter '{}' from {}: {m}", p.name, d.from)))?;
             }
         }
         Ok(set)
@@ -328,10 +331,7 @@ impl Rules {
 
     /// Prints the set in force as an aligned table (`responsa rules`).
     pub fn render(&self) -> String {
-        let mut s = format!(
-            "rule set: {} (sha256 {})\nin force for {}\n\n",
-            self.origin, self.sha256, self.quarter
-        );
+        let mut s = format!("rule set: {} (sha256 {})\nin force for {}\n\n", self.origin, self.sha256, self.quarter);
         let w = self.provenance.iter().map(|p| p.name.len()).max().unwrap_or(0);
         let v = self.provenance.iter().map(|p| p.value.len()).max().unwrap_or(0);
         for p in &self.provenance {
@@ -350,9 +350,9 @@ fn check_type(name: &str, v: &toml::Value) -> std::result::Result<(), String> {
         "max_age" | "min_seniority_years" | "min_sector_employers" | "min_workers" | "min_cases" | "payment_lag" => {
             v.as_integer().is_some_and(|i| (0..=1_000_000).contains(&i))
         }
-        "sector_levels" => v.as_array().is_some_and(|a| {
-            !a.is_empty() && a.iter().all(|x| x.as_integer().is_some_and(|i| (1..=5).contains(&i)))
-        }),
+        "sector_levels" => v
+            .as_array()
+            .is_some_and(|a| !a.is_empty() && a.iter().all(|x| x.as_integer().is_some_and(|i| (1..=5).contains(&i)))),
         "sheltered_categories" => v.as_array().is_some_and(|a| a.iter().all(|x| x.as_str().is_some())),
         "sheltered_joint_committee" => v.as_str().is_some_and(|s| !s.trim().is_empty()),
         _ => as_decimal(v).is_some(),

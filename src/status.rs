@@ -67,9 +67,13 @@ impl Status {
                 r.sheltered_categories.join("/"),
                 r.sheltered_joint_committee
             ),
-            Status::SmallEmployer => format!("average headcount below min_workers = {} (SPEC §3.4, §3.5)", r.min_workers),
+            Status::SmallEmployer => {
+                format!("average headcount below min_workers = {} (SPEC §3.4, §3.5)", r.min_workers)
+            }
             Status::FewerThan3Cases => format!("fewer than min_cases = {} counted entries (SPEC §3.5)", r.min_cases),
-            Status::NoReferenceEmployment => "no reference quarter with fte3y(r-4) > 0: ratio undefined (SPEC §3.3)".into(),
+            Status::NoReferenceEmployment => {
+                "no reference quarter with fte3y(r-4) > 0: ratio undefined (SPEC §3.3)".into()
+            }
             Status::SectorTooSmall => format!(
                 "no level of {:?} digits has {} base employers (SPEC §3.3)",
                 r.sector_levels, r.min_sector_employers
@@ -136,7 +140,7 @@ pub fn decide(f: &Facts, r: &Rules) -> Status {
     if f.pool.entries_total() < r.min_cases as i64 {
         return Status::FewerThan3Cases;
     }
-    if f.pool.ratio().is_none() {
+    if f.pool.quarters_used() == 0 {
         return Status::NoReferenceEmployment;
     }
     let Some(sector) = f.sector else {

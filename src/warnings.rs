@@ -4,8 +4,8 @@
 //! `sector_levels`. Then W1, W2 or W3 as below.
 
 use crate::ratios::meets;
-use crate::status::{Facts, Status};
 use crate::rules::Rules;
+use crate::status::{Facts, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Warning {
@@ -47,7 +47,7 @@ impl Warning {
 
 /// Whether the employer can be warned at all (SPEC §3.7, first paragraph).
 pub fn can_be_warned(f: &Facts, r: &Rules) -> bool {
-    f.private_sector && !f.sheltered(r) && f.large_enough(r) && f.pool.ratio().is_some() && f.sector.is_some()
+    f.private_sector && !f.sheltered(r) && f.large_enough(r) && f.pool.quarters_used() > 0 && f.sector.is_some()
 }
 
 pub fn warn(f: &Facts, status: Status, r: &Rules) -> Option<Warning> {
@@ -59,7 +59,9 @@ pub fn warn(f: &Facts, status: Status, r: &Rules) -> Option<Warning> {
     if status == Status::Liable {
         return Some(Warning::W1);
     }
-    if entries == r.min_cases as i64 - 1 && meets(f.pool, r.sector_factor, sector) && meets(f.pool, r.private_factor, f.private)
+    if entries == r.min_cases as i64 - 1
+        && meets(f.pool, r.sector_factor, sector)
+        && meets(f.pool, r.private_factor, f.private)
     {
         return Some(Warning::W2);
     }

@@ -65,7 +65,9 @@ fn spinner(quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::new_spinner();
-    pb.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
     pb.enable_steady_tick(std::time::Duration::from_millis(120));
     pb
 }
@@ -77,7 +79,8 @@ pub fn run(a: Args) -> Result<()> {
         (None, None) => return Err(Error::Usage("give --quarter or --quarters".into())),
     };
     let set = super::rules::load(a.rules.as_deref())?;
-    let rules: Vec<_> = quarters.iter().map(|q| set.resolve(*q, a.allow_before_first_quarter)).collect::<Result<_>>()?;
+    let rules: Vec<_> =
+        quarters.iter().map(|q| set.resolve(*q, a.allow_before_first_quarter)).collect::<Result<_>>()?;
     let line_rules = &rules[rules.len() - 1];
     if rules.iter().any(|r| {
         r.min_seniority_years != line_rules.min_seniority_years || r.max_line_fte_micro != line_rules.max_line_fte_micro

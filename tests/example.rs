@@ -1,0 +1,101 @@
+//! The shipped example (data/example, see its README): the README's main command gives
+//! the hand-computed statuses, warnings, levies and receipts.
+
+mod common;
+
+use common::{read_csv, show, Workdir};
+
+fn example_dir() -> String {
+    format!("{}/data/example", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn example_outputs_match_the_hand_computation() {
+    let w = Workdir::new();
+    let out = w.run(&["assess", "--quarter", "2023Q4", "--data", &example_dir(), "--out", "out"]);
+    assert!(out.status.success(), "{}", show(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("levy total: EUR 6436.73"), "terminal summary:\n{stdout}");
+
+    let rows = read_csv(&w.path("out/assessment.csv"));
+    assert_eq!(rows.len(), 32);
+    let get = |id: &str| rows.iter().find(|r| r["employer_id"] == id).unwrap_or_else(|| panic!("{id} missing"));
+    let expect = [
+        ("E01", "liable", "W1", "4561.73"),
+        ("E02", "fewer_than_3_cases", "W2", ""),
+        ("E03", "below_sector_multiple", "W3", ""),
+        ("E04", "fewer_than_3_cases", "", ""),
+        ("B01", "liable", "W1", "1875.00"),
+        ("C01", "sector_too_small", "", ""),
+        ("C02", "small_employer", "", ""),
+        ("S01", "sheltered_workshop", "", ""),
+        ("S02", "sheltered_workshop", "", ""),
+        ("M02", "small_employer", "", ""),
+        ("P01", "out_of_scope", "", ""),
+    ];
+    for (id, status, warning, levy) in expect {
+        let r = get(id);
+        assert_eq!(
+            (r["status"].as_str(), r["warning"].as_str(), r["levy"].as_str()),
+            (status, warning, levy),
+            "{id}: expected {status}/{warning}/{levy}, row {r:?}"
+        );
+    }
+    let e01 = get("E01");
+    assert_eq!(e01["entries"], "3", "E01: the 56-year-old's entry is not counted");
+    assert_eq!(e01["fte_r1"], "75", "E01: 5 workers reach 3 years only on 2022-06-30");
+    assert_eq!(e01["fte_r2"], "80");
+    assert_eq!(e01["wage_base"], "729876.00");
+    assert_eq!(e01["due_quarter"], "2024Q2");
+    assert_eq!(get("B01")["sector"], "25", "B01 falls back to NACE-2");
+    assert_eq!(get("E01")["sector_employers"], "12");
+    assert_eq!(get("E01")["private_ratio"], "0.0018534630918621638");
+
+    let receipts = std::fs::read_to_string(w.path("out/receipts_by_joint_committee.csv")).expect("receipts");
+    assert_eq!(receipts, "joint_committee,employers,levy\n111,1,1875.00\n201,1,3421.30\n311,1,1140.43\n");
+    let warnings = read_csv(&w.path("out/warnings.csv"));
+    assert_eq!(warnings.len(), 4);
+    let sectors = read_csv(&w.path("out/sectors.csv"));
+    let s4711 = sectors.iter().find(|s| s["sector"] == "4711" && s["level"] == "4").expect("4711");
+    assert_eq!(
+        (s4711["employers"].as_str(), s4711["entries_r1"].as_str(), s4711["fte_r1"].as_str()),
+        ("12", "3", "825")
+    );
+    let summary: serde_json::Value = serde_json::from_str(&w.read("out/summary.json")).expect("json");
+    assert_eq!(summary["levy_total"], "6436.73");
+    assert_eq!(summary["liable"], 2);
+    assert_eq!(summary["warnings"]["W2"], 1);
+    assert_eq!(summary["inputs"]["employment"]["read"], 17760);
+    assert_eq!(summary["inputs"]["employment"]["rejected"], 0);
+}
+
+#[test]
+fn two_identical_runs_give_identical_bytes() {
+    let w = Workdir::new();
+    for out in ["a", "b"] {
+        let o = w.run(&["assess", "--quarter", "2023Q4", "--data", &example_dir(), "--out", out, "-q"]);
+        assert!(o.status.success(), "{}", show(&o));
+    }
+    for f in [
+        "assessment.csv",
+        "levy.csv",
+        "warnings.csv",
+        "sectors.csv",
+        "receipts_by_joint_committee.csv",
+        "rejects.csv",
+        "summary.json",
+    ] {
+        assert_eq!(w.read(&format!("a/{f}")), w.read(&format!("b/{f}")), "{f} differs between two runs");
+    }
+}
+
+#[test]
+fn several_quarters_in_one_run() {
+    let w = Workdir::new();
+    let o = w.run(&["assess", "--quarters", "2023Q3..2023Q4", "--data", &example_dir(), "--out", "out", "-q"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let single = w.run(&["assess", "--quarter", "2023Q4", "--data", &example_dir(), "--out", "single", "-q"]);
+    assert!(single.status.success(), "{}", show(&single));
+    assert_eq!(w.read("out/2023Q4/assessment.csv"), w.read("single/assessment.csv"));
+    assert!(w.path("out/2023Q3/assessment.csv").exists());
+}

@@ -1,0 +1,334 @@
+//! Golden cases derived by hand from SPEC.md (tests/golden/*.toml).
+//!
+//! Each case describes a small universe compactly: employers with a number of identical
+//! workers (1 FTE, seniority 2010-01-01, 3,000.00 wages a quarter, in service, in every
+//! quarter 2022Q1..2023Q4 unless said otherwise), explicit extra lines, and invalidity
+//! entries. Unless `base = false`, nine filler employers F1..F9 (NACE 47110, 100 workers,
+//! no entries) and ten G01..G10 (NACE 25110, 100 workers, no entries) are added, so a
+//! tested employer in 47110 has a NACE-4 group of 10 and the private sector is diluted.
+//! The harness writes the three CSV inputs, runs the real binary and compares each
+//! expected row of assessment.csv (and receipts) with a one-line reason.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use common::{read_csv, show, Workdir};
+use serde::Deserialize;
+
+const QUARTERS: [&str; 8] = ["2022Q1", "2022Q2", "2022Q3", "2022Q4", "2023Q1", "2023Q2", "2023Q3", "2023Q4"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    about: String,
+    #[serde(default = "q4")]
+    quarter: String,
+    #[serde(default = "yes")]
+    base: bool,
+    #[serde(default)]
+    rules: Option<String>,
+    #[serde(default)]
+    employer: Vec<Emp>,
+    #[serde(default)]
+    expect: Vec<Expect>,
+    #[serde(default)]
+    receipt: Vec<Receipt>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct Emp {
+    id: String,
+    #[serde(default = "nace")]
+    nace: String,
+    #[serde(default = "cat")]
+    category: String,
+    #[serde(default = "jc")]
+    jc: String,
+    #[serde(default = "yes")]
+    private: bool,
+    #[serde(default = "sixty")]
+    workers: u32,
+    #[serde(default = "one")]
+    fte: String,
+    #[serde(default = "sen")]
+    seniority_date: String,
+    #[serde(default = "wage")]
+    wages: String,
+    /// Quarters with the standard workers (default: all eight).
+    #[serde(default)]
+    quarters: Option<Vec<String>>,
+    /// Standard workers per quarter, overriding `workers`.
+    #[serde(default)]
+    workers_in: BTreeMap<String, u32>,
+    /// `n` copies named `id1..idn`.
+    #[serde(default)]
+    copies: Option<u32>,
+    /// Line-level joint committees: the first N standard workers carry the first key,
+    /// the next M the second, …; the others carry none (the employer's own applies).
+    #[serde(default)]
+    committees: BTreeMap<String, u32>,
+    #[serde(default)]
+    line: Vec<Line>,
+    #[serde(default)]
+    entry: Vec<Entry>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct Line {
+    quarter: String,
+    worker: String,
+    #[serde(default = "one")]
+    fte: String,
+    #[serde(default = "sen")]
+    seniority_date: String,
+    #[serde(default = "wage")]
+    wages: String,
+    #[serde(default)]
+    jc: String,
+    #[serde(default = "yes")]
+    in_service: bool,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    /// Quarter of invalidity_start: sets invalidity_start to the 15th of its middle month
+    /// and primary_incapacity_start one year earlier.
+    #[serde(default)]
+    quarter: Option<String>,
+    #[serde(default)]
+    primary_incapacity_start: Option<String>,
+    #[serde(default)]
+    invalidity_start: Option<String>,
+    #[serde(default = "birth")]
+    birth_date: String,
+    #[serde(default = "sen")]
+    seniority_date: String,
+    #[serde(default)]
+    resumption_authorized: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    employer: String,
+    because: String,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    warning: Option<String>,
+    #[serde(default)]
+    levy: Option<String>,
+    #[serde(default)]
+    entries: Option<String>,
+    #[serde(default)]
+    sector: Option<String>,
+    #[serde(default)]
+    employer_ratio: Option<String>,
+    #[serde(default)]
+    average_headcount: Option<String>,
+    #[serde(default)]
+    fte_r1: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Receipt {
+    joint_committee: String,
+    levy: String,
+    because: String,
+}
+
+fn q4() -> String {
+    "2023Q4".into()
+}
+fn yes() -> bool {
+    true
+}
+fn nace() -> String {
+    "47110".into()
+}
+fn cat() -> String {
+    "010".into()
+}
+fn jc() -> String {
+    "201".into()
+}
+fn sixty() -> u32 {
+    60
+}
+fn one() -> String {
+    "1".into()
+}
+fn sen() -> String {
+    "2010-01-01".into()
+}
+fn wage() -> String {
+    "3000.00".into()
+}
+fn birth() -> String {
+    "1975-01-01".into()
+}
+
+fn filler(id: &str, nace: &str) -> Emp {
+    toml::from_str(&format!("id = \"{id}\"\nnace = \"{nace}\"\nworkers = 100")).expect("filler")
+}
+
+fn mid_quarter(q: &str, years_back: i32) -> String {
+    let y: i32 = q[..4].parse().expect("year");
+    let n: u32 = q[5..].parse().expect("quarter");
+    format!("{}-{:02}-15", y - years_back, (n - 1) * 3 + 2)
+}
+
+fn materialise(case: &Case, w: &Workdir) {
+    let mut emps: Vec<Emp> = Vec::new();
+    for e in &case.employer {
+        match e.copies {
+            Some(n) => emps.extend((1..=n).map(|i| Emp { id: format!("{}{i}", e.id), copies: None, ..e.clone() })),
+            None => emps.push(e.clone()),
+        }
+    }
+    if case.base {
+        emps.extend((1..=9).map(|i| filler(&format!("F{i}"), "47110")));
+        emps.extend((1..=10).map(|i| filler(&format!("G{i:02}"), "25110")));
+    }
+    let mut reg = String::from("quarter,employer_id,nace,employer_category,joint_committee,private_sector\n");
+    let mut emp = String::from(
+        "quarter,employer_id,worker_id,fte,seniority_date,in_service_at_quarter_end,wages,joint_committee\n",
+    );
+    let mut inv = String::from(
+        "worker_id,employer_id,primary_incapacity_start,invalidity_start,birth_date,seniority_date,resumption_authorized\n",
+    );
+    for q in QUARTERS {
+        for e in &emps {
+            writeln!(reg, "{q},{},{},{},{},{}", e.id, e.nace, e.category, e.jc, e.private).ok();
+            let active = e.quarters.as_ref().is_none_or(|qs| qs.iter().any(|x| x == q));
+            let n = if active { e.workers_in.get(q).copied().unwrap_or(e.workers) } else { 0 };
+            let mut committee_of = Vec::new();
+            for (c, m) in &e.committees {
+                committee_of.extend(std::iter::repeat_n(c.as_str(), *m as usize));
+            }
+            for k in 0..n {
+                let c = committee_of.get(k as usize).copied().unwrap_or("");
+                writeln!(emp, "{q},{},{}-w{k},{},{},true,{},{c}", e.id, e.id, e.fte, e.seniority_date, e.wages).ok();
+            }
+            for l in e.line.iter().filter(|l| l.quarter == q) {
+                writeln!(
+                    emp,
+                    "{q},{},{},{},{},{},{},{}",
+                    e.id, l.worker, l.fte, l.seniority_date, l.in_service, l.wages, l.jc
+                )
+                .ok();
+            }
+        }
+    }
+    for e in &emps {
+        for (j, x) in e.entry.iter().enumerate() {
+            let inv_start = x
+                .invalidity_start
+                .clone()
+                .or_else(|| x.quarter.as_deref().map(|q| mid_quarter(q, 0)))
+                .expect("entry needs quarter or invalidity_start");
+            let pis = x
+                .primary_incapacity_start
+                .clone()
+                .or_else(|| x.quarter.as_deref().map(|q| mid_quarter(q, 1)))
+                .expect("entry needs quarter or primary_incapacity_start");
+            writeln!(
+                inv,
+                "{}-i{j},{},{pis},{inv_start},{},{},{}",
+                e.id, e.id, x.birth_date, x.seniority_date, x.resumption_authorized
+            )
+            .ok();
+        }
+    }
+    w.write("data/employers.csv", reg);
+    w.write("data/employment.csv", emp);
+    w.write("data/invalidity.csv", inv);
+}
+
+fn run_case(name: &str, text: &str) -> Vec<String> {
+    let case: Case = toml::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let w = Workdir::new();
+    materialise(&case, &w);
+    let mut args = vec!["assess", "--quarter", &case.quarter, "--data", "data", "--out", "out", "--quiet"];
+    if let Some(r) = &case.rules {
+        let base = responsa::rules::DEFAULT_RULES.to_string();
+        let mut text = base.clone();
+        for change in r.lines().filter(|l| !l.trim().is_empty()) {
+            let (from, to) = change.split_once(" => ").expect("rules: 'old => new' lines");
+            assert!(text.contains(from), "{name}: rule text '{from}' not found");
+            text = text.replace(from, to);
+        }
+        w.write("rules.toml", text);
+        args.extend(["--rules", "rules.toml"]);
+    }
+    let out = w.run(&args);
+    assert!(out.status.success(), "{name}: {}\n{}", case.about, show(&out));
+    let rows = read_csv(&w.path("out/assessment.csv"));
+    let mut failures = Vec::new();
+    assert!(!case.expect.is_empty() || !case.receipt.is_empty(), "{name}: a case must expect something");
+    for x in &case.expect {
+        let Some(row) = rows.iter().find(|r| r["employer_id"] == x.employer) else {
+            failures.push(format!("{name}: employer {} missing from assessment.csv", x.employer));
+            continue;
+        };
+        let checks = [
+            ("status", &x.status),
+            ("warning", &x.warning),
+            ("levy", &x.levy),
+            ("entries", &x.entries),
+            ("sector", &x.sector),
+            ("employer_ratio", &x.employer_ratio),
+            ("average_headcount", &x.average_headcount),
+            ("fte_r1", &x.fte_r1),
+        ];
+        for (col, want) in checks {
+            if let Some(want) = want {
+                if &row[col] != want {
+                    failures.push(format!(
+                        "{name}: {} {col}: expected '{want}', got '{}' — {}\n    row: {:?}",
+                        x.employer, row[col], x.because, row
+                    ));
+                }
+            }
+        }
+    }
+    if !case.receipt.is_empty() {
+        let rec = read_csv(&w.path("out/receipts_by_joint_committee.csv"));
+        for x in &case.receipt {
+            let got = rec.iter().find(|r| r["joint_committee"] == x.joint_committee).map(|r| r["levy"].clone());
+            if got.as_deref() != Some(x.levy.as_str()) {
+                failures.push(format!(
+                    "{name}: receipts of {}: expected {}, got {:?} — {}",
+                    x.joint_committee, x.levy, got, x.because
+                ));
+            }
+        }
+    }
+    failures
+}
+
+#[test]
+fn golden_cases() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/golden")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 20, "expected at least 20 golden cases, found {}", names.len());
+    let failures: Vec<String> = names
+        .iter()
+        .flat_map(|p| {
+            let name = p.file_stem().unwrap_or_default().to_string_lossy().to_string();
+            run_case(&name, &std::fs::read_to_string(p).expect("read case"))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{} golden expectation(s) failed:\n{}", failures.len(), failures.join("\n"));
+}
