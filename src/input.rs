@@ -314,7 +314,7 @@ impl Source {
                 Format::Parquet => parquet_scan(&f.path)?,
             };
             let mut exprs = vec![
-                lit(i as u32).alias("__file"),
+                lit(i as u32).cast(DataType::UInt32).alias("__file"),
                 (col("__row").cast(DataType::Int64) + lit(f.line_offset())).alias("__line"),
             ];
             for (c, name) in self.table.columns().iter().zip(&f.names) {

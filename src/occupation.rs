@@ -140,8 +140,10 @@ pub fn aggregate(
             .select([col("__file"), col("__line")]);
         let located = source.collect_all(vec![located])?;
         let df = &located[0];
-        let files = df.column("__file")?.u32()?.clone();
-        let lns = df.column("__line")?.i64()?.clone();
+        let files = df.column("__file")?.cast(&DataType::UInt32)?;
+        let files = files.u32()?;
+        let lns = df.column("__line")?.cast(&DataType::Int64)?;
+        let lns = lns.i64()?;
         for (f, l) in files.iter().zip(lns.iter()) {
             rejects.push(Reject {
                 file: source.file_name(f.unwrap_or(0)),
@@ -150,13 +152,11 @@ pub fn aggregate(
             });
             unknown_lines += 1;
         }
-        let known = Series::new("k".into(), register.known.iter().map(String::as_str).collect::<Vec<_>>());
         let keep = |df: &DataFrame| -> Result<DataFrame> {
             let ids = df.column("employer_id")?.str()?;
             let mask: BooleanChunked = ids.iter().map(|id| id.is_some_and(|id| register.known.contains(id))).collect();
             Ok(df.filter(&mask)?)
         };
-        let _ = known;
         by_quarter = keep(&by_quarter)?;
         by_committee = keep(&by_committee)?;
     }

@@ -56,12 +56,14 @@ pub fn parse_fixed(s: &str, scale: u32) -> Result<i64, Fault> {
     if frac.len() > scale as usize {
         return Err(Fault::TooManyDecimals);
     }
-    let mut v: i64 = int.bytes().fold(0i64, |a, c| a * 10 + (c - b'0') as i64);
-    let mut f: i64 = frac.bytes().fold(0i64, |a, c| a * 10 + (c - b'0') as i64);
+    let digits = |s: &str| s.bytes().try_fold(0i64, |a, c| a.checked_mul(10)?.checked_add((c - b'0') as i64));
+    let (Some(int), Some(mut f)) = (digits(int), digits(frac)) else {
+        return Err(Fault::Unparseable);
+    };
     for _ in frac.len()..scale as usize {
         f *= 10;
     }
-    v = v * 10i64.pow(scale) + f;
+    let v = int.checked_mul(10i64.pow(scale)).and_then(|v| v.checked_add(f)).ok_or(Fault::Unparseable)?;
     if neg && v != 0 {
         return Err(Fault::Negative);
     }
@@ -89,6 +91,9 @@ pub fn fixed_from_f64(x: f64, scale: u32) -> Result<i64, Fault> {
         return Err(Fault::Negative);
     }
     let scaled = x * 10f64.powi(scale as i32);
+    if scaled >= 9.0e18 {
+        return Err(Fault::Unparseable);
+    }
     let r = scaled.round();
     if (scaled - r).abs() > 1e-3 {
         return Err(Fault::TooManyDecimals);

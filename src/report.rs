@@ -33,6 +33,7 @@ pub struct Staging {
 impl Staging {
     pub fn new(out: &Path) -> Result<Staging> {
         fs::create_dir_all(out)?;
+        remove_stale_staging(out);
         let tmp = out.join(format!(".responsa-partial-{}", std::process::id()));
         if tmp.exists() {
             fs::remove_dir_all(&tmp)?;
@@ -62,12 +63,30 @@ impl Staging {
 
     /// Moves every file into place, `summary.json` last, and removes the staging folder.
     pub fn publish(mut self) -> Result<()> {
+        // Test hook: hold the complete staging folder before publishing, so that a test
+        // can kill the run at the worst moment and check the previous reports survive.
+        if let Some(ms) = std::env::var("RESPONSA_PAUSE_BEFORE_PUBLISH_MS").ok().and_then(|v| v.parse().ok()) {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
         self.files.sort_by_key(|f| f == "summary.json");
         for f in &self.files {
             fs::rename(self.tmp.join(f), self.out.join(f))?;
         }
         fs::remove_dir_all(&self.tmp)?;
         Ok(())
+    }
+}
+
+/// Removes the staging folders left by runs that were killed (their process is gone).
+fn remove_stale_staging(out: &Path) {
+    let Ok(entries) = fs::read_dir(out) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some(pid) = name.strip_prefix(".responsa-partial-") else { continue };
+        let alive = Path::new("/proc").join(pid).exists();
+        if !alive && pid != std::process::id().to_string() {
+            let _ = fs::remove_dir_all(e.path());
+        }
     }
 }
 

@@ -1,0 +1,300 @@
+//! Safe on the files analysts really get (SPEC §6): structural faults exit 2 with one line
+//! naming file, line and column; row faults go to rejects.csv with their reason and are
+//! counted; --strict exits 3; reports are never half-written.
+
+mod common;
+
+use common::{read_csv, show, Workdir};
+
+const EMPLOYERS: &str = "quarter,employer_id,nace,employer_category,joint_committee,private_sector
+2022Q4,A,47110,010,201,true
+2023Q4,A,47110,010,201,true
+2023Q4,B,47.110,010,201,yes
+";
+const EMPLOYMENT: &str = "quarter,employer_id,worker_id,fte,seniority_date,in_service_at_quarter_end,wages
+2022Q4,A,w1,1,2010-01-01,true,3000.00
+2023Q3,A,w1,1,2010-01-01,true,3000.00
+2023Q3,B,w2,0.5,2015-06-30,false,1500
+";
+const INVALIDITY: &str =
+    "worker_id,employer_id,primary_incapacity_start,invalidity_start,birth_date,seniority_date,resumption_authorized
+w1,A,2022-05-10,2023-05-10,1975-04-12,2010-09-01,false
+";
+
+fn dataset(w: &Workdir, employers: &str, employment: &str, invalidity: &str) {
+    w.write("data/employers.csv", employers);
+    w.write("data/employment.csv", employment);
+    w.write("data/invalidity.csv", invalidity);
+}
+
+fn assess(w: &Workdir, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["assess", "--quarter", "2023Q4", "--data", "data", "--out", "out", "-q"];
+    args.extend(extra);
+    w.run(&args)
+}
+
+/// Runs on a dataset that must fail structurally: exit 2, one line on stderr that names
+/// the expected pieces, no panic.
+fn structural(employers: &str, employment: &str, invalidity: &str, needles: &[&str]) {
+    let w = Workdir::new();
+    dataset(&w, employers, employment, invalidity);
+    let o = assess(&w, &[]);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{}", show(&o));
+    assert_eq!(err.trim_end().lines().count(), 1, "one clear line expected:\n{err}");
+    for n in needles {
+        assert!(err.contains(n), "stderr should contain '{n}':\n{err}");
+    }
+    assert!(!w.path("out/assessment.csv").exists(), "no report on a structural error");
+}
+
+#[test]
+fn the_valid_base_runs() {
+    let w = Workdir::new();
+    dataset(&w, EMPLOYERS, EMPLOYMENT, INVALIDITY);
+    let o = assess(&w, &[]);
+    assert!(o.status.success(), "{}", show(&o));
+    assert_eq!(read_csv(&w.path("out/assessment.csv")).len(), 2);
+}
+
+#[test]
+fn missing_file() {
+    let w = Workdir::new();
+    w.write("data/employers.csv", EMPLOYERS);
+    w.write("data/invalidity.csv", INVALIDITY);
+    let o = assess(&w, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("missing input 'employment'"), "{}", show(&o));
+}
+
+#[test]
+fn missing_column_names_file_line_and_column() {
+    let employment = EMPLOYMENT.replace(",wages\n", ",salary\n");
+    structural(EMPLOYERS, &employment, INVALIDITY, &["employment.csv:1", "column 'wages'", "missing required column"]);
+}
+
+#[test]
+fn wrong_delimiter_is_explained() {
+    let employers = EMPLOYERS.replace(',', ";");
+    structural(&employers, EMPLOYMENT, INVALIDITY, &["employers.csv:1", "column 'quarter'", "';'"]);
+}
+
+#[test]
+fn empty_and_header_only_files() {
+    structural("", EMPLOYMENT, INVALIDITY, &["employers.csv:1", "empty file"]);
+    let header_only = EMPLOYMENT.lines().next().unwrap_or_default().to_string() + "\n";
+    structural(EMPLOYERS, &header_only, INVALIDITY, &["employment.csv:2", "header only"]);
+}
+
+#[test]
+fn binary_bytes_are_a_structural_error_with_a_line() {
+    let w = Workdir::new();
+    dataset(&w, EMPLOYERS, EMPLOYMENT, INVALIDITY);
+    let mut bytes = EMPLOYMENT.as_bytes().to_vec();
+    bytes.extend_from_slice(b"2023Q3,A,w9,1,2010-01-01,true,\xff\xfe\x00\x01\n");
+    w.write("data/employment.csv", bytes);
+    let o = assess(&w, &[]);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    assert!(err.contains("employment.csv:5") && err.contains("UTF-8"), "{}", show(&o));
+}
+
+#[test]
+fn a_record_with_too_many_fields_is_a_structural_error() {
+    let employment = format!("{EMPLOYMENT}2023Q3,A,w3,1,2010-01-01,true,1,234.00\n");
+    structural(EMPLOYERS, &employment, INVALIDITY, &["employment.csv:5", "8 fields where the header has 7"]);
+}
+
+#[test]
+fn truncated_file_loses_nothing_silently() {
+    // The last line is cut in the middle: its missing fields make it a reject, not a crash.
+    let employment = format!("{EMPLOYMENT}2023Q3,A,w3,1,2010-01");
+    let w = Workdir::new();
+    dataset(&w, EMPLOYERS, &employment, INVALIDITY);
+    let o = assess(&w, &[]);
+    assert!(o.status.success(), "{}", show(&o));
+    let rejects = read_csv(&w.path("out/rejects.csv"));
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_eq!(rejects[0]["line"], "5");
+}
+
+#[test]
+fn bom_crlf_and_quoted_fields_are_read() {
+    let w = Workdir::new();
+    let employers = format!("\u{feff}{}", EMPLOYERS.replace('\n', "\r\n"))
+        .replace("2022Q4,A,47110,010,201", "2022Q4,\"A\",\"47,110\",010,201");
+    // "47,110" inside quotes is one field (and not 5 digits once dots are removed: rejected).
+    dataset(&w, &employers, &EMPLOYMENT.replace('\n', "\r\n"), INVALIDITY);
+    let o = assess(&w, &[]);
+    assert!(o.status.success(), "{}", show(&o));
+    let rows = read_csv(&w.path("out/assessment.csv"));
+    assert_eq!(rows.iter().map(|r| r["employer_id"].as_str()).collect::<Vec<_>>(), ["A", "B"]);
+    let rejects = read_csv(&w.path("out/rejects.csv"));
+    assert!(rejects.iter().all(|r| r["reason"].starts_with("nace:")), "{rejects:?}");
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_eq!(rejects[0]["line"], "2");
+}
+
+#[test]
+fn malformed_quarter_argument() {
+    let w = Workdir::new();
+    dataset(&w, EMPLOYERS, EMPLOYMENT, INVALIDITY);
+    let o = w.run(&["assess", "--quarter", "2023-Q4", "--data", "data", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("'2023-Q4' is not a quarter"), "{}", show(&o));
+}
+
+/// Every row fault of SPEC §6 and issue 3 with its own reason; nothing else rejected.
+#[test]
+fn row_faults_go_to_rejects_with_their_reason() {
+    let employers = format!(
+        "{EMPLOYERS}2023Q4,A,47110,010,201,true
+2023Q4,C,4711,010,201,true
+2023Q9,D,47110,010,201,true
+2023Q4,E,47110,010,201,maybe
+"
+    );
+    let employment = format!(
+        "{EMPLOYMENT}2023Q3,A,w3,1,2010-13-01,true,1.00
+2023Q3,A,w4,one,2010-01-01,true,1.00
+2023Q3,A,w5,-0.5,2010-01-01,true,1.00
+2023Q3,A,w6,1,2010-01-01,true,-1.00
+2023Q3,A,w7,1,2010-01-01,true,1.234
+2023Q3,A,w8,1.6,2010-01-01,true,1.00
+2023Q3,A,w9,1,2023-10-01,true,1.00
+2023Q3,Z,w10,1,2010-01-01,true,1.00
+2023Q3,A,w11,1,2010-01-01,perhaps,1.00
+2023QX,A,w12,1,2010-01-01,true,1.00
+2023Q3,A,w13,0.1234567,2010-01-01,true,1.00
+"
+    );
+    let invalidity = format!(
+        "{INVALIDITY}w2,A,2022-05-10,2023-05-10,2023-01-01,2010-09-01,false
+w3,A,2022-05-10,2022-05-09,1975-04-12,2010-09-01,false
+w1,A,2022-05-10,2023-05-10,1975-04-12,2010-09-01,false
+w4,Z,2022-05-10,2023-05-10,1975-04-12,2010-09-01,false
+w5,A,2022-02-30,2023-05-10,1975-04-12,2010-09-01,false
+w6,A,2022-05-10,2023-05-10,1975-04-12,2010-09-01,sometimes
+"
+    );
+    let w = Workdir::new();
+    dataset(&w, &employers, &employment, &invalidity);
+    let o = assess(&w, &[]);
+    assert!(o.status.success(), "{}", show(&o));
+    let got: Vec<(String, String, String)> = read_csv(&w.path("out/rejects.csv"))
+        .into_iter()
+        .map(|r| {
+            let file = std::path::Path::new(&r["file"]).file_name().unwrap_or_default().to_string_lossy().to_string();
+            (file, r["line"].clone(), r["reason"].clone())
+        })
+        .collect();
+    let expected: &[(&str, &str, &str)] = &[
+        ("employers.csv", "5", "duplicate register row"),
+        ("employers.csv", "6", "nace: not a NACE-BEL code of 5 digits"),
+        ("employers.csv", "7", "quarter: not a quarter"),
+        ("employers.csv", "8", "private_sector: not a boolean"),
+        ("employment.csv", "5", "seniority_date: not a date"),
+        ("employment.csv", "6", "fte: not an FTE"),
+        ("employment.csv", "7", "fte: negative value"),
+        ("employment.csv", "8", "wages: negative value"),
+        ("employment.csv", "9", "wages: too many decimals"),
+        ("employment.csv", "10", "fte: above 1.5 FTE on one line"),
+        ("employment.csv", "11", "seniority_date: after the end of the line's quarter"),
+        ("employment.csv", "12", "employer_id: unknown employer"),
+        ("employment.csv", "13", "in_service_at_quarter_end: not a boolean"),
+        ("employment.csv", "14", "quarter: not a quarter"),
+        ("employment.csv", "15", "fte: too many decimals"),
+        ("invalidity.csv", "3", "birth_date after primary_incapacity_start"),
+        ("invalidity.csv", "4", "invalidity_start before primary_incapacity_start"),
+        ("invalidity.csv", "5", "duplicate invalidity row"),
+        ("invalidity.csv", "6", "employer_id: unknown employer"),
+        ("invalidity.csv", "7", "primary_incapacity_start: not a date"),
+        ("invalidity.csv", "8", "resumption_authorized: not a boolean"),
+    ];
+    let mut problems = Vec::new();
+    for (f, l, reason) in expected {
+        match got.iter().find(|g| g.0 == *f && g.1 == *l) {
+            Some(g) if g.2.starts_with(reason) => {}
+            Some(g) => problems.push(format!("{f}:{l}: expected reason '{reason}…', got '{}'", g.2)),
+            None => problems.push(format!("{f}:{l}: expected a reject '{reason}…', none")),
+        }
+    }
+    for g in &got {
+        if !expected.iter().any(|(f, l, _)| g.0 == *f && g.1 == *l) {
+            problems.push(format!("unexpected reject {g:?}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // Each fault has its own reason text.
+    let mut reasons: Vec<&str> = expected.iter().map(|e| e.2).collect();
+    reasons.sort_unstable();
+    reasons.dedup();
+    assert_eq!(reasons.len(), expected.len() - 2, "only 'unknown employer' and 'not a quarter' repeat, by design");
+
+    let summary: serde_json::Value = serde_json::from_str(&w.read("out/summary.json")).expect("summary.json");
+    for (input, read, rejected) in [("employers", 7, 4), ("employment", 14, 11), ("invalidity", 7, 6)] {
+        let s = &summary["inputs"][input];
+        assert_eq!(s["read"], read, "{input}: {s}");
+        assert_eq!(s["rejected"], rejected, "{input}: {s}");
+        assert_eq!(s["read"].as_u64(), Some(s["used"].as_u64().unwrap_or(0) + s["rejected"].as_u64().unwrap_or(0)));
+        assert_eq!(s["sha256"].as_str().map(str::len), Some(64), "{input}: {s}");
+    }
+    assert_eq!(summary["rules"]["sha256"].as_str().map(str::len), Some(64));
+}
+
+#[test]
+fn strict_fails_with_exit_3_after_writing_rejects() {
+    let w = Workdir::new();
+    let employment = format!("{EMPLOYMENT}2023Q3,A,w3,1,2010-13-01,true,1.00\n");
+    dataset(&w, EMPLOYERS, &employment, INVALIDITY);
+    let o = assess(&w, &["--strict"]);
+    assert_eq!(o.status.code(), Some(3), "{}", show(&o));
+    assert_eq!(read_csv(&w.path("out/rejects.csv")).len(), 1);
+    assert!(!w.path("out/levy.csv").exists(), "no levy list under --strict with rejects");
+    dataset(&w, EMPLOYERS, EMPLOYMENT, INVALIDITY);
+    let o = assess(&w, &["--strict"]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+}
+
+#[test]
+fn a_killed_run_leaves_the_previous_reports_intact() {
+    let w = Workdir::new();
+    let example = format!("{}/data/example", env!("CARGO_MANIFEST_DIR"));
+    let o = w.run(&["assess", "--quarter", "2023Q4", "--data", &example, "--out", "out", "-q"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let files = ["assessment.csv", "levy.csv", "warnings.csv", "summary.json"];
+    let before: Vec<String> = files.iter().map(|f| w.read(&format!("out/{f}"))).collect();
+    // A run of another quarter, held once its reports are complete in the staging folder
+    // and before they are moved into place, is killed there.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_responsa"))
+        .current_dir(w.dir.path())
+        .env("RESPONSA_PAUSE_BEFORE_PUBLISH_MS", "20000")
+        .args(["assess", "--quarter", "2023Q3", "--data", &example, "--out", "out", "-q"])
+        .spawn()
+        .expect("spawn");
+    let staged = |w: &Workdir| {
+        std::fs::read_dir(w.path("out")).ok().into_iter().flatten().flatten().any(|e| {
+            e.file_name().to_string_lossy().starts_with(".responsa-partial-") && e.path().join("summary.json").exists()
+        })
+    };
+    let start = std::time::Instant::now();
+    while !staged(&w) && start.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(staged(&w), "the run never staged its reports");
+    child.kill().expect("kill");
+    let _ = child.wait();
+    let now: Vec<String> = files.iter().map(|f| w.read(&format!("out/{f}"))).collect();
+    assert_eq!(now, before, "a run killed before publishing changed the reports");
+    // The next run cleans the dead run's staging folder and publishes.
+    let o = w.run(&["assess", "--quarter", "2023Q3", "--data", &example, "--out", "out", "-q"]);
+    assert!(o.status.success(), "{}", show(&o));
+    assert!(w.read("out/assessment.csv").contains("2023Q3,"));
+    let leftovers = std::fs::read_dir(w.path("out"))
+        .expect("out")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".responsa"))
+        .count();
+    assert_eq!(leftovers, 0, "stale staging folders remain");
+}
