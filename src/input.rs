@@ -338,7 +338,11 @@ impl Source {
     pub fn collect_all(&self, plans: Vec<LazyFrame>) -> Result<Vec<DataFrame>> {
         let opt = plans.first().map(|p| p.get_current_optimizations()).unwrap_or_default();
         let dsl = plans.into_iter().map(|p| p.logical_plan).collect();
-        LazyFrame::collect_all_with_engine(dsl, Engine::InMemory, opt).map_err(|e| self.read_error(&e))
+        let engine = match std::env::var("RESPONSA_ENGINE").as_deref() {
+            Ok("in-memory") => Engine::InMemory,
+            _ => Engine::Streaming,
+        };
+        LazyFrame::collect_all_with_engine(dsl, engine, opt).map_err(|e| self.read_error(&e))
     }
 
     fn read_error(&self, e: &PolarsError) -> Error {

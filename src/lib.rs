@@ -15,6 +15,7 @@
 //! - [`receipts`]: the split over joint committees (SPEC §3.8);
 //! - [`assess`]: the computation for a quarter, tying the above together;
 //! - [`report`]: the outputs (SPEC §4); [`rejects`]: row faults (SPEC §6);
+//! - [`synth`]: synthetic national-scale inputs (SPEC §7);
 //! - [`cli`]: the command line.
 
 pub mod assess;
@@ -33,6 +34,7 @@ pub mod rejects;
 pub mod report;
 pub mod rules;
 pub mod status;
+pub mod synth;
 pub mod warnings;
 
 pub use error::Error;

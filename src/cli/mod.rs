@@ -2,6 +2,7 @@
 //! become a validated configuration before any work; `main.rs` only calls [`run`].
 
 pub mod assess;
+pub mod generate;
 pub mod rules;
 
 use clap::{Parser, Subcommand};
@@ -29,11 +30,13 @@ pub struct Cli {
 pub enum Command {
     Assess(assess::Args),
     Rules(rules::Args),
+    Generate(generate::Args),
 }
 
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Assess(a) => assess::run(a),
         Command::Rules(a) => rules::run(a),
+        Command::Generate(a) => generate::run(a),
     }
 }

@@ -1,0 +1,115 @@
+//! `responsa generate` (SPEC §7): deterministic, within its stated sizes, assessable end to
+//! end, and its deliberate faults come back in rejects.csv, each and only them.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{read_csv, show, Workdir};
+
+fn generate(w: &Workdir, out: &str, extra: &[&str]) {
+    let mut args = vec!["generate", "--scale", "tiny", "--seed", "7", "--out", out, "-q"];
+    args.extend(extra);
+    let o = w.run(&args);
+    assert!(o.status.success(), "{}", show(&o));
+}
+
+#[test]
+fn same_seed_same_bytes_other_seed_other_bytes() {
+    let w = Workdir::new();
+    generate(&w, "a", &[]);
+    generate(&w, "b", &[]);
+    let o = w.run(&["generate", "--scale", "tiny", "--seed", "8", "--out", "c", "-q"]);
+    assert!(o.status.success(), "{}", show(&o));
+    for f in ["employers.csv", "employment.csv", "invalidity.csv"] {
+        assert!(w.read(&format!("a/{f}")) == w.read(&format!("b/{f}")), "{f}: same seed, different bytes");
+    }
+    assert!(w.read("a/employment.csv") != w.read("c/employment.csv"), "another seed gives other data");
+}
+
+#[test]
+fn tiny_is_within_its_bounds_and_assesses_cleanly() {
+    let w = Workdir::new();
+    generate(&w, "data", &[]);
+    let employers = read_csv(&w.path("data/employers.csv"));
+    let ids: BTreeSet<&str> = employers.iter().map(|r| r["employer_id"].as_str()).collect();
+    assert_eq!(ids.len(), 200, "tiny has 200 employers");
+    assert_eq!(employers.len(), 200 * 8, "one register row per employer and quarter");
+    let lines = read_csv(&w.path("data/employment.csv"));
+    let q3 = lines.iter().filter(|r| r["quarter"] == "2023Q3").count();
+    assert!((5_000..=20_000).contains(&q3), "tiny: {q3} workers in 2023Q3, expected ~10,000");
+    let workers: BTreeSet<&str> = lines.iter().map(|r| r["worker_id"].as_str()).collect();
+    assert!(workers.len() > q3, "turnover: more distinct workers over 8 quarters than in one");
+    assert!(lines.iter().any(|r| r["fte"] != "1"), "part-time lines");
+    assert!(lines.iter().any(|r| r["joint_committee"] == "200"), "lines in a second joint committee");
+    assert!(lines.iter().any(|r| r["in_service_at_quarter_end"] == "false"), "leavers");
+    assert!(employers.iter().any(|r| r["private_sector"] == "false"), "public employers");
+    assert!(
+        employers.iter().any(|r| r["employer_category"] == "073" || r["joint_committee"].starts_with("327")),
+        "sheltered workshops"
+    );
+    let inv = read_csv(&w.path("data/invalidity.csv"));
+    assert!(inv.iter().any(|r| r["resumption_authorized"] == "true"), "resumption authorised");
+
+    let o = w.run(&["assess", "--quarter", "2023Q4", "--data", "data", "--out", "out", "-q", "--strict"]);
+    assert!(o.status.success(), "clean generated data has no reject: {}", show(&o));
+    let rows = read_csv(&w.path("out/assessment.csv"));
+    assert_eq!(rows.len(), 200);
+    let statuses: BTreeSet<&str> = rows.iter().map(|r| r["status"].as_str()).collect();
+    for s in ["out_of_scope", "sheltered_workshop", "small_employer", "fewer_than_3_cases"] {
+        assert!(statuses.contains(s), "tiny shows {s}: {statuses:?}");
+    }
+}
+
+#[test]
+fn every_deliberate_fault_is_rejected_and_nothing_else() {
+    let w = Workdir::new();
+    generate(&w, "data", &["--faults", "0.01"]);
+    let manifest = read_csv(&w.path("data/faults.csv"));
+    let kinds: BTreeSet<&str> = manifest.iter().map(|r| r["kind"].as_str()).collect();
+    for k in [
+        "bad_date",
+        "bad_number",
+        "bad_quarter",
+        "bad_bool",
+        "negative_fte",
+        "negative_wages",
+        "wages_decimals",
+        "fte_above_max",
+        "seniority_after_quarter",
+        "unknown_employer",
+        "birth_after_incapacity",
+        "invalidity_before_incapacity",
+        "duplicate_invalidity",
+        "duplicate_register_row",
+        "nace_not_5_digits",
+    ] {
+        assert!(kinds.contains(k), "the manifest has no fault of kind {k}: {kinds:?}");
+    }
+    let o = w.run(&["assess", "--quarter", "2023Q4", "--data", "data", "--out", "out", "-q"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let rejects = read_csv(&w.path("out/rejects.csv"));
+    let name = |p: &str| std::path::Path::new(p).file_name().unwrap_or_default().to_string_lossy().to_string();
+    let got: BTreeSet<(String, String)> = rejects.iter().map(|r| (name(&r["file"]), r["line"].clone())).collect();
+    let want: BTreeSet<(String, String)> = manifest.iter().map(|r| (name(&r["file"]), r["line"].clone())).collect();
+    let missing: Vec<_> = want.difference(&got).collect();
+    let extra: Vec<_> = got.difference(&want).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing from rejects: {missing:?}\nnot in the manifest: {extra:?}"
+    );
+    for m in &manifest {
+        let r = rejects
+            .iter()
+            .find(|r| name(&r["file"]) == name(&m["file"]) && r["line"] == m["line"])
+            .expect("matched above");
+        assert!(
+            r["reason"].starts_with(&m["reason"]),
+            "{}:{} {}: got reason '{}'",
+            m["file"],
+            m["line"],
+            m["kind"],
+            r["reason"]
+        );
+    }
+}
