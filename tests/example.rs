@@ -99,3 +99,30 @@ fn several_quarters_in_one_run() {
     assert_eq!(w.read("out/2023Q4/assessment.csv"), w.read("single/assessment.csv"));
     assert!(w.path("out/2023Q3/assessment.csv").exists());
 }
+
+#[test]
+fn one_file_per_quarter_in_sub_folders_gives_the_same_assessment() {
+    let w = Workdir::new();
+    let dir = example_dir();
+    for name in ["employers", "employment"] {
+        let text = std::fs::read_to_string(format!("{dir}/{name}.csv")).expect("example");
+        let mut lines = text.lines();
+        let header = lines.next().expect("header");
+        let mut by_quarter: std::collections::BTreeMap<String, String> = Default::default();
+        for l in lines {
+            let q = l.split(',').next().unwrap_or_default().to_string();
+            by_quarter.entry(q).or_insert_with(|| format!("{header}\n")).push_str(&format!("{l}\n"));
+        }
+        assert_eq!(by_quarter.len(), 8);
+        for (q, body) in by_quarter {
+            w.write(&format!("split/{name}/{q}.csv"), body);
+        }
+    }
+    w.write("split/invalidity.csv", std::fs::read(format!("{dir}/invalidity.csv")).expect("example"));
+    for (data, out) in [("split", "a"), (dir.as_str(), "b")] {
+        let o = w.run(&["assess", "--quarter", "2023Q4", "--data", data, "--out", out, "-q"]);
+        assert!(o.status.success(), "{}", show(&o));
+    }
+    assert_eq!(w.read("a/assessment.csv"), w.read("b/assessment.csv"));
+    assert_eq!(w.read("a/receipts_by_joint_committee.csv"), w.read("b/receipts_by_joint_committee.csv"));
+}

@@ -113,3 +113,21 @@ fn every_deliberate_fault_is_rejected_and_nothing_else() {
         );
     }
 }
+
+#[test]
+fn parquet_and_csv_inputs_give_the_same_assessment() {
+    let w = Workdir::new();
+    generate(&w, "csv", &[]);
+    generate(&w, "pq", &["--format", "parquet"]);
+    assert!(w.path("pq/employment.parquet").exists());
+    for d in ["csv", "pq"] {
+        let o = w.run(&["assess", "--quarter", "2023Q4", "--data", d, "--out", &format!("out-{d}"), "-q"]);
+        assert!(o.status.success(), "{d}: {}", show(&o));
+    }
+    for f in ["assessment.csv", "levy.csv", "warnings.csv", "sectors.csv", "receipts_by_joint_committee.csv"] {
+        assert!(
+            w.read(&format!("out-csv/{f}")) == w.read(&format!("out-pq/{f}")),
+            "{f} differs between CSV and Parquet"
+        );
+    }
+}
