@@ -15,6 +15,7 @@
 //! - [`receipts`]: the split over joint committees (SPEC §3.8);
 //! - [`assess`]: the computation for a quarter, tying the above together;
 //! - [`report`]: the outputs (SPEC §4); [`rejects`]: row faults (SPEC §6);
+//! - [`explain`]: one employer's computation in words; [`whatif`]: two rule sets compared;
 //! - [`synth`]: synthetic national-scale inputs (SPEC §7);
 //! - [`cli`]: the command line.
 
@@ -22,6 +23,7 @@ pub mod assess;
 pub mod cli;
 pub mod entries;
 pub mod error;
+pub mod explain;
 pub mod input;
 pub mod levy;
 pub mod occupation;
@@ -36,5 +38,6 @@ pub mod rules;
 pub mod status;
 pub mod synth;
 pub mod warnings;
+pub mod whatif;
 
 pub use error::Error;

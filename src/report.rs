@@ -175,6 +175,9 @@ pub struct Summary {
     pub levy_total_cents: i64,
     pub rules: RulesSummary,
     pub inputs: std::collections::BTreeMap<&'static str, InputCounts>,
+    /// With `--compare-to`: the change against the reference rule set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub what_if: Option<crate::whatif::Totals>,
 }
 
 pub fn summary(a: &Assessment, inputs: &std::collections::BTreeMap<&'static str, InputCounts>) -> Summary {
@@ -194,6 +197,7 @@ pub fn summary(a: &Assessment, inputs: &std::collections::BTreeMap<&'static str,
             parameters: a.rules.provenance.iter().map(|p| (p.name.clone(), p.value.clone())).collect(),
         },
         inputs: inputs.clone(),
+        what_if: None,
     }
 }
 
@@ -209,7 +213,7 @@ pub fn write(
     a: &Assessment,
     rejects: &[Reject],
     inputs: &std::collections::BTreeMap<&'static str, InputCounts>,
-    extra: impl FnOnce(&mut Staging) -> Result<()>,
+    what_if: Option<(&[crate::whatif::Change], &crate::whatif::Totals)>,
 ) -> Result<()> {
     let mut st = Staging::new(out)?;
     let q = a.quarter().to_string();
@@ -283,8 +287,12 @@ pub fn write(
         a.receipts.iter().map(|(jc, n, c)| vec![jc.clone(), n.to_string(), format_cents(*c)]),
     )?;
     st.csv("rejects.csv", REJECTS_HEADER, rejects_rows(rejects))?;
-    extra(&mut st)?;
-    st.json("summary.json", &summary(a, inputs))?;
+    let mut sum = summary(a, inputs);
+    if let Some((changes, totals)) = what_if {
+        st.csv("what_if.csv", crate::whatif::HEADER, crate::whatif::rows(changes))?;
+        sum.what_if = Some(totals.clone());
+    }
+    st.json("summary.json", &sum)?;
     st.publish()
 }
 

@@ -28,7 +28,7 @@ Outputs, in OUT (several quarters: one folder per quarter):
 Examples:
   responsa assess --quarter 2023Q4 --data data/example --out out
   responsa assess --quarters 2022Q4..2023Q4 --data DIR --out out --strict
-  responsa assess --quarter 2023Q4 --data DIR --out what-if --rules my-rules.toml
+  responsa assess --quarter 2023Q4 --data DIR --out what-if --rules my-rules.toml --compare-to default
 
 Exit codes: 0 success, 2 usage or structural error, 3 --strict and rows were rejected, 1 other.")]
 pub struct Args {
@@ -49,6 +49,11 @@ pub struct Args {
     /// A rule file to use instead of the embedded one, for a what-if.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+    /// What-if: also assess under this reference rule set (`default` for the embedded
+    /// one, or a file) and write what_if.csv, every employer whose status, warning or
+    /// levy differs, with the change in liable count and levy total.
+    #[arg(long, value_name = "default|FILE")]
+    pub compare_to: Option<String>,
     /// Fail (exit 3) when any input row was rejected, after writing rejects.csv.
     #[arg(long)]
     pub strict: bool,
@@ -81,8 +86,19 @@ pub fn run(a: Args) -> Result<()> {
     let set = super::rules::load(a.rules.as_deref())?;
     let rules: Vec<_> =
         quarters.iter().map(|q| set.resolve(*q, a.allow_before_first_quarter)).collect::<Result<_>>()?;
+    let reference: Option<Vec<_>> = match a.compare_to.as_deref() {
+        None => None,
+        Some(c) => {
+            let set = if c == "default" {
+                crate::rules::RuleSet::embedded()?
+            } else {
+                super::rules::load(Some(Path::new(c)))?
+            };
+            Some(quarters.iter().map(|q| set.resolve(*q, a.allow_before_first_quarter)).collect::<Result<_>>()?)
+        }
+    };
     let line_rules = &rules[rules.len() - 1];
-    if rules.iter().any(|r| {
+    if rules.iter().chain(reference.iter().flatten()).any(|r| {
         r.min_seniority_years != line_rules.min_seniority_years || r.max_line_fte_micro != line_rules.max_line_fte_micro
     }) {
         return Err(Error::Usage(
@@ -99,14 +115,23 @@ pub fn run(a: Args) -> Result<()> {
     }
     let multi = quarters.len() > 1;
     let mut summaries = Vec::new();
-    for r in rules {
+    for (i, r) in rules.into_iter().enumerate() {
         let q = r.quarter;
         pb.set_message(format!("assessing {q}"));
         let assessment = assess(&loaded, r)?;
+        let compared = match &reference {
+            Some(refs) => Some(crate::whatif::compare(&assess(&loaded, refs[i].clone())?, &assessment)),
+            None => None,
+        };
         let out = if multi { a.out.join(q.to_string()) } else { a.out.clone() };
         pb.set_message(format!("writing {}", out.display()));
-        report::write(&out, &assessment, &loaded.rejects, &loaded.inputs, |_| Ok(()))?;
-        summaries.push(report::terminal_summary(&assessment, rejected));
+        let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
+        report::write(&out, &assessment, &loaded.rejects, &loaded.inputs, what_if)?;
+        let mut text = report::terminal_summary(&assessment, rejected);
+        if let Some((_, t)) = &compared {
+            text.push_str(&crate::whatif::terminal(t));
+        }
+        summaries.push(text);
     }
     pb.finish_and_clear();
     if !a.quiet {

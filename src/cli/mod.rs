@@ -2,6 +2,7 @@
 //! become a validated configuration before any work; `main.rs` only calls [`run`].
 
 pub mod assess;
+pub mod explain;
 pub mod generate;
 pub mod rules;
 
@@ -29,6 +30,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Assess(assess::Args),
+    Explain(explain::Args),
     Rules(rules::Args),
     Generate(generate::Args),
 }
@@ -36,6 +38,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Assess(a) => assess::run(a),
+        Command::Explain(a) => explain::run(a),
         Command::Rules(a) => rules::run(a),
         Command::Generate(a) => generate::run(a),
     }

@@ -1,0 +1,522 @@
+//! "Why me?": the whole computation of SPEC §3 for one employer, in plain words or as a
+//! JSON document (`responsa explain`). Every figure is read from the same intermediates
+//! the assessment used (the employer's row, its invalidity rows with their criteria,
+//! its employer-quarter aggregates, the sector and private pools): an explanation is a
+//! filter over the computation, not a second implementation of it.
+
+use serde::Serialize;
+
+use polars::prelude::*;
+
+use crate::assess::{Assessment, EmployerRow, Loaded};
+use crate::error::{Error, Result};
+use crate::levy::levy_cents;
+use crate::parse::{format_cents, format_micro};
+use crate::quarter::format_date;
+use crate::ratios::{meets, multiple, Pool};
+use crate::report::fmt_ratio;
+use crate::rules::Rules;
+use crate::status::Status;
+
+#[derive(Debug, Serialize)]
+pub struct Step<T: Serialize> {
+    /// The rule of SPEC.md applied.
+    pub rule: String,
+    /// The legal source of the parameters used, from the rule set.
+    pub source: String,
+    #[serde(flatten)]
+    pub body: T,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Explanation {
+    pub quarter: String,
+    pub employer_id: String,
+    pub rule_set: String,
+    pub register: RegisterFacts,
+    pub entries: Step<Entries>,
+    pub denominators: Step<Denominators>,
+    pub ratio: Step<RatioFacts>,
+    pub sector: Step<SectorFacts>,
+    pub private_sector: Step<PoolFacts>,
+    pub multiples: Step<Multiples>,
+    pub headcount: Step<Headcount>,
+    pub status: Step<StatusFacts>,
+    pub levy: Step<Option<LevyFacts>>,
+    pub warning: Step<WarningFacts>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RegisterFacts {
+    pub nace: String,
+    pub joint_committee: String,
+    pub employer_category: String,
+    pub private_sector: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EntryRow {
+    pub file: String,
+    pub line: i64,
+    pub worker_id: String,
+    pub primary_incapacity_start: String,
+    pub invalidity_start: String,
+    pub entry_quarter: String,
+    pub reference: Option<String>,
+    pub age: i32,
+    pub seniority_years: i32,
+    pub resumption_authorized: bool,
+    pub counted: bool,
+    pub dropped_by: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Entries {
+    /// Counted entries per reference quarter r1 = Q-3 … r4 = Q.
+    pub per_quarter: Vec<(String, String, i64)>,
+    pub total: i64,
+    pub rows: Vec<EntryRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Denominators {
+    /// `(reference, quarter r-4, fte3y)`.
+    pub per_quarter: Vec<(String, String, String)>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RatioFacts {
+    /// `(reference, entries, fte3y, entries/fte3y or null when skipped)`.
+    pub terms: Vec<(String, i64, String, Option<f64>)>,
+    pub quarters_used: usize,
+    pub value: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PoolFacts {
+    pub entries: [i64; 4],
+    pub fte: [String; 4],
+    pub employers: u64,
+    pub ratio: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SectorFacts {
+    /// `(level, group, base employers, qualifies)` for each level tried.
+    pub levels_tried: Vec<(usize, String, u64, bool)>,
+    pub group: String,
+    pub level: usize,
+    pub found: bool,
+    pub pool: Option<PoolFacts>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Multiples {
+    pub sector_multiple: Option<f64>,
+    pub private_multiple: Option<f64>,
+    pub sector_factor: String,
+    pub private_factor: String,
+    pub sector_factor_met: bool,
+    pub private_factor_met: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Headcount {
+    /// `(quarter, distinct workers in service at the end, has lines)` over Q-4..Q-1.
+    pub quarters: Vec<(String, i64, bool)>,
+    pub average: f64,
+    pub min_workers: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatusFacts {
+    pub status: String,
+    pub because: String,
+    /// Each row of the status table in order, with whether it applies.
+    pub checks: Vec<(String, bool)>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LevyFacts {
+    pub wage_base: String,
+    pub rate_percent: String,
+    pub exact: String,
+    pub levy: String,
+    pub due_quarter: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WarningFacts {
+    pub warning: Option<String>,
+    pub because: String,
+}
+
+fn pool_facts(p: &Pool, employers: u64) -> PoolFacts {
+    PoolFacts { entries: p.entries, fte: p.fte.map(format_micro), employers, ratio: p.ratio() }
+}
+
+fn refs() -> [&'static str; 4] {
+    ["r1", "r2", "r3", "r4"]
+}
+
+/// The explanation of `employer_id` in an assessment computed from `loaded`.
+pub fn explain(loaded: &Loaded, a: &Assessment, employer_id: &str) -> Result<Explanation> {
+    let r: &Rules = &a.rules;
+    let q = r.quarter;
+    let e: &EmployerRow = a.employers.iter().find(|e| e.employer_id == employer_id).ok_or_else(|| {
+        Error::Usage(format!("employer '{employer_id}' has no register row at {q}: nothing to explain"))
+    })?;
+    let src = |names: &[&str]| {
+        let mut v: Vec<&str> = Vec::new();
+        for n in names {
+            let s = r.source_of(n);
+            if !v.contains(&s) {
+                v.push(s);
+            }
+        }
+        v.join("; ")
+    };
+
+    // SPEC §3.1: every invalidity row of the employer, with its criteria.
+    let mut rows: Vec<EntryRow> = loaded
+        .invalidity
+        .iter()
+        .filter(|x| x.employer_id == employer_id)
+        .map(|x| {
+            let c = x.criteria(r);
+            EntryRow {
+                file: x.file.clone(),
+                line: x.line,
+                worker_id: x.worker_id.clone(),
+                primary_incapacity_start: format_date(x.primary_incapacity_start),
+                invalidity_start: format_date(x.invalidity_start),
+                entry_quarter: c.entry_quarter.to_string(),
+                reference: c.reference_index.map(|k| format!("r{k}")),
+                age: c.age,
+                seniority_years: c.seniority_years,
+                resumption_authorized: x.resumption_authorized,
+                counted: c.dropped.is_none(),
+                dropped_by: c.dropped.map(|d| d.describe().to_string()),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.invalidity_start.cmp(&b.invalidity_start).then(a.line.cmp(&b.line)));
+    let entries = Entries {
+        per_quarter: (0..4)
+            .map(|k| (refs()[k].to_string(), q.offset(k as i32 - 3).to_string(), e.pool.entries[k]))
+            .collect(),
+        total: e.pool.entries_total(),
+        rows,
+    };
+
+    // SPEC §3.2 and §3.4, from the employer-quarter aggregates.
+    let agg = loaded
+        .occupation
+        .by_quarter
+        .clone()
+        .lazy()
+        .filter(col("employer_id").eq(lit(employer_id)))
+        .select([col("qi"), col("headcount")])
+        .collect()?;
+    let qis = agg.column("qi")?.i32()?.clone();
+    let hcs = agg.column("headcount")?.cast(&DataType::Int64)?;
+    let hcs = hcs.i64()?;
+    let by_q: std::collections::BTreeMap<i32, i64> =
+        qis.iter().zip(hcs.iter()).filter_map(|(a, b)| Some((a?, b.unwrap_or(0)))).collect();
+    let headcount = Headcount {
+        quarters: (1..=4)
+            .rev()
+            .map(|k| {
+                let p = q.offset(-k);
+                (p.to_string(), by_q.get(&p.0).copied().unwrap_or(0), by_q.contains_key(&p.0))
+            })
+            .collect(),
+        average: e.facts(&a.private).average_headcount(),
+        min_workers: r.min_workers,
+    };
+
+    let terms = (0..4)
+        .map(|k| {
+            let (n, d) = (e.pool.entries[k], e.pool.fte[k]);
+            let term = (d > 0).then(|| Pool { entries: [n, 0, 0, 0], fte: [d, 0, 0, 0] }.ratio()).flatten();
+            (refs()[k].to_string(), n, format_micro(d), term)
+        })
+        .collect();
+
+    let group_size = |level: usize, code: &str| {
+        a.sectors.iter().find(|s| s.level == level && s.sector == code).map(|s| s.employers).unwrap_or(0)
+    };
+    let mut levels_tried = Vec::new();
+    for &l in &r.sector_levels {
+        let code = e.nace[..l.min(e.nace.len())].to_string();
+        let n = group_size(l, &code);
+        let ok = n >= r.min_sector_employers;
+        levels_tried.push((l, code, n, ok));
+        if ok {
+            break;
+        }
+    }
+    let base_count = a.employers.iter().filter(|x| x.private_sector).count() as u64;
+    let sector_pool = e.sector_pool.map(|p| pool_facts(&p, e.sector_employers));
+    let sector_ref = e.sector_pool.unwrap_or_default();
+    let facts = e.facts(&a.private);
+
+    let checks: Vec<(String, bool)> = Status::ALL
+        .iter()
+        .take_while(|s| **s != Status::Liable)
+        .map(|s| {
+            let applies = match s {
+                Status::OutOfScope => !facts.private_sector,
+                Status::ShelteredWorkshop => facts.sheltered(r),
+                Status::SmallEmployer => !facts.large_enough(r),
+                Status::FewerThan3Cases => e.pool.entries_total() < r.min_cases as i64,
+                Status::NoReferenceEmployment => e.pool.quarters_used() == 0,
+                Status::SectorTooSmall => !e.sector_found,
+                Status::BelowSectorMultiple => !meets(&e.pool, r.sector_factor, &sector_ref),
+                Status::BelowPrivateMultiple => !meets(&e.pool, r.private_factor, &a.private),
+                Status::Liable => false,
+            };
+            (format!("{}: {}", s.as_str(), s.rule(r)), applies)
+        })
+        .collect();
+
+    let levy = e.levy.map(|l| {
+        // wage_base_cents × units / 10^scale % = euros × 10^-(scale + 4): an exact decimal.
+        let scaled = e.wage_base as i128 * r.rate_percent.units as i128;
+        let decimals = r.rate_percent.scale as usize + 4;
+        let digits = format!("{scaled:0>w$}", w = decimals + 1);
+        let (int, frac) = digits.split_at(digits.len() - decimals);
+        let frac = frac.trim_end_matches('0');
+        LevyFacts {
+            wage_base: format_cents(e.wage_base),
+            rate_percent: r.rate_percent.to_string(),
+            exact: if frac.is_empty() { int.to_string() } else { format!("{int}.{frac}") },
+            levy: format_cents(l),
+            due_quarter: a.due_quarter().to_string(),
+        }
+    });
+    debug_assert_eq!(e.levy, e.levy.map(|_| levy_cents(e.wage_base, r.rate_percent)));
+
+    Ok(Explanation {
+        quarter: q.to_string(),
+        employer_id: employer_id.to_string(),
+        rule_set: format!("{} (sha256 {})", r.origin, r.sha256),
+        register: RegisterFacts {
+            nace: e.nace.clone(),
+            joint_committee: e.joint_committee.clone(),
+            employer_category: e.employer_category.clone(),
+            private_sector: e.private_sector,
+        },
+        entries: Step {
+            rule: "SPEC §3.1: invalidity starting in Q-3..Q, age <= max_age and seniority >= min_seniority_years on the primary incapacity start, no authorisation to resume work".into(),
+            source: src(&["max_age", "min_seniority_years"]),
+            body: entries,
+        },
+        denominators: Step {
+            rule: "SPEC §3.2: fte3y(e, r-4), FTE of lines with min_seniority_years completed years on the quarter's last day".into(),
+            source: src(&["min_seniority_years"]),
+            body: Denominators {
+                per_quarter: (0..4)
+                    .map(|k| (refs()[k].to_string(), q.offset(k as i32 - 7).to_string(), format_micro(e.pool.fte[k])))
+                    .collect(),
+            },
+        },
+        ratio: Step {
+            rule: "SPEC §3.3: mean over reference quarters with fte3y(r-4) > 0 of entries(r) / fte3y(r-4)".into(),
+            source: String::new(),
+            body: RatioFacts { terms, quarters_used: e.pool.quarters_used(), value: e.pool.ratio() },
+        },
+        sector: Step {
+            rule: format!(
+                "SPEC §3.3: first level of {:?} digits whose group holds at least {} base employers; pooled mean of Σ entries / Σ fte3y",
+                r.sector_levels, r.min_sector_employers
+            ),
+            source: src(&["sector_levels", "min_sector_employers"]),
+            body: SectorFacts { levels_tried, group: e.sector.clone(), level: e.sector_level, found: e.sector_found, pool: sector_pool },
+        },
+        private_sector: Step {
+            rule: "SPEC §3.3: the same pooled mean over every base employer (private sector, register row at Q)".into(),
+            source: String::new(),
+            body: pool_facts(&a.private, base_count),
+        },
+        multiples: Step {
+            rule: "SPEC §3.3: a factor k is met when ratio(e) > 0 and ratio(e) >= k × reference ratio, decided exactly".into(),
+            source: src(&["sector_factor", "private_factor"]),
+            body: Multiples {
+                sector_multiple: e.sector_multiple(),
+                private_multiple: multiple(&e.pool, &a.private),
+                sector_factor: r.sector_factor.to_string(),
+                private_factor: r.private_factor.to_string(),
+                sector_factor_met: e.sector_pool.is_some_and(|p| meets(&e.pool, r.sector_factor, &p)),
+                private_factor_met: meets(&e.pool, r.private_factor, &a.private),
+            },
+        },
+        headcount: Step {
+            rule: "SPEC §3.4: distinct workers in service at quarter end, averaged over the quarters of Q-4..Q-1 with a line".into(),
+            source: src(&["min_workers"]),
+            body: headcount,
+        },
+        status: Step {
+            rule: "SPEC §3.5: the first row of the status table that applies".into(),
+            source: r.source_of(status_parameter(e.status)).to_string(),
+            body: StatusFacts { status: e.status.as_str().into(), because: e.status.rule(r), checks },
+        },
+        levy: Step {
+            rule: "SPEC §3.6: rate_percent of the Q-1 wages, in cents, rounded half up; due at Q + payment_lag".into(),
+            source: src(&["rate_percent", "payment_lag"]),
+            body: levy,
+        },
+        warning: Step {
+            rule: "SPEC §3.7: W1 liable; W2 one entry short with both factors met; W3 close to both thresholds".into(),
+            source: src(&["warn_sector_factor", "warn_private_factor"]),
+            body: WarningFacts {
+                warning: e.warning.map(|w| w.as_str().to_string()),
+                because: e.warning.map(|w| w.rule(r)).unwrap_or_else(|| "no warning condition is met".into()),
+            },
+        },
+    })
+}
+
+fn status_parameter(s: Status) -> &'static str {
+    match s {
+        Status::OutOfScope => "first_quarter",
+        Status::ShelteredWorkshop => "sheltered_categories",
+        Status::SmallEmployer => "min_workers",
+        Status::FewerThan3Cases => "min_cases",
+        Status::NoReferenceEmployment => "min_seniority_years",
+        Status::SectorTooSmall => "min_sector_employers",
+        Status::BelowSectorMultiple => "sector_factor",
+        Status::BelowPrivateMultiple => "private_factor",
+        Status::Liable => "rate_percent",
+    }
+}
+
+fn list(v: &[i64]) -> String {
+    v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+fn opt(x: Option<f64>) -> String {
+    let s = fmt_ratio(x);
+    if s.is_empty() {
+        "undefined".into()
+    } else {
+        s
+    }
+}
+
+/// The explanation in plain words, one step per paragraph.
+pub fn render(x: &Explanation) -> String {
+    let mut s = String::new();
+    let mut p = |t: String| {
+        s.push_str(&t);
+        s.push('\n');
+    };
+    p(format!("Employer {} — quarter {} — rule set {}", x.employer_id, x.quarter, x.rule_set));
+    p(format!(
+        "  register at {}: NACE {}, joint committee {}, category {}, private sector: {}",
+        x.quarter, x.register.nace, x.register.joint_committee, x.register.employer_category, x.register.private_sector
+    ));
+    let step = |p: &mut dyn FnMut(String), n: usize, title: &str, rule: &str, source: &str| {
+        p(String::new());
+        p(format!("{n}. {title}"));
+        p(format!("   rule: {rule}"));
+        if !source.is_empty() {
+            p(format!("   source: {source}"));
+        }
+    };
+    step(&mut p, 1, "Counted entries into invalidity", &x.entries.rule, &x.entries.source);
+    for (r, q, n) in &x.entries.body.per_quarter {
+        p(format!("   {r} {q}: {n} counted"));
+    }
+    p(format!("   total: {}", x.entries.body.total));
+    for e in &x.entries.body.rows {
+        p(format!(
+            "   - {}:{} worker {} invalidity {} ({}), primary incapacity {}, age {}, seniority {} years, resumption {}: {}",
+            e.file,
+            e.line,
+            e.worker_id,
+            e.invalidity_start,
+            e.entry_quarter,
+            e.primary_incapacity_start,
+            e.age,
+            e.seniority_years,
+            e.resumption_authorized,
+            match &e.dropped_by {
+                None => format!("COUNTED in {}", e.reference.clone().unwrap_or_default()),
+                Some(d) => format!("not counted: {d}"),
+            }
+        ));
+    }
+    step(&mut p, 2, "Denominators fte3y(e, r-4)", &x.denominators.rule, &x.denominators.source);
+    for (r, q, f) in &x.denominators.body.per_quarter {
+        p(format!("   {r}: fte3y in {q} = {f}"));
+    }
+    step(&mut p, 3, "Employer ratio", &x.ratio.rule, &x.ratio.source);
+    for (r, n, d, t) in &x.ratio.body.terms {
+        match t {
+            Some(t) => p(format!("   {r}: {n} / {d} = {t}")),
+            None => p(format!("   {r}: {n} / {d}: skipped, the denominator is 0")),
+        }
+    }
+    p(format!("   ratio(e) = mean over {} quarter(s) = {}", x.ratio.body.quarters_used, opt(x.ratio.body.value)));
+    step(&mut p, 4, "Comparison group (sector)", &x.sector.rule, &x.sector.source);
+    for (l, g, n, ok) in &x.sector.body.levels_tried {
+        p(format!("   {l} digits: group {g} has {n} base employers{}", if *ok { ": used" } else { ": too few" }));
+    }
+    if !x.sector.body.found {
+        p(format!("   no level qualifies: group {} reported, status sector_too_small", x.sector.body.group));
+    }
+    if let Some(sp) = &x.sector.body.pool {
+        p(format!(
+            "   group {}: entries {} over fte {} → ratio(s) = {}",
+            x.sector.body.group,
+            list(&sp.entries),
+            sp.fte.join(", "),
+            opt(sp.ratio)
+        ));
+    }
+    step(&mut p, 5, "Private sector", &x.private_sector.rule, &x.private_sector.source);
+    let pp = &x.private_sector.body;
+    p(format!(
+        "   {} base employers: entries {} over fte {} → ratio = {}",
+        pp.employers,
+        list(&pp.entries),
+        pp.fte.join(", "),
+        opt(pp.ratio)
+    ));
+    step(&mut p, 6, "Multiples", &x.multiples.rule, &x.multiples.source);
+    let m = &x.multiples.body;
+    p(format!(
+        "   sector multiple {} (factor {}: {})",
+        opt(m.sector_multiple),
+        m.sector_factor,
+        if m.sector_factor_met { "met" } else { "not met" }
+    ));
+    p(format!(
+        "   private multiple {} (factor {}: {})",
+        opt(m.private_multiple),
+        m.private_factor,
+        if m.private_factor_met { "met" } else { "not met" }
+    ));
+    step(&mut p, 7, "Average headcount", &x.headcount.rule, &x.headcount.source);
+    for (q, n, has) in &x.headcount.body.quarters {
+        p(format!("   {q}: {}", if *has { format!("{n} in service") } else { "no line: not averaged".into() }));
+    }
+    p(format!("   average {} (min_workers {})", x.headcount.body.average, x.headcount.body.min_workers));
+    step(&mut p, 8, "Status", &x.status.rule, &x.status.source);
+    for (c, applies) in &x.status.body.checks {
+        p(format!("   [{}] {c}", if *applies { "x" } else { " " }));
+    }
+    p(format!("   → {}: {}", x.status.body.status, x.status.body.because));
+    step(&mut p, 9, "Levy", &x.levy.rule, &x.levy.source);
+    match &x.levy.body {
+        Some(l) => p(format!(
+            "   {} % of wage base {} = {} → {} (half up), due {}",
+            l.rate_percent, l.wage_base, l.exact, l.levy, l.due_quarter
+        )),
+        None => p("   none: not liable".into()),
+    }
+    step(&mut p, 10, "Warning", &x.warning.rule, &x.warning.source);
+    p(format!("   {}: {}", x.warning.body.warning.clone().unwrap_or_else(|| "none".into()), x.warning.body.because));
+    s
+}

@@ -1,0 +1,196 @@
+//! `explain` matches the hand computation of data/example (see its README) line by line,
+//! and what-if runs list exactly the employers a hand computation predicts.
+
+mod common;
+
+use common::{read_csv, show, Workdir};
+use serde_json::{json, Value};
+
+fn example_dir() -> String {
+    format!("{}/data/example", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn explain(w: &Workdir, employer: &str) -> Value {
+    let o = w.run(&[
+        "explain",
+        "--quarter",
+        "2023Q4",
+        "--employer",
+        employer,
+        "--data",
+        &example_dir(),
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", show(&o));
+    serde_json::from_slice(&o.stdout).expect("json")
+}
+
+#[test]
+fn explanation_of_e01_matches_the_hand_computation() {
+    let w = Workdir::new();
+    let x = explain(&w, "E01");
+    let e = &x["entries"];
+    assert_eq!(
+        e["per_quarter"],
+        json!([["r1", "2023Q1", 1], ["r2", "2023Q2", 1], ["r3", "2023Q3", 0], ["r4", "2023Q4", 1]])
+    );
+    assert_eq!(e["total"], 3);
+    let rows = e["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 4, "three counted rows and the 56-year-old's");
+    let w950 = rows.iter().find(|r| r["worker_id"] == "E01-W950").expect("W950");
+    assert_eq!((w950["age"].clone(), w950["counted"].clone()), (json!(56), json!(false)));
+    assert!(w950["dropped_by"].as_str().unwrap_or_default().contains("max_age"));
+    let w900 = rows.iter().find(|r| r["worker_id"] == "E01-W900").expect("W900");
+    assert_eq!((w900["age"].clone(), w900["counted"].clone()), (json!(55), json!(true)), "exactly 55 counts");
+    assert!(e["source"].as_str().unwrap_or_default().contains("younger than 56"));
+
+    assert_eq!(
+        x["denominators"]["per_quarter"],
+        json!([["r1", "2022Q1", "75"], ["r2", "2022Q2", "80"], ["r3", "2022Q3", "80"], ["r4", "2022Q4", "80"]])
+    );
+    // (1/75 + 1/80 + 0/80 + 1/80) / 4
+    assert_eq!(x["ratio"]["quarters_used"], 4);
+    assert_eq!(x["ratio"]["value"], json!(0.009583333333333333));
+    assert_eq!(x["ratio"]["terms"][0], json!(["r1", 1, "75", 0.013333333333333334]));
+
+    let s = &x["sector"];
+    assert_eq!(s["levels_tried"], json!([[4, "4711", 12, true]]));
+    assert_eq!(s["pool"]["entries"], json!([3, 3, 2, 1]));
+    assert_eq!(s["pool"]["fte"], json!(["825", "830", "830", "830"]));
+    assert!(s["source"].as_str().unwrap_or_default().contains("art. 142"));
+    let p = &x["private_sector"];
+    assert_eq!(p["employers"], 31);
+    assert_eq!(p["entries"], json!([6, 4, 4, 2]));
+    assert_eq!(p["fte"], json!(["2155", "2160", "2160", "2160"]));
+    assert_eq!(p["ratio"], json!(0.0018534630918621638));
+
+    let m = &x["multiples"];
+    assert_eq!((m["sector_factor_met"].clone(), m["private_factor_met"].clone()), (json!(true), json!(true)));
+    assert_eq!(
+        x["headcount"]["quarters"],
+        json!([["2022Q4", 80, true], ["2023Q1", 80, true], ["2023Q2", 80, true], ["2023Q3", 80, true]])
+    );
+    assert_eq!(x["headcount"]["average"], json!(80.0));
+    assert_eq!(x["status"]["status"], "liable");
+    assert!(x["status"]["checks"].as_array().expect("checks").iter().all(|c| c[1] == json!(false)));
+    assert_eq!(
+        x["levy"],
+        json!({
+            "rule": x["levy"]["rule"].clone(),
+            "source": x["levy"]["source"].clone(),
+            "wage_base": "729876.00", "rate_percent": "0.625", "exact": "4561.725", "levy": "4561.73", "due_quarter": "2024Q2"
+        })
+    );
+    assert_eq!(x["warning"]["warning"], "W1");
+}
+
+#[test]
+fn explanation_shows_the_sector_fallback_and_the_deciding_rule() {
+    let w = Workdir::new();
+    let b01 = explain(&w, "B01");
+    assert_eq!(
+        b01["sector"]["levels_tried"],
+        json!([[4, "2562", 4, false], [3, "256", 4, false], [2, "25", 11, true]])
+    );
+    let e03 = explain(&w, "E03");
+    assert_eq!(e03["status"]["status"], "below_sector_multiple");
+    let checks = e03["status"]["checks"].as_array().expect("checks");
+    let first = checks.iter().position(|c| c[1] == json!(true)).expect("a check applies");
+    assert!(checks[first][0].as_str().unwrap_or_default().starts_with("below_sector_multiple"));
+    assert_eq!(e03["warning"]["warning"], "W3");
+    let resumption =
+        e03["entries"]["rows"].as_array().expect("rows").iter().find(|r| r["resumption_authorized"] == true);
+    assert!(resumption.expect("E03 has an entry with resumption")["dropped_by"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("resume"));
+
+    let o = w.run(&["explain", "--quarter", "2023Q4", "--employer", "E05", "--data", &example_dir()]);
+    assert!(o.status.success(), "{}", show(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("not counted: seniority below min_seniority_years"), "{text}");
+    assert!(text.contains("not counted: invalidity starts outside the reference quarters"), "{text}");
+    assert!(text.contains("→ fewer_than_3_cases"), "{text}");
+
+    let o = w.run(&["explain", "--quarter", "2023Q4", "--employer", "NOPE", "--data", &example_dir()]);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+}
+
+fn what_if(w: &Workdir, changes: &[(&str, &str)], out: &str) -> Value {
+    let mut rules = responsa::rules::DEFAULT_RULES.to_string();
+    for (from, to) in changes {
+        assert!(rules.contains(from), "{from}");
+        rules = rules.replace(from, to);
+    }
+    w.write(&format!("{out}.toml"), rules);
+    let o = w.run(&[
+        "assess",
+        "--quarter",
+        "2023Q4",
+        "--data",
+        &example_dir(),
+        "--out",
+        out,
+        "--rules",
+        &format!("{out}.toml"),
+        "--compare-to",
+        "default",
+    ]);
+    assert!(o.status.success(), "{}", show(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("what-if against embedded"), "{}", show(&o));
+    serde_json::from_str(&w.read(&format!("{out}/summary.json"))).expect("summary")
+}
+
+const SECTOR_2: &str = "\"2022Q4\" = { value = \"2\", source = \"LP art. 141: at least twice the sector's inflow\" }";
+const PRIVATE_3: &str =
+    "\"2022Q4\" = { value = \"3\", source = \"LP art. 141: at least three times the private sector's inflow\" }";
+
+#[test]
+fn what_if_sector_factor_1_8_lists_exactly_e03() {
+    // Hand computation: only E03 has a sector multiple in [1.8, 2) (1.84); it then fails the
+    // private factor (2.70 < 3): below_private_multiple, still W3, no levy. E02's W2 and
+    // the two liable employers are unchanged.
+    let w = Workdir::new();
+    let s = what_if(&w, &[(SECTOR_2, "\"2022Q4\" = { value = \"1.8\", source = \"what-if\" }")], "a");
+    let rows = read_csv(&w.path("a/what_if.csv"));
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let r = &rows[0];
+    assert_eq!(
+        (
+            r["employer_id"].as_str(),
+            r["status_before"].as_str(),
+            r["status_after"].as_str(),
+            r["warning_after"].as_str()
+        ),
+        ("E03", "below_sector_multiple", "below_private_multiple", "W3")
+    );
+    assert_eq!(s["what_if"]["changed_employers"], 1);
+    assert_eq!(s["what_if"]["levy_total_change"], "0.00");
+}
+
+#[test]
+fn what_if_both_factors_lowered_makes_e03_liable() {
+    // sector 1.8 and private 2.5: E03 (1.84×, 2.70×) becomes liable; levy 0.625 % of its
+    // 2023Q3 wages 150 × 3,000.00 = 2,812.50; W3 becomes W1.
+    let w = Workdir::new();
+    let s = what_if(
+        &w,
+        &[
+            (SECTOR_2, "\"2022Q4\" = { value = \"1.8\", source = \"what-if\" }"),
+            (PRIVATE_3, "\"2022Q4\" = { value = \"2.5\", source = \"what-if\" }"),
+        ],
+        "b",
+    );
+    let rows = read_csv(&w.path("b/what_if.csv"));
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        (rows[0]["employer_id"].as_str(), rows[0]["status_after"].as_str(), rows[0]["warning_after"].as_str()),
+        ("E03", "liable", "W1")
+    );
+    assert_eq!(rows[0]["levy_after"], "2812.50");
+    assert_eq!(s["what_if"]["liable_before"], 2);
+    assert_eq!(s["what_if"]["liable_after"], 3);
+    assert_eq!(s["what_if"]["levy_total_after"], "9249.23");
+    assert_eq!(s["what_if"]["levy_total_change"], "2812.50");
+}
