@@ -16,7 +16,7 @@ use crate::input::{self, Table};
 use crate::levy::levy_cents;
 use crate::occupation::{self, Occupation};
 use crate::quarter::Quarter;
-use crate::ratios::{multiple, Pool};
+use crate::ratios::{multiple_with, Pool};
 use crate::register::{self, Register};
 use crate::rejects::{InputCounts, Reject};
 use crate::rules::Rules;
@@ -39,8 +39,9 @@ pub fn load(data: &Path, rules: &Rules, quarters: &[Quarter], progress: &dyn Fn(
     let sources = [Table::Employers, Table::Employment, Table::Invalidity].map(|t| input::open(data, t));
     let [employers, employment, invalidity] = sources;
     let (employers, employment, invalidity) = (employers?, employment?, invalidity?);
+    progress("checking input files");
     progress("reading the employer register");
-    let (register, mut rejects, reg_counts) = register::load(&employers)?;
+    let (register, mut rejects, reg_counts) = register::load(&employers, quarters)?;
     progress("reading invalidity entries");
     let (invalidity_rows, inv_rejects, inv_counts) = entries::load(&invalidity, &register)?;
     progress("aggregating employment lines");
@@ -85,6 +86,11 @@ pub struct EmployerRow {
     pub sector_employers: u64,
     /// The pool of s, when s has base employers.
     pub sector_pool: Option<Pool>,
+    /// The printed ratios and multiples (SPEC §3.3, §4), computed once.
+    pub ratio: Option<f64>,
+    pub sector_ratio: Option<f64>,
+    pub sector_multiple: Option<f64>,
+    pub private_multiple: Option<f64>,
     pub status: Status,
     pub warning: Option<Warning>,
     pub wage_base: i64,
@@ -107,9 +113,6 @@ impl EmployerRow {
             private,
         }
     }
-    pub fn sector_multiple(&self) -> Option<f64> {
-        multiple(&self.pool, self.sector_pool.as_ref()?)
-    }
 }
 
 /// One sector group at one level (SPEC §4 `sectors.csv`).
@@ -119,6 +122,7 @@ pub struct SectorRow {
     pub level: usize,
     pub employers: u64,
     pub pool: Pool,
+    pub ratio: Option<f64>,
 }
 
 /// The assessment of one quarter.
@@ -127,6 +131,7 @@ pub struct Assessment {
     pub employers: Vec<EmployerRow>,
     pub sectors: Vec<SectorRow>,
     pub private: Pool,
+    pub private_ratio: Option<f64>,
     /// `(joint_committee, employers, levy cents)`, by committee.
     pub receipts: Vec<(String, u64, i64)>,
 }
@@ -184,6 +189,7 @@ pub fn assess(loaded: &Loaded, rules: Rules) -> Result<Assessment> {
     // The register at Q, with the code of each sector level.
     let mut reg_df = df!(
         "employer_id" => reg_q.iter().map(|r| r.employer_id.as_str()).collect::<Vec<_>>(),
+        "emp" => reg_q.iter().map(|r| loaded.register.index.get(&r.employer_id).copied()).collect::<Vec<_>>(),
         "private" => reg_q.iter().map(|r| r.private_sector).collect::<Vec<_>>(),
     )?;
     for &l in &levels {
@@ -200,13 +206,13 @@ pub fn assess(loaded: &Loaded, rules: Rules) -> Result<Assessment> {
     aggs.push(col("headcount").filter(in_hc.clone()).sum().alias("headcount_sum"));
     aggs.push(col("qi").filter(in_hc).len().cast(DataType::Int64).alias("headcount_quarters"));
     aggs.push(col("wages").filter(col("qi").eq(lit(q.0 - 1))).sum().alias("wage_base"));
-    let occ = loaded.occupation.by_quarter.clone().lazy().group_by([col("employer_id")]).agg(aggs);
+    let occ = loaded.occupation.by_quarter.clone().lazy().group_by([col("emp")]).agg(aggs);
     let ent = entries::entries_by_employer(entries::criteria_frame(&loaded.invalidity, &rules)?);
     let mut numeric: Vec<String> = (1..=4).flat_map(|k| [format!("entries_r{k}"), format!("fte_r{k}")]).collect();
     numeric.extend(["headcount_sum", "headcount_quarters", "wage_base"].map(String::from));
     let per_employer = reg_df
         .lazy()
-        .join(occ, [col("employer_id")], [col("employer_id")], JoinArgs::new(JoinType::Left))
+        .join(occ, [col("emp")], [col("emp")], JoinArgs::new(JoinType::Left))
         .join(ent, [col("employer_id")], [col("employer_id")], JoinArgs::new(JoinType::Left))
         .with_columns(
             numeric.iter().map(|c| col(c.as_str()).cast(DataType::Int64).fill_null(lit(0i64))).collect::<Vec<_>>(),
@@ -237,7 +243,7 @@ pub fn assess(loaded: &Loaded, rules: Rules) -> Result<Assessment> {
         for ((c, n), p) in codes.iter().zip(counts).zip(pools(&df)?) {
             let c = c.unwrap_or_default().to_string();
             groups.insert((l, c.clone()), (n as u64, p));
-            sectors.push(SectorRow { sector: c, level: l, employers: n as u64, pool: p });
+            sectors.push(SectorRow { sector: c, level: l, employers: n as u64, pool: p, ratio: None });
         }
     }
     let level_rank = |l: usize| levels.iter().position(|x| *x == l).unwrap_or(usize::MAX);
@@ -250,84 +256,102 @@ pub fn assess(loaded: &Loaded, rules: Rules) -> Result<Assessment> {
     let hc_q = i64s(&emp_df, "headcount_quarters")?;
     let wage_base = i64s(&emp_df, "wage_base")?;
     let by_id: HashMap<&str, &&register::RegisterRow> = reg_q.iter().map(|r| (r.employer_id.as_str(), r)).collect();
-    let mut employers = Vec::with_capacity(emp_df.height());
-    for i in 0..emp_df.height() {
-        let id = ids.get(i).unwrap_or_default();
-        let Some(reg) = by_id.get(id) else { continue };
-        // SPEC §3.3: the first level whose group holds min_sector_employers base
-        // employers (art. 142 §1: fewer than ten → one digit less); else the last level.
-        let mut chosen = None;
-        for &l in &levels {
-            let key = (l, code(&reg.nace, l));
-            let n = groups.get(&key).map(|g| g.0).unwrap_or(0);
-            if n >= rules.min_sector_employers {
-                chosen = Some((key, true));
-                break;
+    // Each pooled ratio once, exactly (SPEC §3.3); shared by the employers of the group.
+    use rayon::prelude::*;
+    sectors.par_iter_mut().for_each(|s| s.ratio = s.pool.ratio());
+    let exact_of: HashMap<(usize, String), Option<num_rational::BigRational>> =
+        groups.iter().map(|(k, (_, p))| (k.clone(), p.exact())).collect();
+    let private_exact = private.exact();
+    let private_ratio = private.ratio();
+    let ratio_of: HashMap<(usize, &str), Option<f64>> =
+        sectors.iter().map(|s| ((s.level, s.sector.as_str()), s.ratio)).collect();
+    let last = *levels.last().unwrap_or(&2);
+    let employers: Vec<EmployerRow> = (0..emp_df.height())
+        .into_par_iter()
+        .filter_map(|i| {
+            let id = ids.get(i).unwrap_or_default();
+            let reg = by_id.get(id)?;
+            // SPEC §3.3: the first level whose group holds min_sector_employers base
+            // employers (art. 142 §1: fewer than ten → one digit less); else the last level.
+            let chosen = levels
+                .iter()
+                .map(|&l| (l, code(&reg.nace, l)))
+                .find(|key| groups.get(key).map(|g| g.0).unwrap_or(0) >= rules.min_sector_employers);
+            let found = chosen.is_some();
+            let (level, sector) = chosen.unwrap_or((last, code(&reg.nace, last)));
+            let key = (level, sector.clone());
+            let group = groups.get(&key);
+            let pool = emp_pools[i];
+            let sector_pool = group.map(|g| g.1);
+            let mut row = EmployerRow {
+                employer_id: id.to_string(),
+                nace: reg.nace.clone(),
+                joint_committee: reg.joint_committee.clone(),
+                employer_category: reg.employer_category.clone(),
+                private_sector: reg.private_sector,
+                headcount_sum: hc_sum[i],
+                headcount_quarters: hc_q[i],
+                pool,
+                sector,
+                sector_level: level,
+                sector_found: found,
+                sector_employers: group.map(|g| g.0).unwrap_or(0),
+                sector_pool,
+                ratio: pool.ratio(),
+                sector_ratio: ratio_of.get(&(level, key.1.as_str())).copied().flatten(),
+                sector_multiple: sector_pool
+                    .and_then(|sp| multiple_with(&pool, &sp, exact_of.get(&key).and_then(|x| x.as_ref()))),
+                private_multiple: multiple_with(&pool, &private, private_exact.as_ref()),
+                status: Status::OutOfScope,
+                warning: None,
+                wage_base: wage_base[i],
+                levy: None,
+            };
+            let facts = row.facts(&private);
+            let status = decide(&facts, &rules);
+            let warning = warn(&facts, status, &rules);
+            row.status = status;
+            row.warning = warning;
+            if status == Status::Liable {
+                row.levy = Some(levy_cents(row.wage_base, rules.rate_percent));
             }
-        }
-        let last = *levels.last().unwrap_or(&2);
-        let ((level, sector), found) = chosen.unwrap_or(((last, code(&reg.nace, last)), false));
-        let group = groups.get(&(level, sector.clone()));
-        let mut row = EmployerRow {
-            employer_id: id.to_string(),
-            nace: reg.nace.clone(),
-            joint_committee: reg.joint_committee.clone(),
-            employer_category: reg.employer_category.clone(),
-            private_sector: reg.private_sector,
-            headcount_sum: hc_sum[i],
-            headcount_quarters: hc_q[i],
-            pool: emp_pools[i],
-            sector,
-            sector_level: level,
-            sector_found: found,
-            sector_employers: group.map(|g| g.0).unwrap_or(0),
-            sector_pool: group.map(|g| g.1),
-            status: Status::OutOfScope,
-            warning: None,
-            wage_base: wage_base[i],
-            levy: None,
-        };
-        let facts = row.facts(&private);
-        let status = decide(&facts, &rules);
-        let warning = warn(&facts, status, &rules);
-        row.status = status;
-        row.warning = warning;
-        if status == Status::Liable {
-            row.levy = Some(levy_cents(row.wage_base, rules.rate_percent));
-        }
-        employers.push(row);
-    }
+            Some(row)
+        })
+        .collect();
 
     let receipts = receipts_by_committee(loaded, q, &employers)?;
-    Ok(Assessment { rules, employers, sectors, private, receipts })
+    Ok(Assessment { rules, employers, sectors, private, private_ratio, receipts })
 }
 
-/// SPEC §3.8, summed per joint committee.
+/// SPEC §3.8, summed per joint committee. The wages of lines without a committee of
+/// their own go to the employer's: its Q-1 wage base less the lines that carry one.
 fn receipts_by_committee(loaded: &Loaded, q: Quarter, employers: &[EmployerRow]) -> Result<Vec<(String, u64, i64)>> {
-    let liable: HashMap<&str, &EmployerRow> =
-        employers.iter().filter(|e| e.levy.is_some()).map(|e| (e.employer_id.as_str(), e)).collect();
+    let index = &loaded.register.index;
+    let liable: HashMap<u32, &EmployerRow> =
+        employers.iter().filter(|e| e.levy.is_some()).filter_map(|e| Some((*index.get(&e.employer_id)?, e))).collect();
     let mut parts: BTreeMap<&str, BTreeMap<String, i64>> = BTreeMap::new();
     let df = &loaded.occupation.by_committee;
-    let ids = df.column("employer_id")?.str()?;
+    let emps = df.column("emp")?.u32()?;
     let qis = df.column("qi")?.i32()?;
     let jcs = df.column("joint_committee")?.cast(&DataType::String)?;
     let jcs = jcs.str()?;
     let wages = i64s(df, "wages")?;
-    for (i, ((id, qi), jc)) in ids.iter().zip(qis.iter()).zip(jcs.iter()).enumerate() {
-        let (Some(id), Some(qi)) = (id, qi) else { continue };
+    for (i, ((emp, qi), jc)) in emps.iter().zip(qis.iter()).zip(jcs.iter()).enumerate() {
+        let (Some(emp), Some(qi), Some(jc)) = (emp, qi, jc) else { continue };
         if qi != q.offset(-1).0 {
             continue;
         }
-        let Some(e) = liable.get(id) else { continue };
-        let jc = jc.map(str::trim).filter(|s| !s.is_empty()).unwrap_or(&e.joint_committee).to_string();
-        *parts.entry(e.employer_id.as_str()).or_default().entry(jc).or_default() += wages[i];
+        let Some(e) = liable.get(&emp) else { continue };
+        let jc = jc.trim();
+        let jc = if jc.is_empty() { e.joint_committee.as_str() } else { jc };
+        *parts.entry(e.employer_id.as_str()).or_default().entry(jc.to_string()).or_default() += wages[i];
     }
     let mut out: BTreeMap<String, (u64, i64)> = BTreeMap::new();
     for e in liable.values() {
-        let p: Vec<(String, i64)> = parts
-            .get(e.employer_id.as_str())
-            .map(|m| m.iter().filter(|(_, w)| **w > 0).map(|(k, v)| (k.clone(), *v)).collect())
-            .unwrap_or_default();
+        let mut p = parts.remove(e.employer_id.as_str()).unwrap_or_default();
+        let carried: i64 = p.values().sum();
+        *p.entry(e.joint_committee.clone()).or_default() += e.wage_base - carried;
+        let p: Vec<(String, i64)> = p.into_iter().filter(|(_, w)| *w > 0).collect();
         for (jc, cents) in crate::receipts::split(e.levy.unwrap_or(0), &p, &e.joint_committee) {
             let slot = out.entry(jc).or_default();
             slot.0 += 1;

@@ -164,7 +164,7 @@ pub fn load(source: &Source, register: &Register) -> Result<(Vec<InvalidityRow>,
             continue;
         }
         first.insert(key, (file.clone(), raw.line));
-        if !register.known.contains(&row.employer_id) {
+        if !register.is_known(&row.employer_id) {
             rejects.push(Reject { file, line: raw.line, reason: UNKNOWN_EMPLOYER.to_string() });
             continue;
         }

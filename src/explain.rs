@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::levy::levy_cents;
 use crate::parse::{format_cents, format_micro};
 use crate::quarter::format_date;
-use crate::ratios::{meets, multiple, Pool};
+use crate::ratios::{meets, Pool};
 use crate::report::fmt_ratio;
 use crate::rules::Rules;
 use crate::status::Status;
@@ -210,12 +210,13 @@ pub fn explain(loaded: &Loaded, a: &Assessment, employer_id: &str) -> Result<Exp
     };
 
     // SPEC §3.2 and §3.4, from the employer-quarter aggregates.
+    let emp = loaded.register.index.get(employer_id).copied().unwrap_or(u32::MAX);
     let agg = loaded
         .occupation
         .by_quarter
         .clone()
         .lazy()
-        .filter(col("employer_id").eq(lit(employer_id)))
+        .filter(col("emp").eq(lit(emp)))
         .select([col("qi"), col("headcount")])
         .collect()?;
     let qis = agg.column("qi")?.i32()?.clone();
@@ -343,8 +344,8 @@ pub fn explain(loaded: &Loaded, a: &Assessment, employer_id: &str) -> Result<Exp
             rule: "SPEC §3.3: a factor k is met when ratio(e) > 0 and ratio(e) >= k × reference ratio, decided exactly".into(),
             source: src(&["sector_factor", "private_factor"]),
             body: Multiples {
-                sector_multiple: e.sector_multiple(),
-                private_multiple: multiple(&e.pool, &a.private),
+                sector_multiple: e.sector_multiple,
+                private_multiple: e.private_multiple,
                 sector_factor: r.sector_factor.to_string(),
                 private_factor: r.private_factor.to_string(),
                 sector_factor_met: e.sector_pool.is_some_and(|p| meets(&e.pool, r.sector_factor, &p)),

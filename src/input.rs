@@ -337,7 +337,13 @@ impl Source {
     /// and, for CSV, the line.
     pub fn collect_all(&self, plans: Vec<LazyFrame>) -> Result<Vec<DataFrame>> {
         let opt = plans.first().map(|p| p.get_current_optimizations()).unwrap_or_default();
-        let dsl = plans.into_iter().map(|p| p.logical_plan).collect();
+        let dsl: Vec<DslPlan> = plans.into_iter().map(|p| p.logical_plan).collect();
+        // Inspection aid: RESPONSA_EXPLAIN=1 prints the optimised plan on stderr.
+        if std::env::var("RESPONSA_EXPLAIN").as_deref() == Ok("1") {
+            if let Ok(plan) = LazyFrame::explain_all(dsl.clone(), opt) {
+                eprintln!("{plan}");
+            }
+        }
         let engine = match std::env::var("RESPONSA_ENGINE").as_deref() {
             Ok("in-memory") => Engine::InMemory,
             _ => Engine::Streaming,

@@ -113,6 +113,22 @@ pub fn meets_exactly(e: &Pool, factor: Decimal, reference: &Pool) -> bool {
     }
 }
 
+/// [`multiple`] with the reference's exact ratio computed once by the caller (a sector
+/// group's or the private sector's, shared by many employers).
+pub fn multiple_with(e: &Pool, reference: &Pool, reference_exact: Option<&BigRational>) -> Option<f64> {
+    if e.quarters_used() == 0 {
+        return None;
+    }
+    let rr = reference_exact?;
+    if !reference.is_positive() {
+        return e.is_positive().then_some(f64::INFINITY);
+    }
+    if !e.is_positive() {
+        return Some(0.0);
+    }
+    (e.exact()? / rr).to_f64()
+}
+
 /// `ratio(e) / ratio(reference)`: `inf` when the reference is 0 and `ratio(e) > 0`,
 /// undefined when both are 0 or either is undefined (SPEC §3.3).
 pub fn multiple(e: &Pool, reference: &Pool) -> Option<f64> {

@@ -141,11 +141,11 @@ fn assessment_row(a: &Assessment, e: &EmployerRow) -> Vec<String> {
     r.extend(e.pool.entries.iter().map(|n| n.to_string()));
     r.push(e.pool.entries_total().to_string());
     r.extend(e.pool.fte.iter().map(|f| format_micro(*f)));
-    r.push(fmt_ratio(e.pool.ratio()));
-    r.push(fmt_ratio(e.sector_pool.and_then(|p| p.ratio())));
-    r.push(fmt_ratio(a.private.ratio()));
-    r.push(fmt_ratio(e.sector_multiple()));
-    r.push(fmt_ratio(crate::ratios::multiple(&e.pool, &a.private)));
+    r.push(fmt_ratio(e.ratio));
+    r.push(fmt_ratio(e.sector_ratio));
+    r.push(fmt_ratio(a.private_ratio));
+    r.push(fmt_ratio(e.sector_multiple));
+    r.push(fmt_ratio(e.private_multiple));
     r.push(e.sector_employers.to_string());
     r.push(e.status.as_str().to_string());
     r.push(e.warning.map(|w| w.as_str().to_string()).unwrap_or_default());
@@ -185,7 +185,7 @@ pub fn summary(a: &Assessment, inputs: &std::collections::BTreeMap<&'static str,
         quarter: a.quarter().to_string(),
         due_quarter: a.due_quarter().to_string(),
         employers: a.employers.len(),
-        private_ratio: a.private.ratio(),
+        private_ratio: a.private_ratio,
         status: Status::ALL.iter().map(|s| (s.as_str(), a.count(*s))).collect(),
         warnings: Warning::ALL.iter().map(|w| (w.as_str(), a.count_warning(*w))).collect(),
         liable: a.count(Status::Liable),
@@ -237,9 +237,9 @@ pub fn write(
                 a.due_quarter().to_string(),
                 format_cents(e.wage_base),
                 format_cents(e.levy.unwrap_or(0)),
-                fmt_ratio(e.pool.ratio()),
-                fmt_ratio(e.sector_pool.and_then(|p| p.ratio())),
-                fmt_ratio(a.private.ratio()),
+                fmt_ratio(e.ratio),
+                fmt_ratio(e.sector_ratio),
+                fmt_ratio(a.private_ratio),
             ]
         }),
     )?;
@@ -253,8 +253,8 @@ pub fn write(
                 q.clone(),
                 w.as_str().to_string(),
                 e.pool.entries_total().to_string(),
-                fmt_ratio(e.sector_multiple()),
-                fmt_ratio(crate::ratios::multiple(&e.pool, &a.private)),
+                fmt_ratio(e.sector_multiple),
+                fmt_ratio(e.private_multiple),
             ])
         }),
     )?;
@@ -277,7 +277,7 @@ pub fn write(
             let mut r = vec![s.sector.clone(), s.level.to_string(), s.employers.to_string()];
             r.extend(s.pool.entries.iter().map(|n| n.to_string()));
             r.extend(s.pool.fte.iter().map(|f| format_micro(*f)));
-            r.push(fmt_ratio(s.pool.ratio()));
+            r.push(fmt_ratio(s.ratio));
             r
         }),
     )?;
@@ -302,7 +302,7 @@ pub fn terminal_summary(a: &Assessment, rejected: u64) -> String {
         "quarter {}  (levy due {})\nprivate-sector ratio: {} entries per FTE\nemployers assessed: {}\n",
         a.quarter(),
         a.due_quarter(),
-        fmt_ratio(a.private.ratio()),
+        fmt_ratio(a.private_ratio),
         a.employers.len()
     );
     for st in Status::ALL {

@@ -63,6 +63,9 @@ pub struct Args {
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print the wall time of each stage (read, aggregate, decide, write) on stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 fn spinner(quiet: bool) -> ProgressBar {
@@ -106,7 +109,17 @@ pub fn run(a: Args) -> Result<()> {
         ));
     }
     let pb = spinner(a.quiet);
-    let loaded = load(&a.data, line_rules, &quarters, &|m: &str| pb.set_message(m.to_string()))?;
+    let clock = std::time::Instant::now();
+    let stages = std::cell::RefCell::new(Vec::<(String, f64)>::new());
+    let mark = |what: &str| {
+        let t = clock.elapsed().as_secs_f64();
+        stages.borrow_mut().push((what.to_string(), t));
+    };
+    let loaded = load(&a.data, line_rules, &quarters, &|m: &str| {
+        mark(m);
+        pb.set_message(m.to_string())
+    })?;
+    mark("assessing");
     let rejected = loaded.rejects.len() as u64;
     if a.strict && rejected > 0 {
         pb.finish_and_clear();
@@ -124,6 +137,7 @@ pub fn run(a: Args) -> Result<()> {
             None => None,
         };
         let out = if multi { a.out.join(q.to_string()) } else { a.out.clone() };
+        mark(&format!("writing {q}"));
         pb.set_message(format!("writing {}", out.display()));
         let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
         report::write(&out, &assessment, &loaded.rejects, &loaded.inputs, what_if)?;
@@ -134,6 +148,14 @@ pub fn run(a: Args) -> Result<()> {
         summaries.push(text);
     }
     pb.finish_and_clear();
+    mark("done");
+    if a.timings {
+        let s = stages.borrow();
+        for w in s.windows(2) {
+            eprintln!("{:>8.3} s  {}", w[1].1 - w[0].1, w[0].0);
+        }
+        eprintln!("{:>8.3} s  total", clock.elapsed().as_secs_f64());
+    }
     if !a.quiet {
         println!("{}", summaries.join("\n"));
         println!("reports written to {}", a.out.display());
