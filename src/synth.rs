@@ -263,6 +263,26 @@ struct Columns {
     inv_resumption: Vec<bool>,
 }
 
+impl Columns {
+    fn append(&mut self, mut o: Columns) {
+        self.quarter.append(&mut o.quarter);
+        self.employer.append(&mut o.employer);
+        self.worker.append(&mut o.worker);
+        self.fte.append(&mut o.fte);
+        self.seniority.append(&mut o.seniority);
+        self.in_service.append(&mut o.in_service);
+        self.wages.append(&mut o.wages);
+        self.jc.append(&mut o.jc);
+        for k in 0..2 {
+            self.inv[k].append(&mut o.inv[k]);
+        }
+        for k in 0..4 {
+            self.inv_dates[k].append(&mut o.inv_dates[k]);
+        }
+        self.inv_resumption.append(&mut o.inv_resumption);
+    }
+}
+
 struct Occupant {
     generation: u32,
     hired: i32,
@@ -566,6 +586,7 @@ pub fn generate(cfg: &Config) -> Result<Generated> {
         reg_faults.iter().map(|(l, k, r)| (reg_path.display().to_string(), *l, *k, *r)).collect();
     for chunk in emps.chunks(2_000) {
         let rows: Vec<Rows> = chunk.par_iter().map(|e| generate_employer(cfg, e, &quarters)).collect();
+        let mut merged = Columns::default();
         for r in rows {
             for f in &r.employment_faults {
                 manifest.push((emp_out.path.display().to_string(), emp_out.lines + f.row, f.kind, f.reason));
@@ -578,9 +599,12 @@ pub fn generate(cfg: &Config) -> Result<Generated> {
             emp_out.push_text(&r.employment, r.employment_rows)?;
             inv_out.push_text(&r.invalidity, r.invalidity_rows)?;
             if let Some(c) = r.cols {
-                emp_out.push_employment(&c)?;
-                inv_out.push_invalidity(&c)?;
+                merged.append(c);
             }
+        }
+        if cfg.format == OutputFormat::Parquet {
+            emp_out.push_employment(&merged)?;
+            inv_out.push_invalidity(&merged)?;
         }
         pb.inc(chunk.len() as u64);
     }
@@ -658,8 +682,9 @@ impl Sink {
         let mut frames = std::mem::take(&mut self.pending).into_iter();
         let mut df = frames.next().unwrap_or_default();
         for f in frames {
-            df.vstack_mut(&f)?;
+            df.vstack_mut_owned(f)?;
         }
+        df.rechunk_mut();
         self.pending_rows = 0;
         if self.parquet.is_none() {
             let f = File::create(&self.path)?;
