@@ -226,21 +226,32 @@ fn header_as_scanned(path: &Path, header: &[String]) -> Result<Vec<String>> {
 }
 
 fn csv_scan(path: &Path) -> Result<LazyFrame> {
-    let p =
-        path.to_str().ok_or_else(|| Error::Structure(format!("{}: the path is not valid UTF-8", path.display())))?;
-    LazyCsvReader::new(PlRefPath::new(p))
+    csv_scan_with(path, true)
+}
+
+fn utf8_path(path: &Path) -> Result<&str> {
+    path.to_str().ok_or_else(|| Error::Structure(format!("{}: the path is not valid UTF-8", path.display())))
+}
+
+/// A CSV scan; `lines` adds the row index, which makes Polars count lines: only the
+/// passes that report line numbers ask for it.
+fn csv_scan_with(path: &Path, lines: bool) -> Result<LazyFrame> {
+    LazyCsvReader::new(PlRefPath::new(utf8_path(path)?))
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
-        .with_row_index(Some(RowIndex { name: "__row".into(), offset: 0 }))
+        .with_row_index(lines.then(|| RowIndex { name: "__row".into(), offset: 0 }))
         .finish()
         .map_err(|e| Error::at(path, None, None, first_line(&e.to_string())))
 }
 
 fn parquet_scan(path: &Path) -> Result<LazyFrame> {
-    let p =
-        path.to_str().ok_or_else(|| Error::Structure(format!("{}: the path is not valid UTF-8", path.display())))?;
-    let args = ScanArgsParquet { row_index: Some(RowIndex { name: "__row".into(), offset: 0 }), ..Default::default() };
-    LazyFrame::scan_parquet(PlRefPath::new(p), args)
+    parquet_scan_with(path, true)
+}
+
+fn parquet_scan_with(path: &Path, lines: bool) -> Result<LazyFrame> {
+    let row_index = lines.then(|| RowIndex { name: "__row".into(), offset: 0 });
+    let args = ScanArgsParquet { row_index, ..Default::default() };
+    LazyFrame::scan_parquet(PlRefPath::new(utf8_path(path)?), args)
         .map_err(|e| Error::at(path, None, None, first_line(&e.to_string())))
 }
 
@@ -307,16 +318,21 @@ impl Source {
     /// optional ones null), plus `__file` (index into `files`) and `__line`.
     /// `as_text` casts every column to text (for the small tables parsed in Rust).
     pub fn scan(&self, as_text: bool) -> Result<LazyFrame> {
+        self.scan_with(as_text, true)
+    }
+
+    /// [`Source::scan`]; without `lines`, no `__line` column (a faster scan).
+    pub fn scan_with(&self, as_text: bool, lines: bool) -> Result<LazyFrame> {
         let mut frames = Vec::new();
         for (i, f) in self.files.iter().enumerate() {
             let lf = match f.format {
-                Format::Csv => csv_scan(&f.path)?,
-                Format::Parquet => parquet_scan(&f.path)?,
+                Format::Csv => csv_scan_with(&f.path, lines)?,
+                Format::Parquet => parquet_scan_with(&f.path, lines)?,
             };
-            let mut exprs = vec![
-                lit(i as u32).cast(DataType::UInt32).alias("__file"),
-                (col("__row").cast(DataType::Int64) + lit(f.line_offset())).alias("__line"),
-            ];
+            let mut exprs = vec![lit(i as u32).cast(DataType::UInt32).alias("__file")];
+            if lines {
+                exprs.push((col("__row").cast(DataType::Int64) + lit(f.line_offset())).alias("__line"));
+            }
             for (c, name) in self.table.columns().iter().zip(&f.names) {
                 let e = match name {
                     Some(n) => col(n.as_str()),
@@ -541,12 +557,22 @@ fn parse_column(s: &Series, kind: Kind) -> PolarsResult<Series> {
     Ok(out.with_name(name))
 }
 
-/// A Polars expression mapping an Int32 quarter index to an Int32 day computed by `f`.
+/// A Polars expression mapping an Int32 quarter index to an Int32 day computed by `f`
+/// (memoised: lines come in runs of the same quarter).
 pub fn quarter_day(e: Expr, f: impl Fn(crate::quarter::Quarter) -> i32 + Send + Sync + Copy + 'static) -> Expr {
     e.map(
         move |c| {
             let s = c.as_materialized_series();
-            let out: Int32Chunked = s.i32()?.iter().map(|o| o.map(|q| f(crate::quarter::Quarter(q)))).collect();
+            let mut last: Option<(i32, i32)> = None;
+            let mut day = |q: i32| match last {
+                Some((lq, d)) if lq == q => d,
+                _ => {
+                    let d = f(crate::quarter::Quarter(q));
+                    last = Some((q, d));
+                    d
+                }
+            };
+            let out: Int32Chunked = s.i32()?.iter().map(|o| o.map(&mut day)).collect();
             Ok(out.with_name(s.name().clone()).into_series().into())
         },
         |_, f| Ok(Field::new(f.name().clone(), DataType::Int32)),

@@ -47,9 +47,15 @@ fn employer_index(e: Expr, index: Arc<PlHashMap<String, u32>>) -> Expr {
 }
 
 /// The typed columns of SPEC §2.2 parsed by Polars, the employer index, and `valid`.
-fn typed(source: &Source, register: &Register, min_seniority_years: u32, max_line_fte_micro: i64) -> Result<LazyFrame> {
+fn typed(
+    source: &Source,
+    register: &Register,
+    min_seniority_years: u32,
+    max_line_fte_micro: i64,
+    lines: bool,
+) -> Result<LazyFrame> {
     let index = Arc::new(register.index.clone());
-    let lf = source.scan(false)?.with_columns([
+    let lf = source.scan_with(false, lines)?.with_columns([
         employer_index(col("employer_id"), index).alias("emp"),
         parsed("quarter", Kind::Quarter).alias("qi"),
         parsed("fte", Kind::Fte).alias("fte_micro"),
@@ -116,7 +122,7 @@ pub fn aggregate(
     let committee_quarters: Vec<Quarter> = assessed.iter().map(|q| q.offset(-1)).collect();
     let any_of =
         |qs: &[Quarter]| qs.iter().map(|q| col("qi").eq(lit(q.0))).reduce(|a, b| a.or(b)).unwrap_or(lit(false));
-    let t = typed(source, register, min_seniority_years, max_line_fte_micro)?;
+    let t = typed(source, register, min_seniority_years, max_line_fte_micro, false)?;
     // SPEC §3.2 and §3.4: one group per employer and quarter; invalid lines are counted,
     // not aggregated.
     let valid = col("valid");
@@ -162,6 +168,7 @@ pub fn aggregate(
     if invalid > 0 {
         let mut raw_cols = vec![col("__file"), col("__line")];
         raw_cols.extend(source.table.columns().iter().map(|c| col(*c).cast(DataType::String)));
+        let t = typed(source, register, min_seniority_years, max_line_fte_micro, true)?;
         let located = source.collect_all(vec![t.filter(col("valid").not()).select(raw_cols)])?;
         let cols = source.table.columns();
         rejects = raw_rows(&located[0])?

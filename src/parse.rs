@@ -138,10 +138,13 @@ pub fn parse_bool(s: &str) -> Result<bool, Fault> {
     if t.is_empty() {
         return Err(Fault::Missing);
     }
-    match t.to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" => Ok(true),
-        "false" | "0" | "no" => Ok(false),
-        _ => Err(Fault::Unparseable),
+    let is = |w: &str| t.eq_ignore_ascii_case(w);
+    if is("true") || t == "1" || is("yes") {
+        Ok(true)
+    } else if is("false") || t == "0" || is("no") {
+        Ok(false)
+    } else {
+        Err(Fault::Unparseable)
     }
 }
 
@@ -155,13 +158,18 @@ pub fn parse_quarter_field(s: &str) -> Result<Quarter, Fault> {
 
 /// A NACE-BEL code: five digits, dots allowed anywhere (`36.100` = `36100`).
 pub fn parse_nace(s: &str) -> Result<String, Fault> {
+    nace_digits(s).map(|()| s.trim().chars().filter(|c| *c != '.').collect())
+}
+
+/// Whether `s` is a NACE-BEL code, without allocating.
+pub fn nace_digits(s: &str) -> Result<(), Fault> {
     let t = s.trim();
     if t.is_empty() {
         return Err(Fault::Missing);
     }
-    let digits: String = t.chars().filter(|c| *c != '.').collect();
-    if digits.len() == 5 && digits.bytes().all(|c| c.is_ascii_digit()) {
-        Ok(digits)
+    let ok = t.bytes().all(|c| c == b'.' || c.is_ascii_digit()) && t.bytes().filter(u8::is_ascii_digit).count() == 5;
+    if ok {
+        Ok(())
     } else {
         Err(Fault::Unparseable)
     }

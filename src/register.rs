@@ -3,13 +3,11 @@
 //! (SPEC §6). Every employer known in any quarter gets a compact index (its rank in the
 //! sorted list of identifiers) that the employment aggregation groups by.
 
-use std::collections::{HashMap, HashSet};
-
-use polars::prelude::{DataType, PlHashMap};
+use polars::prelude::{DataType, PlHashMap, PlHashSet};
 
 use crate::error::Result;
 use crate::input::{Kind, Source};
-use crate::parse::{parse_bool, parse_nace, Fault};
+use crate::parse::{nace_digits, parse_bool, Fault};
 use crate::quarter::{parse_quarter, Quarter};
 use crate::rejects::{field_reason, InputCounts, Reject};
 
@@ -66,8 +64,9 @@ pub fn load(source: &Source, keep: &[Quarter]) -> Result<(Register, Vec<Reject>,
     );
     let mut reg = Register::default();
     let mut rejects = Vec::new();
-    let mut first: HashMap<(&str, Quarter), (u32, i64)> = HashMap::new();
-    let mut known: HashSet<&str> = HashSet::new();
+    let mut first: PlHashMap<(&str, Quarter), (u32, i64)> =
+        PlHashMap::with_capacity_and_hasher(df.height(), Default::default());
+    let mut known: PlHashSet<&str> = PlHashSet::with_capacity_and_hasher(df.height() / 4, Default::default());
     let rows = files
         .iter()
         .zip(lines.iter())
@@ -75,7 +74,7 @@ pub fn load(source: &Source, keep: &[Quarter]) -> Result<(Register, Vec<Reject>,
         .zip(nace.iter().zip(cat.iter()).zip(jc.iter().zip(private.iter())));
     for (((file, line), (q, employer_id)), ((nace, cat), (jc, private))) in rows {
         let (file, line) = (file.unwrap_or(0), line.unwrap_or(0));
-        let reason = (|| -> std::result::Result<(Quarter, &str, String, &str, &str, bool), String> {
+        let reason = (|| -> std::result::Result<(Quarter, &str, &str, &str, &str, bool), String> {
             let quarter = q
                 .map(|s| parse_quarter(s).ok_or(Fault::Unparseable))
                 .unwrap_or(Err(Fault::Missing))
@@ -83,7 +82,7 @@ pub fn load(source: &Source, keep: &[Quarter]) -> Result<(Register, Vec<Reject>,
             let employer_id =
                 employer_id.filter(|s| !s.is_empty()).ok_or_else(|| field_reason("employer_id", Fault::Missing, ""))?;
             let nace = nace
-                .map(parse_nace)
+                .map(|n| nace_digits(n).map(|()| n))
                 .unwrap_or(Err(Fault::Missing))
                 .map_err(|e| field_reason("nace", e, "a NACE-BEL code of 5 digits"))?;
             let cat = text(cat).ok_or_else(|| field_reason("employer_category", Fault::Missing, ""))?;
@@ -118,7 +117,7 @@ pub fn load(source: &Source, keep: &[Quarter]) -> Result<(Register, Vec<Reject>,
             reg.rows.push(RegisterRow {
                 quarter,
                 employer_id: employer_id.to_string(),
-                nace,
+                nace: nace.chars().filter(|c| *c != '.').collect(),
                 employer_category: cat.to_string(),
                 joint_committee: jc.to_string(),
                 private_sector: private,
