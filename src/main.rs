@@ -5,6 +5,17 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // A bug must still end in one clear line, not a backtrace (SPEC §6); exit code 1.
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("responsa: internal error{at}: {msg} (please report it with the command line)");
+    }));
     let cli = match responsa::cli::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

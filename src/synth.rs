@@ -497,6 +497,23 @@ fn new_occupant(rng: &mut ChaCha8Rng, generation: u32, hired: i32, white_collar_
     Occupant { generation, hired, fte_micro, wage_cents, white_collar: rng.gen::<f64>() < white_collar_share }
 }
 
+/// The population a scale and seed draw, without writing any line: employers, workers
+/// in the first quarter (before turnover), employers of 50 workers or more.
+pub fn population(scale: Scale, seed: u64) -> (usize, u64, usize) {
+    let cfg = Config {
+        scale,
+        seed,
+        out: PathBuf::new(),
+        format: OutputFormat::Csv,
+        quarters: QuarterRange { first: Quarter(2022 * 4), last: Quarter(2023 * 4 + 3) },
+        faults: 0.0,
+        progress: false,
+    };
+    let emps = employers(&cfg, &nace_classes());
+    let workers = emps.iter().map(|e| e.size as u64).sum();
+    (emps.len(), workers, emps.iter().filter(|e| e.size >= 50).count())
+}
+
 /// What a run wrote.
 #[derive(Debug, Default, Clone)]
 pub struct Generated {

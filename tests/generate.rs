@@ -131,3 +131,24 @@ fn parquet_and_csv_inputs_give_the_same_assessment() {
         );
     }
 }
+
+#[test]
+fn each_scale_draws_a_population_within_its_stated_bounds() {
+    use responsa::synth::{population, Scale};
+    // SPEC §7: tiny ~200 employers and ~10,000 workers a quarter, small ~5,000 and
+    // ~150,000, national ~250,000 and ~3,000,000 with 7,000–9,000 employers of 50 or more
+    // (issue 4), most employers under 10 workers.
+    let bounds = [
+        (Scale::Tiny, 200, 5_000..=20_000u64),
+        (Scale::Small, 5_000, 100_000..=250_000),
+        (Scale::National, 250_000, 2_500_000..=3_800_000),
+    ];
+    for (scale, employers, workers) in bounds {
+        let (n, w, big) = population(scale, 1);
+        assert_eq!(n, employers, "{scale:?}");
+        assert!(workers.contains(&w), "{scale:?}: {w} workers a quarter");
+        if scale == Scale::National {
+            assert!((6_000..=9_500).contains(&big), "national: {big} employers of 50 or more");
+        }
+    }
+}
