@@ -132,11 +132,7 @@ pub fn multiple_with(e: &Pool, reference: &Pool, reference_exact: Option<&BigRat
 /// `ratio(e) / ratio(reference)`: `inf` when the reference is 0 and `ratio(e) > 0`,
 /// undefined when both are 0 or either is undefined (SPEC §3.3).
 pub fn multiple(e: &Pool, reference: &Pool) -> Option<f64> {
-    let (re, rr) = (e.exact()?, reference.exact()?);
-    if !reference.is_positive() {
-        return e.is_positive().then_some(f64::INFINITY);
-    }
-    (re / rr).to_f64()
+    multiple_with(e, reference, reference.exact().as_ref())
 }
 
 #[cfg(test)]
