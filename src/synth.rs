@@ -80,7 +80,7 @@ impl Scale {
         match self {
             Scale::Tiny => (0.7, 2.0, 600.0),
             Scale::Small => (0.8, 2.0, 3_000.0),
-            Scale::National => (0.92, 1.0, 6_000.0),
+            Scale::National => (0.88, 1.0, 3_000.0),
         }
     }
 }
