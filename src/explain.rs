@@ -359,7 +359,7 @@ pub fn explain(loaded: &Loaded, a: &Assessment, employer_id: &str) -> Result<Exp
         },
         status: Step {
             rule: "SPEC §3.5: the first row of the status table that applies".into(),
-            source: r.source_of(status_parameter(e.status)).to_string(),
+            source: status_parameter(e.status).map(|p| r.source_of(p).to_string()).unwrap_or_default(),
             body: StatusFacts { status: e.status.as_str().into(), because: e.status.rule(r), checks },
         },
         levy: Step {
@@ -378,17 +378,18 @@ pub fn explain(loaded: &Loaded, a: &Assessment, employer_id: &str) -> Result<Exp
     })
 }
 
-fn status_parameter(s: Status) -> &'static str {
+/// The parameter whose source grounds a status; out of scope rests on the register alone.
+fn status_parameter(s: Status) -> Option<&'static str> {
     match s {
-        Status::OutOfScope => "first_quarter",
-        Status::ShelteredWorkshop => "sheltered_categories",
-        Status::SmallEmployer => "min_workers",
-        Status::FewerThan3Cases => "min_cases",
-        Status::NoReferenceEmployment => "min_seniority_years",
-        Status::SectorTooSmall => "min_sector_employers",
-        Status::BelowSectorMultiple => "sector_factor",
-        Status::BelowPrivateMultiple => "private_factor",
-        Status::Liable => "rate_percent",
+        Status::OutOfScope => None,
+        Status::ShelteredWorkshop => Some("sheltered_categories"),
+        Status::SmallEmployer => Some("min_workers"),
+        Status::FewerThan3Cases => Some("min_cases"),
+        Status::NoReferenceEmployment => Some("min_seniority_years"),
+        Status::SectorTooSmall => Some("min_sector_employers"),
+        Status::BelowSectorMultiple => Some("sector_factor"),
+        Status::BelowPrivateMultiple => Some("private_factor"),
+        Status::Liable => Some("rate_percent"),
     }
 }
 
