@@ -7,7 +7,7 @@ use polars::prelude::{DataType, PlHashMap, PlHashSet};
 
 use crate::error::Result;
 use crate::input::{Kind, Source};
-use crate::parse::{nace_digits, parse_bool, Fault};
+use crate::parse::{nace_digits, parse_bool, parse_nace, Fault};
 use crate::quarter::{parse_quarter, Quarter};
 use crate::rejects::{field_reason, InputCounts, Reject};
 
@@ -117,7 +117,7 @@ pub fn load(source: &Source, keep: &[Quarter]) -> Result<(Register, Vec<Reject>,
             reg.rows.push(RegisterRow {
                 quarter,
                 employer_id: employer_id.to_string(),
-                nace: nace.chars().filter(|c| *c != '.').collect(),
+                nace: parse_nace(nace).unwrap_or_default(),
                 employer_category: cat.to_string(),
                 joint_committee: jc.to_string(),
                 private_sector: private,

@@ -137,6 +137,18 @@ fn bom_crlf_and_quoted_fields_are_read() {
 }
 
 #[test]
+fn a_nace_code_with_blanks_and_dots_is_read_as_its_five_digits() {
+    let w = Workdir::new();
+    let employers = EMPLOYERS.replace("2023Q4,A,47110,", "2023Q4,A, 47.110 ,");
+    dataset(&w, &employers, EMPLOYMENT, INVALIDITY);
+    let o = assess(&w, &[]);
+    assert!(o.status.success(), "{}", show(&o));
+    let rows = read_csv(&w.path("out/assessment.csv"));
+    let a = rows.iter().find(|r| r["employer_id"] == "A").expect("A");
+    assert_eq!((a["nace4"].as_str(), a["sector"].as_str()), ("4711", "47"), "{a:?}");
+}
+
+#[test]
 fn malformed_quarter_argument() {
     let w = Workdir::new();
     dataset(&w, EMPLOYERS, EMPLOYMENT, INVALIDITY);
