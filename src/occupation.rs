@@ -142,11 +142,9 @@ pub fn aggregate(
         when(valid.clone()).then(col("wages_cents")).otherwise(lit(0i64)).sum().alias("wages"),
     ]);
     // SPEC §3.8: wages of the committee quarters per joint committee carried by the line.
-    let in_committee_quarters =
-        committee_quarters.iter().map(|q| col("qi").eq(lit(q.0))).reduce(|a, b| a.or(b)).unwrap_or(lit(false));
     let by_committee = t
         .clone()
-        .filter(valid.clone().and(in_committee_quarters).and(col("joint_committee").is_not_null()))
+        .filter(valid.clone().and(any_of(&committee_quarters)).and(col("joint_committee").is_not_null()))
         .group_by([col("emp"), col("qi"), col("joint_committee")])
         .agg([col("wages_cents").sum().alias("wages")]);
 
