@@ -259,26 +259,12 @@ pub fn explain(loaded: &Loaded, a: &Assessment, employer_id: &str) -> Result<Exp
     }
     let base_count = a.employers.iter().filter(|x| x.private_sector).count() as u64;
     let sector_pool = e.sector_pool.map(|p| pool_facts(&p, e.sector_employers));
-    let sector_ref = e.sector_pool.unwrap_or_default();
     let facts = e.facts(&a.private);
 
     let checks: Vec<(String, bool)> = Status::ALL
         .iter()
         .take_while(|s| **s != Status::Liable)
-        .map(|s| {
-            let applies = match s {
-                Status::OutOfScope => !facts.private_sector,
-                Status::ShelteredWorkshop => facts.sheltered(r),
-                Status::SmallEmployer => !facts.large_enough(r),
-                Status::FewerThan3Cases => e.pool.entries_total() < r.min_cases as i64,
-                Status::NoReferenceEmployment => e.pool.quarters_used() == 0,
-                Status::SectorTooSmall => !e.sector_found,
-                Status::BelowSectorMultiple => !meets(&e.pool, r.sector_factor, &sector_ref),
-                Status::BelowPrivateMultiple => !meets(&e.pool, r.private_factor, &a.private),
-                Status::Liable => false,
-            };
-            (format!("{}: {}", s.as_str(), s.rule(r)), applies)
-        })
+        .map(|s| (format!("{}: {}", s.as_str(), s.rule(r)), s.applies(&facts, r)))
         .collect();
 
     let levy = e.levy.map(|l| {

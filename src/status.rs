@@ -127,30 +127,25 @@ impl Facts<'_> {
     }
 }
 
+impl Status {
+    /// Whether this row of the status table applies (SPEC §3.5). [`decide`] takes the
+    /// first row that applies; `explain` lists every row with this same answer.
+    pub fn applies(self, f: &Facts, r: &Rules) -> bool {
+        match self {
+            Status::OutOfScope => !f.private_sector,
+            Status::ShelteredWorkshop => f.sheltered(r),
+            Status::SmallEmployer => !f.large_enough(r),
+            Status::FewerThan3Cases => f.pool.entries_total() < r.min_cases as i64,
+            Status::NoReferenceEmployment => f.pool.quarters_used() == 0,
+            Status::SectorTooSmall => f.sector.is_none(),
+            Status::BelowSectorMultiple => !f.sector.is_some_and(|s| meets(f.pool, r.sector_factor, s)),
+            Status::BelowPrivateMultiple => !meets(f.pool, r.private_factor, f.private),
+            Status::Liable => true,
+        }
+    }
+}
+
+/// The first row of the status table that applies (SPEC §3.5).
 pub fn decide(f: &Facts, r: &Rules) -> Status {
-    if !f.private_sector {
-        return Status::OutOfScope;
-    }
-    if f.sheltered(r) {
-        return Status::ShelteredWorkshop;
-    }
-    if !f.large_enough(r) {
-        return Status::SmallEmployer;
-    }
-    if f.pool.entries_total() < r.min_cases as i64 {
-        return Status::FewerThan3Cases;
-    }
-    if f.pool.quarters_used() == 0 {
-        return Status::NoReferenceEmployment;
-    }
-    let Some(sector) = f.sector else {
-        return Status::SectorTooSmall;
-    };
-    if !meets(f.pool, r.sector_factor, sector) {
-        return Status::BelowSectorMultiple;
-    }
-    if !meets(f.pool, r.private_factor, f.private) {
-        return Status::BelowPrivateMultiple;
-    }
-    Status::Liable
+    Status::ALL.into_iter().find(|s| s.applies(f, r)).unwrap_or(Status::Liable)
 }
