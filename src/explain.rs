@@ -379,8 +379,10 @@ fn status_parameter(s: Status) -> Option<&'static str> {
     }
 }
 
-fn list(v: &[i64]) -> String {
-    v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
+/// A pool's sums in words: `entries 3, 3, 2, 1 over fte 825, 830, 830, 830`.
+fn sums(p: &PoolFacts) -> String {
+    let entries: Vec<String> = p.entries.iter().map(|n| n.to_string()).collect();
+    format!("entries {} over fte {}", entries.join(", "), p.fte.join(", "))
 }
 
 fn opt(x: Option<f64>) -> String {
@@ -455,23 +457,11 @@ pub fn render(x: &Explanation) -> String {
         p(format!("   no level qualifies: group {} reported, status sector_too_small", x.sector.body.group));
     }
     if let Some(sp) = &x.sector.body.pool {
-        p(format!(
-            "   group {}: entries {} over fte {} → ratio(s) = {}",
-            x.sector.body.group,
-            list(&sp.entries),
-            sp.fte.join(", "),
-            opt(sp.ratio)
-        ));
+        p(format!("   group {}: {} → ratio(s) = {}", x.sector.body.group, sums(sp), opt(sp.ratio)));
     }
     step(&mut p, 5, "Private sector", &x.private_sector.rule, &x.private_sector.source);
     let pp = &x.private_sector.body;
-    p(format!(
-        "   {} base employers: entries {} over fte {} → ratio = {}",
-        pp.employers,
-        list(&pp.entries),
-        pp.fte.join(", "),
-        opt(pp.ratio)
-    ));
+    p(format!("   {} base employers: {} → ratio = {}", pp.employers, sums(pp), opt(pp.ratio)));
     step(&mut p, 6, "Multiples", &x.multiples.rule, &x.multiples.source);
     let m = &x.multiples.body;
     p(format!(
