@@ -74,6 +74,10 @@ pub struct InputFile {
     /// For each of [`Table::columns`], the column's name as the scan reports it, or
     /// `None` for an absent optional column.
     pub names: Vec<Option<String>>,
+    /// CSV: the header's field count, and the position there of each of
+    /// [`Table::columns`] (Parquet: the column count, and no positions).
+    pub width: usize,
+    pub positions: Vec<Option<usize>>,
 }
 
 impl InputFile {
@@ -142,11 +146,14 @@ pub fn open(data: &Path, table: Table) -> Result<Source> {
     };
     let mut files = Vec::new();
     for (path, format) in paths {
-        let names = match format {
+        let (names, width, positions) = match format {
             Format::Csv => check_csv_header(&path, table)?,
-            Format::Parquet => check_parquet_schema(&path, table)?,
+            Format::Parquet => {
+                let names = check_parquet_schema(&path, table)?;
+                (names, 0, Vec::new())
+            }
         };
-        files.push(InputFile { path, format, names });
+        files.push(InputFile { path, format, names, width, positions });
     }
     Ok(Source { table, files })
 }
@@ -189,7 +196,11 @@ fn match_columns(path: &Path, table: Table, header: &[String], actual: &[String]
     Ok(out)
 }
 
-fn check_csv_header(path: &Path, table: Table) -> Result<Vec<Option<String>>> {
+/// For each of [`Table::columns`], its name in the file, when present.
+type Names = Vec<Option<String>>;
+
+/// The column names as Polars reads them, the header's width and each column's position.
+fn check_csv_header(path: &Path, table: Table) -> Result<(Names, usize, Vec<Option<usize>>)> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -203,12 +214,13 @@ fn check_csv_header(path: &Path, table: Table) -> Result<Vec<Option<String>>> {
     }
     let header: Vec<String> = rec.iter().map(normalise_header).collect();
     let names = match_columns(path, table, &header, &header_as_scanned(path, &header)?)?;
+    let positions = table.columns().iter().map(|c| header.iter().position(|h| h == c)).collect();
     match rdr.read_record(&mut rec) {
         Ok(true) => {}
         Ok(false) => return Err(Error::at(path, Some(2), None, "header only: the file has no data row")),
         Err(e) => return Err(csv_error(path, &e)),
     }
-    Ok(names)
+    Ok((names, header.len(), positions))
 }
 
 /// The header names as the Polars scan reports them (it may keep a byte-order mark or
@@ -367,7 +379,7 @@ impl Source {
         LazyFrame::collect_all_with_engine(dsl, engine, opt).map_err(|e| self.read_error(&e))
     }
 
-    fn read_error(&self, e: &PolarsError) -> Error {
+    pub fn read_error(&self, e: &PolarsError) -> Error {
         let msg = e.to_string();
         // Polars names the file in some messages; otherwise find the first unreadable one.
         for f in &self.files {

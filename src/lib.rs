@@ -5,6 +5,7 @@
 //! - [`parse`]: field parsers, exact money and FTE (SPEC §2, §6);
 //! - [`rules`]: the rule set, every parameter with its source and date (SPEC §5);
 //! - [`input`]: locating and scanning the inputs (SPEC §2, §6);
+//! - [`csvblocks`]: reading a large CSV file on every core (SPEC §6, §7);
 //! - [`register`]: the employer register (SPEC §2.1);
 //! - [`entries`]: counted entries, the 55-year, 3-year and resumption rules (SPEC §3.1);
 //! - [`occupation`]: fte3y, headcount and wages per employer-quarter (SPEC §3.2, §3.4);
@@ -21,6 +22,7 @@
 
 pub mod assess;
 pub mod cli;
+pub mod csvblocks;
 pub mod entries;
 pub mod error;
 pub mod explain;

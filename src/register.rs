@@ -3,7 +3,8 @@
 //! (SPEC §6). Every employer known in any quarter gets a compact index (its rank in the
 //! sorted list of identifiers) that the employment aggregation groups by.
 
-use polars::prelude::{DataType, PlHashMap, PlHashSet};
+use polars::prelude::{DataType, PlHashMap};
+use rayon::prelude::*;
 
 use crate::error::Result;
 use crate::input::{Kind, Source};
@@ -44,89 +45,104 @@ impl Register {
     }
 }
 
+/// One register row after its fields were checked.
+struct Checked<'a> {
+    quarter: Quarter,
+    employer_id: &'a str,
+    nace: &'a str,
+    cat: &'a str,
+    jc: &'a str,
+    private: bool,
+}
+
 /// Reads the register; keeps the full rows of the quarters in `keep` (all rows are
-/// validated and counted).
+/// validated and counted). Rows are checked in parallel; duplicates are found by sorting
+/// (employer, quarter, row), so the first row in file order is the one kept.
 pub fn load(source: &Source, keep: &[Quarter]) -> Result<(Register, Vec<Reject>, InputCounts)> {
     let dfs = source.collect_all(vec![source.scan(true)?])?;
     let df = &dfs[0];
     let files = df.column("__file")?.cast(&DataType::UInt32)?;
-    let files = files.u32()?;
+    let files: Vec<u32> = files.u32()?.iter().map(|v| v.unwrap_or(0)).collect();
     let lines = df.column("__line")?.cast(&DataType::Int64)?;
-    let lines = lines.i64()?;
-    let col = |name: &str| df.column(name).and_then(|c| c.str().cloned());
+    let lines: Vec<i64> = lines.i64()?.iter().map(|v| v.unwrap_or(0)).collect();
+    let text_col = |name: &str| -> Result<Vec<Option<&str>>> { Ok(df.column(name)?.str()?.iter().collect()) };
     let (quarter, id, nace, cat, jc, private) = (
-        col("quarter")?,
-        col("employer_id")?,
-        col("nace")?,
-        col("employer_category")?,
-        col("joint_committee")?,
-        col("private_sector")?,
+        text_col("quarter")?,
+        text_col("employer_id")?,
+        text_col("nace")?,
+        text_col("employer_category")?,
+        text_col("joint_committee")?,
+        text_col("private_sector")?,
     );
-    let mut reg = Register::default();
+    let check = |i: usize| -> std::result::Result<Checked<'_>, String> {
+        let quarter = quarter[i]
+            .map(|s| parse_quarter(s).ok_or(Fault::Unparseable))
+            .unwrap_or(Err(Fault::Missing))
+            .map_err(|e| field_reason("quarter", e, Kind::Quarter.what()))?;
+        let employer_id =
+            id[i].filter(|s| !s.is_empty()).ok_or_else(|| field_reason("employer_id", Fault::Missing, ""))?;
+        let nace = nace[i]
+            .map(|n| nace_digits(n).map(|()| n))
+            .unwrap_or(Err(Fault::Missing))
+            .map_err(|e| field_reason("nace", e, "a NACE-BEL code of 5 digits"))?;
+        let cat = text(cat[i]).ok_or_else(|| field_reason("employer_category", Fault::Missing, ""))?;
+        let jc = text(jc[i]).ok_or_else(|| field_reason("joint_committee", Fault::Missing, ""))?;
+        let private = private[i]
+            .map(parse_bool)
+            .unwrap_or(Err(Fault::Missing))
+            .map_err(|e| field_reason("private_sector", e, Kind::Bool.what()))?;
+        Ok(Checked { quarter, employer_id, nace, cat, jc, private })
+    };
+    let checked: Vec<std::result::Result<Checked<'_>, String>> = (0..df.height()).into_par_iter().map(check).collect();
+
     let mut rejects = Vec::new();
-    let mut first: PlHashMap<(&str, Quarter), (u32, i64)> =
-        PlHashMap::with_capacity_and_hasher(df.height(), Default::default());
-    let mut known: PlHashSet<&str> = PlHashSet::with_capacity_and_hasher(df.height() / 4, Default::default());
-    let rows = files
-        .iter()
-        .zip(lines.iter())
-        .zip(quarter.iter().zip(id.iter()))
-        .zip(nace.iter().zip(cat.iter()).zip(jc.iter().zip(private.iter())));
-    for (((file, line), (q, employer_id)), ((nace, cat), (jc, private))) in rows {
-        let (file, line) = (file.unwrap_or(0), line.unwrap_or(0));
-        let reason = (|| -> std::result::Result<(Quarter, &str, &str, &str, &str, bool), String> {
-            let quarter = q
-                .map(|s| parse_quarter(s).ok_or(Fault::Unparseable))
-                .unwrap_or(Err(Fault::Missing))
-                .map_err(|e| field_reason("quarter", e, Kind::Quarter.what()))?;
-            let employer_id =
-                employer_id.filter(|s| !s.is_empty()).ok_or_else(|| field_reason("employer_id", Fault::Missing, ""))?;
-            let nace = nace
-                .map(|n| nace_digits(n).map(|()| n))
-                .unwrap_or(Err(Fault::Missing))
-                .map_err(|e| field_reason("nace", e, "a NACE-BEL code of 5 digits"))?;
-            let cat = text(cat).ok_or_else(|| field_reason("employer_category", Fault::Missing, ""))?;
-            let jc = text(jc).ok_or_else(|| field_reason("joint_committee", Fault::Missing, ""))?;
-            let private = private
-                .map(parse_bool)
-                .unwrap_or(Err(Fault::Missing))
-                .map_err(|e| field_reason("private_sector", e, Kind::Bool.what()))?;
-            Ok((quarter, employer_id, nace, cat, jc, private))
-        })();
-        let (quarter, employer_id, nace, cat, jc, private) = match reason {
-            Ok(v) => v,
-            Err(reason) => {
-                rejects.push(Reject { file: source.file_name(file), line, reason });
-                continue;
-            }
-        };
-        if let Some((f, l)) = first.get(&(employer_id, quarter)) {
-            rejects.push(Reject {
-                file: source.file_name(file),
-                line,
-                reason: format!(
-                    "duplicate register row: same employer_id and quarter as {}:{l} (the first is used)",
-                    source.file_name(*f)
-                ),
-            });
-            continue;
+    let reject = |i: usize, reason: String| Reject { file: source.file_name(files[i]), line: lines[i], reason };
+    // SPEC §6: one row per employer and quarter; a later row for the same pair is a fault.
+    let mut keys: Vec<(&str, Quarter, u32)> = Vec::with_capacity(checked.len());
+    for (i, c) in checked.iter().enumerate() {
+        match c {
+            Ok(c) => keys.push((c.employer_id, c.quarter, i as u32)),
+            Err(reason) => rejects.push(reject(i, reason.clone())),
         }
-        first.insert((employer_id, quarter), (file, line));
-        known.insert(employer_id);
-        if keep.contains(&quarter) {
+    }
+    keys.par_sort_unstable();
+    let mut ids: Vec<String> = Vec::new();
+    let mut kept: Vec<u32> = Vec::new();
+    let mut used = 0u64;
+    for same in keys.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
+        let (employer_id, _, first) = same[0];
+        used += 1;
+        if ids.last().is_none_or(|l| l != employer_id) {
+            ids.push(employer_id.to_string());
+        }
+        kept.push(first);
+        let f = first as usize;
+        for &(_, _, i) in &same[1..] {
+            rejects.push(reject(
+                i as usize,
+                format!(
+                    "duplicate register row: same employer_id and quarter as {}:{} (the first is used)",
+                    source.file_name(files[f]),
+                    lines[f]
+                ),
+            ));
+        }
+    }
+    kept.sort_unstable();
+    let mut reg = Register::default();
+    for i in kept {
+        let Ok(c) = &checked[i as usize] else { continue };
+        if keep.contains(&c.quarter) {
             reg.rows.push(RegisterRow {
-                quarter,
-                employer_id: employer_id.to_string(),
-                nace: parse_nace(nace).unwrap_or_default(),
-                employer_category: cat.to_string(),
-                joint_committee: jc.to_string(),
-                private_sector: private,
+                quarter: c.quarter,
+                employer_id: c.employer_id.to_string(),
+                nace: parse_nace(c.nace).unwrap_or_default(),
+                employer_category: c.cat.to_string(),
+                joint_committee: c.jc.to_string(),
+                private_sector: c.private,
             });
         }
     }
-    let used = first.len() as u64;
-    let mut ids: Vec<String> = known.into_iter().map(str::to_string).collect();
-    ids.sort_unstable();
     reg.index = ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
     reg.ids = ids;
     let counts = InputCounts {

@@ -27,9 +27,13 @@ impl Workdir {
         std::fs::read_to_string(self.path(p)).unwrap_or_else(|e| panic!("reading {p}: {e}"))
     }
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_env(args, &[])
+    }
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_responsa"))
             .current_dir(self.dir.path())
             .args(args)
+            .envs(env.iter().copied())
             .output()
             .expect("run responsa")
     }

@@ -1,0 +1,290 @@
+//! Reading a large CSV input in parallel (SPEC §7), with the structural checks of SPEC §6.
+//!
+//! One thread reads the file in blocks cut at record boundaries (a newline outside
+//! quotes) and fingerprints the bytes as they pass (SPEC §4 `sha256`); the blocks are
+//! split into records on the worker threads. A block without a quote character, the
+//! usual case, is split on bare commas and newlines; a block with quotes goes through
+//! `csv_core`, which reads RFC 4180 quoting. Workers know a record's line only relative
+//! to their block; [`Blocks::line`] turns it into the file's line once every block has
+//! reported how many lines it holds.
+//!
+//! Structural faults stop the run with the file and line (SPEC §6): bytes that are not
+//! UTF-8, a record with more fields than the header. A record with fewer fields has its
+//! missing ones empty (a truncated last line is a row fault, not a structural one).
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::mpsc::sync_channel;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// Bytes per block: large enough that a worker's per-block costs vanish, small enough
+/// that the blocks in flight stay far below the file's size.
+const BLOCK: usize = 8 << 20;
+
+/// The block size; `RESPONSA_CSV_BLOCK_BYTES` changes it, so that tests can put block
+/// boundaries inside small files.
+fn block_size() -> usize {
+    std::env::var("RESPONSA_CSV_BLOCK_BYTES").ok().and_then(|v| v.parse().ok()).filter(|n| *n > 0).unwrap_or(BLOCK)
+}
+
+/// One block of records, as the reader cut it.
+pub struct Block {
+    /// Position of the block in the file.
+    pub seq: usize,
+    data: Vec<u8>,
+    quoted: bool,
+}
+
+/// A structural fault found by a worker, at a line relative to its block.
+pub struct BadRecord {
+    line: u64,
+    column: Option<String>,
+    message: String,
+}
+
+/// The fields of one record, in the order asked for, empty fields as `None`.
+pub type Fields<'a> = [Option<&'a str>];
+
+/// How the asked columns sit in the file's header.
+pub struct Layout {
+    /// The header's field count.
+    pub width: usize,
+    /// For each asked column, its position in the header (`None`: absent, always empty).
+    pub positions: Vec<Option<usize>>,
+}
+
+impl Block {
+    /// Calls `f(line, fields)` for every non-empty record, `line` counted from 0 at the
+    /// block's first line. Returns the number of lines the block holds.
+    pub fn records(&self, layout: &Layout, mut f: impl FnMut(u64, &Fields<'_>)) -> std::result::Result<u64, BadRecord> {
+        if !self.quoted {
+            let mut fields: Vec<Option<&str>> = vec![None; layout.positions.len()];
+            let data = &self.data[..];
+            let mut raw: Vec<&str> = Vec::with_capacity(layout.width + 1);
+            let mut start = 0;
+            let mut line = 0u64;
+            while start < data.len() {
+                let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i);
+                let mut bytes = &data[start..end];
+                if let [rest @ .., b'\r'] = bytes {
+                    bytes = rest;
+                }
+                if !bytes.is_empty() {
+                    let text = utf8(bytes, line)?;
+                    raw.clear();
+                    raw.extend(text.split(','));
+                    place(layout, &raw, &mut fields, line)?;
+                    f(line, &fields);
+                }
+                line += 1;
+                start = end + 1;
+            }
+            return Ok(line);
+        }
+        self.quoted_records(layout, f)
+    }
+
+    /// RFC 4180 records through `csv_core`, for a block that holds a quote character.
+    fn quoted_records(
+        &self,
+        layout: &Layout,
+        mut f: impl FnMut(u64, &Fields<'_>),
+    ) -> std::result::Result<u64, BadRecord> {
+        use csv_core::ReadRecordResult as R;
+        let mut rdr = csv_core::Reader::new();
+        let mut input = &self.data[..];
+        let mut out = vec![0u8; 1024];
+        let mut ends = vec![0usize; layout.width + 2];
+        let mut line = 0u64;
+        loop {
+            // The record starts after the previous one's line end and any blank lines;
+            // `csv_core` may consume those only with this record.
+            let skipped = input.iter().take_while(|b| **b == b'\r' || **b == b'\n').filter(|b| **b == b'\n').count();
+            let record_line = line + skipped as u64;
+            let (mut n_out, mut n_ends) = (0, 0);
+            let done = loop {
+                let (res, consumed, o, e) = rdr.read_record(input, &mut out[n_out..], &mut ends[n_ends..]);
+                line += memchr::memchr_iter(b'\n', &input[..consumed]).count() as u64;
+                input = &input[consumed..];
+                n_out += o;
+                n_ends += e;
+                match res {
+                    R::InputEmpty => continue,
+                    R::OutputFull => out.resize(out.len() * 2, 0),
+                    R::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+                    R::Record => break false,
+                    R::End => break true,
+                }
+            };
+            if done {
+                return Ok(line + u64::from(!self.data.ends_with(b"\n") && !self.data.is_empty()));
+            }
+            let text = utf8(&out[..n_out], record_line)?;
+            let mut raw: Vec<&str> = Vec::with_capacity(n_ends);
+            let mut from = 0;
+            for &end in &ends[..n_ends] {
+                raw.push(&text[from..end]);
+                from = end;
+            }
+            if raw.len() == 1 && raw[0].is_empty() {
+                continue;
+            }
+            let mut placed: Vec<Option<&str>> = vec![None; layout.positions.len()];
+            place(layout, &raw, &mut placed, record_line)?;
+            f(record_line, &placed);
+        }
+    }
+}
+
+/// UTF-8 text of one record, or the fault naming the field that is not.
+fn utf8(bytes: &[u8], line: u64) -> std::result::Result<&str, BadRecord> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let field = bytes[..e.valid_up_to()].iter().filter(|b| **b == b',').count() + 1;
+        BadRecord {
+            line,
+            column: Some(format!("field {field}")),
+            message: "invalid UTF-8: the file must be UTF-8 text".to_string(),
+        }
+    })
+}
+
+/// Puts the raw fields of a record in the asked order.
+fn place<'a>(
+    layout: &Layout,
+    raw: &[&'a str],
+    fields: &mut [Option<&'a str>],
+    line: u64,
+) -> std::result::Result<(), BadRecord> {
+    if raw.len() > layout.width {
+        return Err(BadRecord {
+            line,
+            column: None,
+            message: format!("{} fields where the header has {}", raw.len(), layout.width),
+        });
+    }
+    for (slot, pos) in fields.iter_mut().zip(&layout.positions) {
+        *slot = pos.and_then(|p| raw.get(p).copied()).filter(|s| !s.is_empty());
+    }
+    Ok(())
+}
+
+/// What a worker returns for one block: its line count and result, or its fault.
+pub type Worked<T> = std::result::Result<(u64, T), BadRecord>;
+
+/// What the workers returned, block by block, and the file's fingerprint.
+pub struct Blocks<T> {
+    /// `(seq, lines in the block, result)`, in file order.
+    parts: Vec<(usize, u64, T)>,
+    /// Line of the first record of each block, 1-based.
+    first_lines: Vec<u64>,
+    /// The fingerprint, continued over this file's bytes.
+    pub hasher: Sha256,
+}
+
+impl<T> Blocks<T> {
+    /// The file line of `line` of block `seq`.
+    pub fn line(&self, seq: usize, line: u64) -> u64 {
+        self.first_lines[seq] + line
+    }
+    pub fn into_parts(self) -> impl Iterator<Item = (usize, T)> {
+        self.parts.into_iter().map(|(s, _, t)| (s, t))
+    }
+    pub fn parts(&self) -> impl Iterator<Item = (usize, &T)> {
+        self.parts.iter().map(|(s, _, t)| (*s, t))
+    }
+}
+
+/// Reads `path` (header on line 1) and runs `work` on every block, in parallel;
+/// `hasher` goes on over the file's bytes.
+pub fn read<T: Send>(
+    path: &Path,
+    layout: &Layout,
+    hasher: Sha256,
+    work: impl Fn(&Block, &Layout) -> std::result::Result<(u64, T), BadRecord> + Sync,
+) -> Result<Blocks<T>> {
+    let open_err = |e: std::io::Error| Error::at(path, None, None, format!("cannot read: {e}"));
+    let mut file = std::fs::File::open(path).map_err(open_err)?;
+    let (tx, rx) = sync_channel::<Block>(2);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || -> std::io::Result<Sha256> {
+            let mut hasher = hasher;
+            let block = block_size();
+            let mut buf: Vec<u8> = Vec::with_capacity(block + (1 << 16));
+            let mut seq = 0usize;
+            let mut header_done = false;
+            let mut eof = false;
+            while !eof {
+                let old = buf.len();
+                let n = (&mut file).take(block as u64).read_to_end(&mut buf)?;
+                hasher.update(&buf[old..]);
+                eof = n == 0;
+                if !header_done {
+                    // The header was checked before (input::open); skip it.
+                    match memchr::memchr(b'\n', &buf) {
+                        Some(i) => {
+                            buf.drain(..=i);
+                            header_done = true;
+                        }
+                        None if eof => break,
+                        None => continue,
+                    }
+                }
+                let cut = if eof { Some(buf.len()) } else { cut_point(&buf) };
+                let Some(cut) = cut else { continue };
+                if cut == 0 {
+                    continue;
+                }
+                let rest = buf[cut..].to_vec();
+                buf.truncate(cut);
+                let quoted = memchr::memchr(b'"', &buf).is_some();
+                let data = std::mem::replace(&mut buf, rest);
+                if tx.send(Block { seq, data, quoted }).is_err() {
+                    break;
+                }
+                seq += 1;
+            }
+            drop(tx);
+            Ok(hasher)
+        });
+        let results: Vec<(usize, Worked<T>)> = rx.into_iter().par_bridge().map(|b| (b.seq, work(&b, layout))).collect();
+        let hasher = reader.join().map_err(|_| anyhow::anyhow!("the CSV reader thread failed"))?.map_err(open_err)?;
+        let mut results = results;
+        results.sort_by_key(|r| r.0);
+        let mut first_lines = Vec::with_capacity(results.len());
+        let mut next = 2u64;
+        let mut parts = Vec::with_capacity(results.len());
+        for (seq, r) in results {
+            match r {
+                Ok((lines, t)) => {
+                    first_lines.push(next);
+                    next += lines;
+                    parts.push((seq, lines, t));
+                }
+                Err(f) => return Err(Error::at(path, Some(next + f.line), f.column.as_deref(), f.message)),
+            }
+        }
+        Ok(Blocks { parts, first_lines, hasher })
+    })
+}
+
+/// Where a block may end: after the last newline that lies outside quotes. The buffer
+/// always starts outside quotes (it starts at a previous cut).
+fn cut_point(buf: &[u8]) -> Option<usize> {
+    if memchr::memchr(b'"', buf).is_none() {
+        return memchr::memrchr(b'\n', buf).map(|i| i + 1);
+    }
+    let mut in_quotes = false;
+    let mut cut = None;
+    for i in memchr::memchr2_iter(b'"', b'\n', buf) {
+        if buf[i] == b'"' {
+            in_quotes = !in_quotes;
+        } else if !in_quotes {
+            cut = Some(i + 1);
+        }
+    }
+    cut
+}
