@@ -60,32 +60,50 @@ pub struct Layout {
 impl Block {
     /// Calls `f(line, fields)` for every non-empty record, `line` counted from 0 at the
     /// block's first line. Returns the number of lines the block holds.
-    pub fn records(&self, layout: &Layout, mut f: impl FnMut(u64, &Fields<'_>)) -> std::result::Result<u64, BadRecord> {
+    pub fn records(&self, layout: &Layout, f: impl FnMut(u64, &Fields<'_>)) -> std::result::Result<u64, BadRecord> {
         if !self.quoted {
-            let mut fields: Vec<Option<&str>> = vec![None; layout.positions.len()];
-            let data = &self.data[..];
-            let mut raw: Vec<&str> = Vec::with_capacity(layout.width + 1);
-            let mut start = 0;
-            let mut line = 0u64;
-            while start < data.len() {
-                let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i);
-                let mut bytes = &data[start..end];
-                if let [rest @ .., b'\r'] = bytes {
-                    bytes = rest;
-                }
-                if !bytes.is_empty() {
-                    let text = utf8(bytes, line)?;
-                    raw.clear();
-                    raw.extend(text.split(','));
-                    place(layout, &raw, &mut fields, line)?;
-                    f(line, &fields);
-                }
-                line += 1;
-                start = end + 1;
-            }
-            return Ok(line);
+            return self.plain_records(layout, f);
         }
         self.quoted_records(layout, f)
+    }
+
+    /// Records of a block without quotes: one pass over its delimiters.
+    fn plain_records(
+        &self,
+        layout: &Layout,
+        mut f: impl FnMut(u64, &Fields<'_>),
+    ) -> std::result::Result<u64, BadRecord> {
+        let data = &self.data[..];
+        // The block is checked as a whole; only a block that fails is gone through line
+        // by line, to name the line.
+        let text = match std::str::from_utf8(data) {
+            Ok(t) => t,
+            Err(_) => {
+                for (line, bytes) in data.split(|b| *b == b'\n').enumerate() {
+                    utf8(bytes, line as u64)?;
+                }
+                return Err(BadRecord { line: 0, column: None, message: "invalid UTF-8".into() });
+            }
+        };
+        let bytes = text.as_bytes();
+        let mut fields: Vec<Option<&str>> = vec![None; layout.positions.len()];
+        let mut raw: Vec<&str> = Vec::with_capacity(layout.width + 1);
+        let mut line = 0u64;
+        let mut from = 0;
+        for i in memchr::memchr2_iter(b',', b'\n', bytes) {
+            raw.push(&text[from..i]);
+            from = i + 1;
+            if bytes[i] == b'\n' {
+                end_line(layout, &mut raw, &mut fields, line, &mut f)?;
+                line += 1;
+            }
+        }
+        if from < bytes.len() {
+            raw.push(&text[from..]);
+            end_line(layout, &mut raw, &mut fields, line, &mut f)?;
+            line += 1;
+        }
+        Ok(line)
     }
 
     /// RFC 4180 records through `csv_core`, for a block that holds a quote character.
@@ -138,6 +156,25 @@ impl Block {
             f(record_line, &placed);
         }
     }
+}
+
+/// Hands one record of a plain block to `f`, unless the line is empty.
+fn end_line<'a>(
+    layout: &Layout,
+    raw: &mut Vec<&'a str>,
+    fields: &mut [Option<&'a str>],
+    line: u64,
+    f: &mut impl FnMut(u64, &Fields<'_>),
+) -> std::result::Result<(), BadRecord> {
+    if let Some(last) = raw.last_mut() {
+        *last = last.strip_suffix('\r').unwrap_or(last);
+    }
+    if !(raw.len() == 1 && raw[0].is_empty()) {
+        place(layout, raw, fields, line)?;
+        f(line, fields);
+    }
+    raw.clear();
+    Ok(())
 }
 
 /// UTF-8 text of one record, or the fault naming the field that is not.

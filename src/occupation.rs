@@ -175,7 +175,8 @@ struct Agg<'p> {
     first_run: bool,
     /// Worker ids of the current run (headcount quarters, in service), back to back.
     arena: Vec<u8>,
-    spans: Vec<(u32, u32)>,
+    /// Per worker id in `arena`: a hash of it, and where it lies.
+    spans: Vec<(u64, u32, u32)>,
     /// Committee wages of the current run.
     run_committee: Vec<(String, i64)>,
     quarter: Option<QuarterFacts>,
@@ -251,7 +252,7 @@ impl<'p> Agg<'p> {
             } else {
                 let from = self.arena.len() as u32;
                 self.arena.extend_from_slice(worker.as_bytes());
-                self.spans.push((from, self.arena.len() as u32));
+                self.spans.push((hash_id(worker.as_bytes()), from, self.arena.len() as u32));
             }
         }
         // SPEC §3.8: lines carrying their own joint committee, in the committee quarters.
@@ -272,13 +273,26 @@ impl<'p> Agg<'p> {
         self.part.sums.push(run);
         if q.headcount && !self.spans.is_empty() {
             let arena = &self.arena;
-            let id = |s: &(u32, u32)| &arena[s.0 as usize..s.1 as usize];
-            self.spans.sort_unstable_by(|a, b| id(a).cmp(id(b)));
-            self.spans.dedup_by(|a, b| id(a) == id(b));
+            let id = |s: &(u64, u32, u32)| &arena[s.1 as usize..s.2 as usize];
+            // Distinct ids: sorted by hash, and ids with equal hashes compared in full.
+            self.spans.sort_unstable_by_key(|s| s.0);
+            let mut count = 0i64;
+            for same_hash in self.spans.chunk_by_mut(|a, b| a.0 == b.0) {
+                if let [_] = same_hash {
+                    count += 1;
+                } else {
+                    same_hash.sort_unstable_by(|a, b| id(a).cmp(id(b)));
+                    count += 1 + same_hash.windows(2).filter(|w| id(&w[0]) != id(&w[1])).count() as i64;
+                }
+            }
             let workers = (self.first_run || last).then(|| {
-                self.spans.iter().map(|s| String::from_utf8_lossy(id(s)).into_owned().into_boxed_str()).collect()
+                let mut ids: Vec<Box<str>> =
+                    self.spans.iter().map(|s| String::from_utf8_lossy(id(s)).into_owned().into_boxed_str()).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                ids
             });
-            self.part.heads.push(HeadRun { key: run.key, count: self.spans.len() as i64, workers });
+            self.part.heads.push(HeadRun { key: run.key, count, workers });
         }
         self.arena.clear();
         self.spans.clear();
@@ -292,6 +306,19 @@ impl<'p> Agg<'p> {
         self.end_run(true);
         self.part
     }
+}
+
+/// A 64-bit hash of a worker id, to sort a run's ids by (equal hashes are then compared
+/// in full, so the count stays exact).
+fn hash_id(b: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = b.len() as u64;
+    for c in b.chunks(8) {
+        let mut w = [0u8; 8];
+        w[..c.len()].copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
 }
 
 /// The reason a line failed (SPEC §6), from its text.

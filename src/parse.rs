@@ -30,6 +30,14 @@ impl Fault {
 /// A non-negative decimal with at most `scale` decimals, as an integer count of
 /// `10^-scale` units. `"1234.5"` at scale 2 is `123450`.
 pub fn parse_fixed(s: &str, scale: u32) -> Result<i64, Fault> {
+    if let Some(v) = plain_fixed(s, scale) {
+        return Ok(v);
+    }
+    full_fixed(s, scale)
+}
+
+/// [`parse_fixed`] for any text.
+fn full_fixed(s: &str, scale: u32) -> Result<i64, Fault> {
     let t = s.trim();
     if t.is_empty() {
         return Err(Fault::Missing);
@@ -68,6 +76,42 @@ pub fn parse_fixed(s: &str, scale: u32) -> Result<i64, Fault> {
         return Err(Fault::Negative);
     }
     Ok(v)
+}
+
+/// The common case of [`parse_fixed`] in one pass: `digits` or `digits.digits` with at
+/// most `scale` decimals and at most 12 characters (so that no product overflows).
+/// `None` sends the value through the full parser, which gives the same result.
+fn plain_fixed(s: &str, scale: u32) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 12 || scale > 6 {
+        return None;
+    }
+    let mut i = 0;
+    let mut int = 0i64;
+    while i < b.len() && b[i].is_ascii_digit() {
+        int = int * 10 + (b[i] - b'0') as i64;
+        i += 1;
+    }
+    if i == 0 {
+        return None;
+    }
+    let mut frac = 0i64;
+    let mut decimals = 0u32;
+    if i < b.len() {
+        if b[i] != b'.' {
+            return None;
+        }
+        i += 1;
+        while i < b.len() && b[i].is_ascii_digit() {
+            frac = frac * 10 + (b[i] - b'0') as i64;
+            decimals += 1;
+            i += 1;
+        }
+        if i != b.len() || decimals == 0 || decimals > scale {
+            return None;
+        }
+    }
+    Some(int * 10i64.pow(scale) + frac * 10i64.pow(scale - decimals))
 }
 
 /// Money in euros with at most two decimals, as integer cents.
@@ -215,6 +259,21 @@ mod tests {
         assert_eq!(parse_money(""), Err(Fault::Missing));
         assert_eq!(format_cents(123450), "1234.50");
         assert_eq!(format_cents(5), "0.05");
+    }
+
+    proptest::proptest! {
+        /// The one-pass parser agrees with the full one wherever it answers.
+        #[test]
+        fn plain_fixed_agrees_with_the_full_parser(s in "[0-9.+ -]{0,14}", scale in 0u32..=6) {
+            if let Some(v) = plain_fixed(&s, scale) {
+                proptest::prop_assert_eq!(full_fixed(&s, scale), Ok(v));
+            }
+        }
+        #[test]
+        fn plain_fixed_answers_for_plain_numbers(int in 0u64..100_000, frac in proptest::option::of("[0-9]{1,2}")) {
+            let s = match &frac { Some(f) => format!("{int}.{f}"), None => int.to_string() };
+            proptest::prop_assert_eq!(plain_fixed(&s, 2), full_fixed(&s, 2).ok());
+        }
     }
 
     #[test]
