@@ -185,6 +185,44 @@ fn pool_sums() -> Vec<Expr> {
     (1..=4).flat_map(|k| [col(format!("entries_r{k}")).sum(), col(format!("fte_r{k}")).sum()]).collect()
 }
 
+/// `fte_r1..fte_r4`, `headcount_sum`, `headcount_quarters` and `wage_base` of every
+/// employer of the register (by index `emp`), for the assessment of `q`.
+fn per_employer_occupation(by_quarter: &DataFrame, employers: usize, q: Quarter) -> Result<DataFrame> {
+    let (emp, qi) = (by_quarter.column("emp")?.u32()?, by_quarter.column("qi")?.i32()?);
+    let (fte3y, headcount, wages) =
+        (i64s(by_quarter, "fte3y")?, i64s(by_quarter, "headcount")?, i64s(by_quarter, "wages")?);
+    let mut fte = vec![[0i64; 4]; employers];
+    let (mut hc_sum, mut hc_quarters, mut wage_base) =
+        (vec![0i64; employers], vec![0i64; employers], vec![0i64; employers]);
+    for (i, (e, p)) in emp.iter().zip(qi.iter()).enumerate() {
+        let (Some(e), Some(p)) = (e, p) else { continue };
+        let e = e as usize;
+        if e >= employers {
+            continue;
+        }
+        // fte_rk is fte3y of quarter r-4 with r = Q-4+k, i.e. of quarter Q-8+k.
+        let k = p - (q.0 - 8);
+        if (1..=4).contains(&k) {
+            fte[e][(k - 1) as usize] += fte3y[i];
+        }
+        if (q.0 - 4..=q.0 - 1).contains(&p) {
+            hc_sum[e] += headcount[i];
+            hc_quarters[e] += 1;
+        }
+        if p == q.0 - 1 {
+            wage_base[e] += wages[i];
+        }
+    }
+    let mut df = df!("emp" => (0..employers as u32).collect::<Vec<u32>>())?;
+    for k in 0..4 {
+        df.with_column(Column::new(format!("fte_r{}", k + 1).into(), fte.iter().map(|f| f[k]).collect::<Vec<i64>>()))?;
+    }
+    df.with_column(Column::new("headcount_sum".into(), hc_sum))?;
+    df.with_column(Column::new("headcount_quarters".into(), hc_quarters))?;
+    df.with_column(Column::new("wage_base".into(), wage_base))?;
+    Ok(df)
+}
+
 /// SPEC §3 for quarter `rules.quarter`.
 pub fn assess(loaded: &Loaded, rules: Rules) -> Result<Assessment> {
     let q = rules.quarter;
@@ -207,17 +245,10 @@ pub fn assess(loaded: &Loaded, rules: Rules) -> Result<Assessment> {
         let codes: Vec<String> = reg_q.iter().map(|r| code(&r.nace, l)).collect();
         reg_df.with_column(Column::new(format!("s{l}").into(), codes))?;
     }
-
     // Per employer: denominators fte3y(e, r-4) for r = Q-3..Q (SPEC §3.2), headcount over
-    // Q-4..Q-1 (SPEC §3.4), wage base of Q-1 (SPEC §3.6).
-    let in_hc = col("qi").gt_eq(lit(q.0 - 4)).and(col("qi").lt_eq(lit(q.0 - 1)));
-    let mut aggs: Vec<Expr> = (1..=4)
-        .map(|k| col("fte3y").filter(col("qi").eq(lit(q.0 - 3 + (k - 1) - 4))).sum().alias(format!("fte_r{k}")))
-        .collect();
-    aggs.push(col("headcount").filter(in_hc.clone()).sum().alias("headcount_sum"));
-    aggs.push(col("qi").filter(in_hc).len().cast(DataType::Int64).alias("headcount_quarters"));
-    aggs.push(col("wages").filter(col("qi").eq(lit(q.0 - 1))).sum().alias("wage_base"));
-    let occ = loaded.occupation.by_quarter.clone().lazy().group_by([col("emp")]).agg(aggs);
+    // Q-4..Q-1 (SPEC §3.4), wage base of Q-1 (SPEC §3.6): one pass over the
+    // employer-quarter rows into a table indexed by employer.
+    let occ = per_employer_occupation(&loaded.occupation.by_quarter, loaded.register.ids.len(), q)?.lazy();
     let ent = entries::entries_by_employer(entries::criteria_frame(&loaded.invalidity, &rules)?);
     let mut numeric: Vec<String> = (1..=4).flat_map(|k| [format!("entries_r{k}"), format!("fte_r{k}")]).collect();
     numeric.extend(["headcount_sum", "headcount_quarters", "wage_base"].map(String::from));
@@ -230,9 +261,11 @@ pub fn assess(loaded: &Loaded, rules: Rules) -> Result<Assessment> {
         )
         .sort(["employer_id"], Default::default());
 
-    // Pooled sums of every sector group at each level, and of the private sector (SPEC §3.3).
-    let base = per_employer.clone().filter(col("private"));
-    let mut plans = vec![per_employer, base.clone().select(pool_sums())];
+    // Pooled sums of every sector group at each level, and of the private sector (SPEC §3.3),
+    // from the per-employer frame computed once.
+    let emp_df = per_employer.collect()?;
+    let base = emp_df.clone().lazy().filter(col("private"));
+    let mut plans = vec![base.clone().select(pool_sums())];
     for &l in &levels {
         let mut a = vec![len().cast(DataType::Int64).alias("employers")];
         a.extend(pool_sums());
@@ -242,23 +275,32 @@ pub fn assess(loaded: &Loaded, rules: Rules) -> Result<Assessment> {
     let mut dfs =
         LazyFrame::collect_all_with_engine(plans.into_iter().map(|p| p.logical_plan).collect(), Engine::InMemory, opt)?
             .into_iter();
-    let emp_df = dfs.next().ok_or_else(|| anyhow::anyhow!("missing frame"))?;
     let private_df = dfs.next().ok_or_else(|| anyhow::anyhow!("missing frame"))?;
     let private = pools(&private_df)?.first().copied().unwrap_or_default();
 
-    let mut groups: HashMap<(usize, String), (u64, Pool)> = HashMap::new();
     let mut sectors = Vec::new();
     for (&l, df) in levels.iter().zip(dfs) {
         let codes = df.column("sector")?.str()?.clone();
         let counts = i64s(&df, "employers")?;
         for ((c, n), p) in codes.iter().zip(counts).zip(pools(&df)?) {
             let c = c.unwrap_or_default().to_string();
-            groups.insert((l, c.clone()), (n as u64, p));
             sectors.push(SectorRow { sector: c, level: l, employers: n as u64, pool: p, ratio: None });
         }
     }
+    use rayon::prelude::*;
     let level_rank = |l: usize| levels.iter().position(|x| *x == l).unwrap_or(usize::MAX);
     sectors.sort_by(|a, b| level_rank(a.level).cmp(&level_rank(b.level)).then_with(|| a.sector.cmp(&b.sector)));
+    // Each pooled ratio once, exactly (SPEC §3.3); shared by the employers of the group.
+    let exact: Vec<Option<num_rational::BigRational>> = sectors.par_iter().map(|s| s.pool.exact()).collect();
+    let ratios: Vec<Option<f64>> = sectors.par_iter().map(|s| s.pool.ratio()).collect();
+    for (s, r) in sectors.iter_mut().zip(ratios) {
+        s.ratio = r;
+    }
+    // Each group by level and code, as its position in `sectors`.
+    let mut by_level: Vec<HashMap<&str, usize>> = vec![HashMap::new(); levels.len()];
+    for (ix, s) in sectors.iter().enumerate() {
+        by_level[level_rank(s.level)].insert(s.sector.as_str(), ix);
+    }
 
     // Per employer: comparison group, status, warning, levy.
     let ids = emp_df.column("employer_id")?.str()?.clone();
@@ -266,34 +308,34 @@ pub fn assess(loaded: &Loaded, rules: Rules) -> Result<Assessment> {
     let hc_sum = i64s(&emp_df, "headcount_sum")?;
     let hc_q = i64s(&emp_df, "headcount_quarters")?;
     let wage_base = i64s(&emp_df, "wage_base")?;
-    let by_id: HashMap<&str, &&register::RegisterRow> = reg_q.iter().map(|r| (r.employer_id.as_str(), r)).collect();
-    // Each pooled ratio once, exactly (SPEC §3.3); shared by the employers of the group.
-    use rayon::prelude::*;
-    sectors.par_iter_mut().for_each(|s| s.ratio = s.pool.ratio());
-    let exact_of: HashMap<(usize, String), Option<num_rational::BigRational>> =
-        groups.iter().map(|(k, (_, p))| (k.clone(), p.exact())).collect();
     let private_exact = private.exact();
     let private_ratio = private.ratio();
-    let ratio_of: HashMap<(usize, &str), Option<f64>> =
-        sectors.iter().map(|s| ((s.level, s.sector.as_str()), s.ratio)).collect();
-    let last = *levels.last().unwrap_or(&2);
+    let last = levels.len().saturating_sub(1);
+    let prefix = |nace: &str, l: usize| -> String { code(nace, l) };
     let employers: Vec<EmployerRow> = (0..emp_df.height())
         .into_par_iter()
         .filter_map(|i| {
             let id = ids.get(i).unwrap_or_default();
-            let reg = by_id.get(id)?;
+            // Both are sorted by employer_id: the register row is found by position.
+            let reg = match reg_q.get(i) {
+                Some(r) if r.employer_id == id => *r,
+                _ => reg_q[reg_q.binary_search_by(|r| r.employer_id.as_str().cmp(id)).ok()?],
+            };
+            let group_at = |li: usize| by_level[li].get(&reg.nace[..levels[li].min(reg.nace.len())]).copied();
             // SPEC §3.3: the first level whose group holds min_sector_employers base
             // employers (art. 142 §1: fewer than ten → one digit less); else the last level.
-            let chosen = levels
-                .iter()
-                .map(|&l| (l, code(&reg.nace, l)))
-                .find(|key| groups.get(key).map(|g| g.0).unwrap_or(0) >= rules.min_sector_employers);
+            let chosen = (0..levels.len())
+                .find_map(|li| group_at(li).filter(|&ix| sectors[ix].employers >= rules.min_sector_employers));
             let found = chosen.is_some();
-            let (level, sector) = chosen.unwrap_or((last, code(&reg.nace, last)));
-            let key = (level, sector.clone());
-            let group = groups.get(&key);
+            let group = chosen.or_else(|| group_at(last)).map(|ix| (ix, &sectors[ix]));
+            let (level, sector) = match chosen {
+                Some(ix) => (sectors[ix].level, sectors[ix].sector.clone()),
+                None => {
+                    (levels.get(last).copied().unwrap_or(2), prefix(&reg.nace, levels.get(last).copied().unwrap_or(2)))
+                }
+            };
             let pool = emp_pools[i];
-            let sector_pool = group.map(|g| g.1);
+            let sector_pool = group.map(|g| g.1.pool);
             let mut row = EmployerRow {
                 employer_id: id.to_string(),
                 nace: reg.nace.clone(),
@@ -306,12 +348,11 @@ pub fn assess(loaded: &Loaded, rules: Rules) -> Result<Assessment> {
                 sector,
                 sector_level: level,
                 sector_found: found,
-                sector_employers: group.map(|g| g.0).unwrap_or(0),
+                sector_employers: group.map(|g| g.1.employers).unwrap_or(0),
                 sector_pool,
                 ratio: pool.ratio(),
-                sector_ratio: ratio_of.get(&(level, key.1.as_str())).copied().flatten(),
-                sector_multiple: sector_pool
-                    .and_then(|sp| multiple_with(&pool, &sp, exact_of.get(&key).and_then(|x| x.as_ref()))),
+                sector_ratio: group.and_then(|g| g.1.ratio),
+                sector_multiple: group.and_then(|(ix, g)| multiple_with(&pool, &g.pool, exact[ix].as_ref())),
                 private_multiple: multiple_with(&pool, &private, private_exact.as_ref()),
                 status: Status::OutOfScope,
                 warning: None,
@@ -329,7 +370,6 @@ pub fn assess(loaded: &Loaded, rules: Rules) -> Result<Assessment> {
             Some(row)
         })
         .collect();
-
     let receipts = receipts_by_committee(loaded, q, &employers)?;
     Ok(Assessment { rules, employers, sectors, private, private_ratio, receipts })
 }

@@ -522,11 +522,24 @@ fn parse_column(s: &Series, kind: Kind) -> PolarsResult<Series> {
         (_, DataType::String) => {
             let ca = s.str()?;
             match kind {
-                Kind::Quarter => ca
-                    .iter()
-                    .map(|o| o.and_then(|v| parse::parse_quarter_field(v).ok().map(|q| q.0)))
-                    .collect::<Int32Chunked>()
-                    .into_series(),
+                Kind::Quarter => {
+                    // Lines come in runs of one quarter: the parse is memoised.
+                    let mut last: Option<(&str, Option<i32>)> = None;
+                    ca.iter()
+                        .map(|o| {
+                            let v = o?;
+                            match last {
+                                Some((t, q)) if t == v => q,
+                                _ => {
+                                    let q = parse::parse_quarter_field(v).ok().map(|q| q.0);
+                                    last = Some((v, q));
+                                    q
+                                }
+                            }
+                        })
+                        .collect::<Int32Chunked>()
+                        .into_series()
+                }
                 Kind::Date => {
                     ca.iter().map(|o| o.and_then(|v| parse::parse_date(v).ok())).collect::<Int32Chunked>().into_series()
                 }

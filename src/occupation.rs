@@ -472,6 +472,31 @@ fn batch(df: &DataFrame, p: &Params<'_>) -> Result<Part> {
     let (emp, worker, qi, fte, sen, ins, wages, jc) =
         (emp.u32()?, worker.str()?, qi.i32()?, fte.i64()?, sen.i32()?, ins.bool()?, wages.i64()?, jc.str()?);
     let mut agg = Agg::new(p);
+    let no_nulls = [emp.null_count(), worker.null_count(), qi.null_count(), fte.null_count()]
+        .into_iter()
+        .chain([sen.null_count(), ins.null_count(), wages.null_count()])
+        .all(|n| n == 0);
+    if no_nulls {
+        // The usual batch: every value present, read from contiguous slices.
+        let (emp, qi, fte, sen, wages) = (emp.rechunk(), qi.rechunk(), fte.rechunk(), sen.rechunk(), wages.rechunk());
+        let (emp, qi, fte, sen, wages) =
+            (emp.cont_slice()?, qi.cont_slice()?, fte.cont_slice()?, sen.cont_slice()?, wages.cont_slice()?);
+        let rows =
+            worker.iter().map(Option::unwrap_or_default).zip(ins.iter().map(Option::unwrap_or_default)).zip(jc.iter());
+        for (i, ((worker, ins), jc)) in rows.enumerate() {
+            agg.push(&Line {
+                emp: Some(emp[i]),
+                worker: Some(worker).filter(|s| !s.is_empty()),
+                qi: Some(qi[i]),
+                fte: Some(fte[i]),
+                sen: Some(sen[i]),
+                ins: Some(ins),
+                wages: Some(wages[i]),
+                jc: jc.filter(|s| !s.is_empty()),
+            });
+        }
+        return Ok(agg.finish());
+    }
     let rows = emp.iter().zip(worker.iter()).zip(qi.iter().zip(fte.iter())).zip(sen.iter().zip(ins.iter()));
     for ((((emp, worker), (qi, fte)), (sen, ins)), (wages, jc)) in rows.zip(wages.iter().zip(jc.iter())) {
         let jc = jc.filter(|s| !s.is_empty());
