@@ -98,26 +98,45 @@ pub fn load(source: &Source, keep: &[Quarter]) -> Result<(Register, Vec<Reject>,
     let mut rejects = Vec::new();
     let reject = |i: usize, reason: String| Reject { file: source.file_name(files[i]), line: lines[i], reason };
     // SPEC §6: one row per employer and quarter; a later row for the same pair is a fault.
-    let mut keys: Vec<(&str, Quarter, u32)> = Vec::with_capacity(checked.len());
+    // Rows are sorted by (employer_id, quarter, row): the first of each pair is kept, and
+    // the identifiers come out sorted.
+    let mut valid: Vec<u32> = Vec::with_capacity(checked.len());
     for (i, c) in checked.iter().enumerate() {
         match c {
-            Ok(c) => keys.push((c.employer_id, c.quarter, i as u32)),
+            Ok(_) => valid.push(i as u32),
             Err(reason) => rejects.push(reject(i, reason.clone())),
         }
     }
-    keys.par_sort_unstable();
+    let id_of = |i: u32| checked[i as usize].as_ref().map(|c| c.employer_id).unwrap_or_default();
+    let quarter_of = |i: u32| checked[i as usize].as_ref().map(|c| c.quarter.0).unwrap_or_default();
+    if valid.iter().all(|&i| id_of(i).len() <= 16) {
+        // Identifiers of up to 16 bytes compare as their bytes in a u128 (zero-padded,
+        // big-endian) and their length: the same order as the text, without memcmp.
+        let key = |i: u32| {
+            let id = id_of(i).as_bytes();
+            let mut b = [0u8; 16];
+            b[..id.len()].copy_from_slice(id);
+            (u128::from_be_bytes(b), id.len() as u8, quarter_of(i), i)
+        };
+        let mut keyed: Vec<(u128, u8, i32, u32)> = valid.par_iter().map(|&i| key(i)).collect();
+        keyed.par_sort_unstable();
+        valid = keyed.into_iter().map(|k| k.3).collect();
+    } else {
+        valid.par_sort_unstable_by(|&a, &b| (id_of(a), quarter_of(a), a).cmp(&(id_of(b), quarter_of(b), b)));
+    }
     let mut ids: Vec<String> = Vec::new();
     let mut kept: Vec<u32> = Vec::new();
     let mut used = 0u64;
-    for same in keys.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
-        let (employer_id, _, first) = same[0];
+    for same in valid.chunk_by(|&a, &b| id_of(a) == id_of(b) && quarter_of(a) == quarter_of(b)) {
+        let first = same[0];
+        let employer_id = id_of(first);
         used += 1;
         if ids.last().is_none_or(|l| l != employer_id) {
             ids.push(employer_id.to_string());
         }
         kept.push(first);
         let f = first as usize;
-        for &(_, _, i) in &same[1..] {
+        for &i in &same[1..] {
             rejects.push(reject(
                 i as usize,
                 format!(

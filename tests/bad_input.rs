@@ -149,6 +149,29 @@ fn a_nace_code_with_blanks_and_dots_is_read_as_its_five_digits() {
 }
 
 #[test]
+fn duplicate_register_rows_of_long_identifiers_keep_the_first() {
+    // Identifiers longer than 16 bytes take the register's general sorting path.
+    let long = "BE0123456789-SITE-0001";
+    let employers = format!(
+        "{}2023Q4,{long},47110,010,201,true\n2023Q4,{long},10110,010,302,true\n2023Q4,{long}X,47110,010,201,true\n",
+        EMPLOYERS.replace("\n2023Q4,B,47.110,010,201,yes", "")
+    );
+    let w = Workdir::new();
+    dataset(&w, &employers, EMPLOYMENT.replace("2023Q3,B,", &format!("2023Q3,{long},")).as_str(), INVALIDITY);
+    let o = assess(&w, &[]);
+    assert!(o.status.success(), "{}", show(&o));
+    let rejects = read_csv(&w.path("out/rejects.csv"));
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_eq!(rejects[0]["line"], "5", "the second row of {long} is the duplicate: {rejects:?}");
+    assert!(rejects[0]["reason"].starts_with("duplicate register row"), "{rejects:?}");
+    let rows = read_csv(&w.path("out/assessment.csv"));
+    let kept = rows.iter().find(|r| r["employer_id"] == long).expect("the long identifier is assessed");
+    assert_eq!((kept["nace4"].as_str(), kept["joint_committee"].as_str()), ("4711", "201"), "the first row is used");
+    let ids: Vec<&str> = rows.iter().map(|r| r["employer_id"].as_str()).collect();
+    assert_eq!(ids, ["A", long, &format!("{long}X")], "sorted by identifier");
+}
+
+#[test]
 fn malformed_quarter_argument() {
     let w = Workdir::new();
     dataset(&w, EMPLOYERS, EMPLOYMENT, INVALIDITY);
