@@ -15,6 +15,10 @@ use responsa::quarter::{Quarter, QuarterRange};
 use responsa::rules::RuleSet;
 use responsa::synth::{generate, Config, OutputFormat, Scale};
 
+/// The binary's allocator, so that the stages are measured as they run in `responsa`.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn data_dir(format: OutputFormat) -> PathBuf {
     let base = std::env::var_os("RESPONSA_BENCH_DATA")
         .map(PathBuf::from)

@@ -8,6 +8,7 @@
 # and small CSV for the scaling table. Each measurement runs RUNS times under
 # /usr/bin/time -v and reports the median wall time and the median peak RSS. The peer is
 # ../shared/peer/peer.py (pip install duckdb); it is skipped when duckdb is missing.
+# Each measurement starts with one unmeasured warm-up run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
@@ -23,10 +24,13 @@ gen() { # scale format dir
 gen tiny csv "$DATA/tiny-csv"; gen small csv "$DATA/small-csv"
 gen national csv "$DATA/national-csv"; gen national parquet "$DATA/national-parquet"
 
-# measure KEY LABEL CMD...: median wall seconds and median peak RSS (MB) over $RUNS runs.
+# measure KEY LABEL CMD...: median wall seconds and median peak RSS (MB) over $RUNS runs,
+# after one unmeasured warm-up run (the first run after a pause pays for page cache and,
+# on a virtual machine, for memory the host took back: up to 2 s of system time here).
 measure() {
   local key=$1 label=$2; shift 2
   local walls=() rss=()
+  "$@" > /dev/null 2>&1 || true
   for _ in $(seq "$RUNS"); do
     /usr/bin/time -v "$@" > /dev/null 2> /tmp/responsa-bench.time
     walls+=("$(awk -F': ' '/Elapsed/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' /tmp/responsa-bench.time)")

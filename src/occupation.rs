@@ -444,16 +444,25 @@ fn parquet_files(source: &Source, p: &Params<'_>) -> Result<Vec<Part>> {
     )?;
     std::thread::scope(|scope| {
         let runner = scope.spawn(move || {
-            let r = plan.collect_with_engine(Engine::Streaming).map(|_| ());
-            if let Ok(mut g) = tx.lock() {
-                g.take();
-            }
-            r
+            // The batches end when the scan ends, even if it fails or panics.
+            let _close = CloseOnDrop(tx);
+            plan.collect_with_engine(Engine::Streaming).map(|_| ())
         });
         let parts: Vec<Result<Part>> = rx.into_iter().par_bridge().map(|df| batch(&df, p)).collect();
         runner.join().map_err(|_| anyhow::anyhow!("the Parquet reader failed"))?.map_err(|e| source.read_error(&e))?;
         parts.into_iter().collect()
     })
+}
+
+/// Closes the channel of Parquet batches when dropped.
+struct CloseOnDrop(Arc<std::sync::Mutex<Option<std::sync::mpsc::SyncSender<DataFrame>>>>);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        if let Ok(mut g) = self.0.lock() {
+            g.take();
+        }
+    }
 }
 
 /// Aggregates one decoded Parquet batch.
