@@ -10,7 +10,8 @@
 //! CSV files are split into records by [`crate::csvblocks`] on every core; Parquet files
 //! are decoded by a Polars streaming scan whose batches are handed to the same
 //! aggregation. Lines come in runs of one employer and quarter; a run is summed in place
-//! and its distinct workers counted by sorting its worker ids. A group split over several
+//! and its distinct workers counted by sorting hashes of their ids (ids with equal hashes
+//! are compared in full, so the count is exact). A group split over several
 //! runs (a block boundary, an unsorted file) is merged exactly: the first and last run of
 //! each block keep their worker ids, and a group split anywhere else has its ids
 //! collected by a second pass over the file. Row faults (SPEC §6) are found on the way.
@@ -579,17 +580,18 @@ pub fn aggregate(
     // kept their ids are merged by them; other split groups are counted on a second pass.
     let mut heads: Vec<&HeadRun> = parts.iter().flat_map(|p| p.heads.iter()).collect();
     heads.par_sort_unstable_by_key(|h| h.key);
-    let mut headcount: PlHashMap<Key, i64> = PlHashMap::with_capacity(heads.len());
+    // (group, headcount), in group order.
+    let mut headcount: Vec<(Key, i64)> = Vec::with_capacity(heads.len());
     let mut split: PlHashSet<Key> = PlHashSet::new();
     for runs in heads.chunk_by(|a, b| a.key == b.key) {
         let key = runs[0].key;
         if let [one] = runs {
-            headcount.insert(key, one.count);
+            headcount.push((key, one.count));
         } else if runs.iter().all(|r| r.workers.is_some()) {
             let mut ids: Vec<&str> = runs.iter().flat_map(|r| r.workers.iter().flatten().map(|w| &**w)).collect();
             ids.sort_unstable();
             ids.dedup();
-            headcount.insert(key, ids.len() as i64);
+            headcount.push((key, ids.len() as i64));
         } else {
             split.insert(key);
         }
@@ -600,10 +602,20 @@ pub fn aggregate(
         let mut ids: Vec<(Key, Box<str>)> = second.into_iter().flat_map(|p| p.collected).collect();
         ids.par_sort_unstable();
         ids.dedup();
-        for (key, _) in ids {
-            *headcount.entry(key).or_default() += 1;
+        for same in ids.chunk_by(|a, b| a.0 == b.0) {
+            headcount.push((same[0].0, same.len() as i64));
         }
+        headcount.sort_unstable();
     }
+    // Both sorted by group: a merge, not a lookup per group.
+    let mut next = headcount.iter().peekable();
+    let headcounts: Vec<i64> = groups
+        .iter()
+        .map(|g| {
+            while next.next_if(|h| h.0 < g.key).is_some() {}
+            next.next_if(|h| h.0 == g.key).map_or(0, |h| h.1)
+        })
+        .collect();
 
     let mut committee: PlHashMap<(Key, String), i64> = PlHashMap::new();
     let mut invalid = 0u64;
@@ -619,7 +631,7 @@ pub fn aggregate(
         "qi" => groups.iter().map(|g| g.key.1).collect::<Vec<i32>>(),
         "n_lines" => groups.iter().map(|g| g.n_lines).collect::<Vec<i64>>(),
         "fte3y" => groups.iter().map(|g| g.fte3y).collect::<Vec<i64>>(),
-        "headcount" => groups.iter().map(|g| headcount.get(&g.key).copied().unwrap_or(0)).collect::<Vec<i64>>(),
+        "headcount" => headcounts,
         "wages" => groups.iter().map(|g| g.wages).collect::<Vec<i64>>(),
     )?;
     let mut committee: Vec<((Key, String), i64)> = committee.into_iter().collect();
