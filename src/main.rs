@@ -10,7 +10,22 @@ use clap::Parser;
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Transparent huge pages cost this program more than they give: every first touch of a
+/// 2 MB page zeroes it whole, and a run frees and touches again a lot of memory. Measured
+/// on the national data (CSV, then Parquet, three runs each): kernel time from 1.3–2.2 s
+/// to 0.75–0.95 s, wall time 5–20 % lower.
+#[cfg(target_os = "linux")]
+fn no_transparent_huge_pages() {
+    // SAFETY: prctl(PR_SET_THP_DISABLE) only sets a flag of this process; it reads no
+    // memory of ours, and its failure (an old kernel) leaves the default, which is fine.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 fn main() -> ExitCode {
+    #[cfg(target_os = "linux")]
+    no_transparent_huge_pages();
     // A bug must still end in one clear line, not a backtrace (SPEC §6); exit code 1.
     std::panic::set_hook(Box::new(|info| {
         let msg = info
