@@ -37,6 +37,8 @@ pub struct Block {
     pub seq: usize,
     data: Vec<u8>,
     quoted: bool,
+    /// The file's last block: the only one that may end inside quotes (a broken file).
+    last: bool,
 }
 
 /// A structural fault found by a worker, at a line relative to its block.
@@ -118,6 +120,7 @@ impl Block {
         let mut out = vec![0u8; 1024];
         let mut ends = vec![0usize; layout.width + 2];
         let mut line = 0u64;
+        let mut last_record = 0u64;
         loop {
             // The record starts after the previous one's line end and any blank lines;
             // `csv_core` may consume those only with this record.
@@ -139,8 +142,18 @@ impl Block {
                 }
             };
             if done {
+                // An odd number of quotes: the last record opened a quote that the file
+                // never closes, and would swallow every line after it.
+                if self.last && memchr::memchr_iter(b'"', &self.data).count() % 2 == 1 {
+                    return Err(BadRecord {
+                        line: last_record,
+                        column: None,
+                        message: "unterminated quoted field: a quote opened in this record is never closed".into(),
+                    });
+                }
                 return Ok(line + u64::from(!self.data.ends_with(b"\n") && !self.data.is_empty()));
             }
+            last_record = record_line;
             let text = utf8(&out[..n_out], record_line)?;
             let mut raw: Vec<&str> = Vec::with_capacity(n_ends);
             let mut from = 0;
@@ -289,7 +302,7 @@ pub fn read<T: Send>(
                 buf.truncate(cut);
                 let quoted = memchr::memchr(b'"', &buf).is_some();
                 let data = std::mem::replace(&mut buf, next);
-                if tx.send(Block { seq, data, quoted }).is_err() {
+                if tx.send(Block { seq, data, quoted, last: eof }).is_err() {
                     break;
                 }
                 seq += 1;

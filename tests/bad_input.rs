@@ -107,6 +107,13 @@ fn a_record_with_too_many_fields_is_a_structural_error() {
 }
 
 #[test]
+fn an_unterminated_quote_is_a_structural_error_with_its_line() {
+    // The quote opened on line 5 would swallow the lines after it into one field.
+    let employment = format!("{EMPLOYMENT}2023Q3,A,\"w9,1,2010-01-01,true,1.00\n2023Q3,A,w10,1,2010-01-01,true,1.00\n");
+    structural(EMPLOYERS, &employment, INVALIDITY, &["employment.csv:5", "unterminated quoted field"]);
+}
+
+#[test]
 fn truncated_file_loses_nothing_silently() {
     // The last line is cut in the middle: its missing fields make it a reject, not a crash.
     let employment = format!("{EMPLOYMENT}2023Q3,A,w3,1,2010-01");
