@@ -9,7 +9,8 @@
 //! reported how many lines it holds.
 //!
 //! Structural faults stop the run with the file and line (SPEC §6): bytes that are not
-//! UTF-8, a record with more fields than the header. A record with fewer fields has its
+//! UTF-8, a record with more fields than the header, a quote the file never closes. A
+//! record with fewer fields has its
 //! missing ones empty (a truncated last line is a row fault, not a structural one).
 
 use std::io::Read;
