@@ -9,8 +9,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use responsa::assess::{assess, load};
+use responsa::dataset::load;
 use responsa::input::{open, Table};
+use responsa::levy::assess::assess;
 use responsa::quarter::{Quarter, QuarterRange};
 use responsa::rules::RuleSet;
 use responsa::synth::{generate, Config, OutputFormat, Scale};
@@ -54,7 +55,7 @@ fn benches(c: &mut Criterion) {
             b.iter(|| {
                 let loaded = load(&dir, &rules, &[q], &|_| {}).expect("load");
                 let a = assess(&loaded, rules.clone()).expect("assess");
-                responsa::report::write(&out, &a, &loaded.rejects, &loaded.inputs, None).expect("write");
+                responsa::levy::report::write(&out, &a, &loaded.rejects, &loaded.inputs, None).expect("write");
             })
         });
         let employers = open(&dir, Table::Employers).expect("open");
@@ -62,18 +63,18 @@ fn benches(c: &mut Criterion) {
         let employment = open(&dir, Table::Employment).expect("open");
         g.bench_function(format!("read_register_and_invalidity_{tag}"), |b| {
             b.iter(|| {
-                let (reg, _, _) = responsa::register::load(&employers, &[q]).expect("register");
-                responsa::entries::load(&invalidity, &reg).expect("invalidity")
+                let (reg, _, _) = responsa::input::register::load(&employers, &[q]).expect("register");
+                responsa::input::invalidity::load(&invalidity, &reg).expect("invalidity")
             })
         });
-        let (reg, _, _) = responsa::register::load(&employers, &[q]).expect("register");
+        let (reg, _, _) = responsa::input::register::load(&employers, &[q]).expect("register");
         g.bench_function(format!("aggregate_employment_{tag}"), |b| {
             b.iter(|| {
                 responsa::occupation::aggregate(
                     &employment,
                     &reg,
-                    rules.min_seniority_years,
-                    rules.max_line_fte_micro,
+                    rules.levy.min_seniority_years,
+                    rules.shared.max_line_fte_micro,
                     &[q],
                 )
                 .expect("aggregate")
@@ -84,7 +85,9 @@ fn benches(c: &mut Criterion) {
             g.bench_function("decide", |b| b.iter(|| assess(&loaded, rules.clone()).expect("assess")));
             let a = assess(&loaded, rules.clone()).expect("assess");
             g.bench_function("write", |b| {
-                b.iter(|| responsa::report::write(&out, &a, &loaded.rejects, &loaded.inputs, None).expect("write"))
+                b.iter(|| {
+                    responsa::levy::report::write(&out, &a, &loaded.rejects, &loaded.inputs, None).expect("write")
+                })
             });
         }
     }

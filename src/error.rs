@@ -49,10 +49,10 @@ impl From<polars::error::PolarsError> for Error {
     }
 }
 
-impl From<std::io::Error> for Error {
-    fn from(e: std::io::Error) -> Self {
-        Error::Other(anyhow::Error::new(e))
-    }
+/// An I/O failure on `path`: every I/O error names its file (there is deliberately no
+/// `From<std::io::Error>`, so that none can be passed on without one).
+pub fn io(path: &Path, doing: &str, e: std::io::Error) -> Error {
+    Error::Other(anyhow::anyhow!("{}: cannot {doing}: {e}", path.display()))
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

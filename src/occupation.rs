@@ -14,7 +14,11 @@
 //! are compared in full, so the count is exact). A group split over several
 //! runs (a block boundary, an unsorted file) is merged exactly: the first and last run of
 //! each block keep their worker ids, and a group split anywhere else has its ids
-//! collected by a second pass over the file. Row faults (SPEC §6) are found on the way.
+//! collected by a second pass over the file. Row faults (SPEC §6) are found on the way,
+//! each by the one definition of a usable line, [`crate::input::employment::check`].
+//!
+//! The result is a pair of typed tables sorted by employer and quarter: no frame and no
+//! null reaches the computations that read them.
 
 use std::sync::Arc;
 
@@ -22,23 +26,66 @@ use polars::prelude::*;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::csvblocks;
 use crate::error::Result;
-use crate::input::{parsed, quarter_day, raw_rows, Format, InputFile, Kind, Source, Table};
+use crate::input::csvblocks;
+use crate::input::employment::{self, Fields};
+use crate::input::register::Register;
+use crate::input::rejects::{InputCounts, Reject};
+use crate::input::{parsed, Format, InputFile, Kind, Source, Table};
 use crate::parse::{self, Fault};
 use crate::quarter::Quarter;
-use crate::register::Register;
-use crate::rejects::{field_reason, InputCounts, Reject, UNKNOWN_EMPLOYER};
+
+/// The aggregates of one employer in one quarter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmployerQuarter {
+    /// The employer's register index.
+    pub employer: u32,
+    pub quarter: Quarter,
+    /// Employment lines used.
+    pub lines: i64,
+    /// `fte3y(e, p)` in FTE millionths (SPEC §3.2).
+    pub fte3y: i64,
+    /// `headcount(e, p)`, distinct workers in service at the quarter's end (SPEC §3.4);
+    /// counted only in the quarters a computation needs, 0 elsewhere.
+    pub headcount: i64,
+    /// Wages in cents (SPEC §3.6).
+    pub wages: i64,
+}
+
+/// The wages of one employer's lines that carry joint committee `joint_committee` in one
+/// quarter (SPEC §3.8); the other lines' wages go to the employer's own committee.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CommitteeWages {
+    pub employer: u32,
+    pub quarter: Quarter,
+    pub joint_committee: String,
+    pub wages: i64,
+}
 
 /// Per employer-quarter aggregates and per employer-quarter-committee wages.
 pub struct Occupation {
-    /// `emp` (register index), `qi`, `n_lines`, `fte3y`, `headcount`, `wages`.
-    pub by_quarter: DataFrame,
-    /// `emp`, `qi`, `joint_committee`, `wages` of the lines of the committee quarters that
-    /// carry a joint committee; the other lines' wages go to the employer's own.
-    pub by_committee: DataFrame,
+    /// Sorted by (employer, quarter).
+    pub by_quarter: Vec<EmployerQuarter>,
+    /// Sorted by (employer, quarter, joint_committee); only the committee quarters.
+    pub by_committee: Vec<CommitteeWages>,
     pub rejects: Vec<Reject>,
     pub counts: InputCounts,
+}
+
+impl Occupation {
+    /// The quarters of one employer, sorted.
+    pub fn of_employer(&self, employer: u32) -> &[EmployerQuarter] {
+        let from = self.by_quarter.partition_point(|g| g.employer < employer);
+        let to = self.by_quarter.partition_point(|g| g.employer <= employer);
+        &self.by_quarter[from..to]
+    }
+
+    /// The committee wages of one employer, sorted.
+    pub fn committees_of(&self, employer: u32) -> &[CommitteeWages] {
+        let from = self.by_committee.partition_point(|g| g.employer < employer);
+        let to = self.by_committee.partition_point(|g| g.employer <= employer);
+        &self.by_committee[from..to]
+    }
 }
 
 /// The register index of each line's employer, null when unknown.
@@ -69,36 +116,6 @@ fn employer_index(e: Expr, index: Arc<PlHashMap<String, u32>>) -> Expr {
     )
 }
 
-/// The typed columns of SPEC §2.2 parsed by Polars, the employer index, and `valid`.
-fn typed(
-    source: &Source,
-    register: &Register,
-    min_seniority_years: u32,
-    max_line_fte_micro: i64,
-    lines: bool,
-) -> Result<LazyFrame> {
-    let index = Arc::new(register.index.clone());
-    let lf = source.scan_with(false, lines)?.with_columns([
-        employer_index(col("employer_id"), index).alias("emp"),
-        parsed("quarter", Kind::Quarter).alias("qi"),
-        parsed("fte", Kind::Fte).alias("fte_micro"),
-        parsed("seniority_date", Kind::Date).alias("sen"),
-        parsed("in_service_at_quarter_end", Kind::Bool).alias("ins"),
-        parsed("wages", Kind::Money).alias("wages_cents"),
-    ]);
-    let lf = lf.with_columns([
-        quarter_day(col("qi"), Quarter::last_day).alias("qend"),
-        quarter_day(col("qi"), move |q| q.seniority_cutoff(min_seniority_years)).alias("cutoff"),
-    ]);
-    let parsed_ok = ["emp", "worker_id", "qi", "fte_micro", "sen", "ins", "wages_cents"]
-        .iter()
-        .map(|c| col(*c).is_not_null())
-        .reduce(|a, b| a.and(b))
-        .unwrap_or(lit(true));
-    let valid = parsed_ok.and(col("fte_micro").lt_eq(lit(max_line_fte_micro))).and(col("sen").lt_eq(col("qend")));
-    Ok(lf.with_column(valid.fill_null(lit(false)).alias("valid")))
-}
-
 /// A group: employer (register index) and quarter.
 type Key = (u32, i32);
 
@@ -113,19 +130,6 @@ struct Params<'r> {
     committee_quarters: Vec<i32>,
     /// On a second pass: the split groups whose worker ids are collected.
     collect: Option<&'r PlHashSet<Key>>,
-}
-
-/// One employment line, typed; `None` where a value is missing or not valid.
-#[derive(Default)]
-struct Line<'a> {
-    emp: Option<u32>,
-    worker: Option<&'a str>,
-    qi: Option<i32>,
-    fte: Option<i64>,
-    sen: Option<i32>,
-    ins: Option<bool>,
-    wages: Option<i64>,
-    jc: Option<&'a str>,
 }
 
 /// Sums of one run (or, after merging, one group).
@@ -158,11 +162,10 @@ struct Part {
     collected: Vec<(Key, Box<str>)>,
 }
 
-/// What a quarter index means for a line, computed once per quarter.
+/// What a quarter means for a line, computed once per quarter.
 #[derive(Clone, Copy)]
 struct QuarterFacts {
     qi: i32,
-    last_day: i32,
     cutoff: i32,
     headcount: bool,
     committee: bool,
@@ -197,17 +200,15 @@ impl<'p> Agg<'p> {
         }
     }
 
-    fn quarter_facts(&mut self, qi: i32) -> QuarterFacts {
+    fn quarter_facts(&mut self, q: Quarter) -> QuarterFacts {
         match self.quarter {
-            Some(f) if f.qi == qi => f,
+            Some(f) if f.qi == q.0 => f,
             _ => {
-                let q = Quarter(qi);
                 let f = QuarterFacts {
-                    qi,
-                    last_day: q.last_day(),
+                    qi: q.0,
                     cutoff: q.seniority_cutoff(self.p.min_seniority_years),
-                    headcount: self.p.headcount_quarters.binary_search(&qi).is_ok(),
-                    committee: self.p.committee_quarters.binary_search(&qi).is_ok(),
+                    headcount: self.p.headcount_quarters.binary_search(&q.0).is_ok(),
+                    committee: self.p.committee_quarters.binary_search(&q.0).is_ok(),
                 };
                 self.quarter = Some(f);
                 f
@@ -215,22 +216,18 @@ impl<'p> Agg<'p> {
         }
     }
 
-    /// Adds one line; false when it is not valid (SPEC §6: a row fault).
-    fn push(&mut self, l: &Line<'_>) -> bool {
-        let (Some(emp), Some(worker), Some(qi), Some(fte), Some(sen), Some(ins), Some(wages)) =
-            (l.emp, l.worker, l.qi, l.fte, l.sen, l.ins, l.wages)
-        else {
-            self.part.invalid += 1;
-            return false;
+    /// Adds one line when it can be used (SPEC §6, [`employment::check`]); its fault
+    /// otherwise.
+    fn push(&mut self, f: &Fields<'_>) -> std::result::Result<(), employment::LineFault> {
+        let l = match employment::check(f, self.p.max_line_fte_micro) {
+            Ok(l) => l,
+            Err(e) => {
+                self.part.invalid += 1;
+                return Err(e);
+            }
         };
-        let q = self.quarter_facts(qi);
-        // SPEC §6: an FTE above the per-line maximum, or a seniority date after the end of
-        // the line's quarter, makes the line unusable.
-        if fte > self.p.max_line_fte_micro || sen > q.last_day {
-            self.part.invalid += 1;
-            return false;
-        }
-        let key = (emp, qi);
+        let q = self.quarter_facts(l.quarter);
+        let key = (l.employer, l.quarter.0);
         if self.run.is_none_or(|(r, _)| r.key != key) {
             self.end_run(false);
             self.run = Some((Sums { key, n_lines: 0, fte3y: 0, wages: 0 }, q));
@@ -239,33 +236,33 @@ impl<'p> Agg<'p> {
             run.n_lines += 1;
             // SPEC §3.2: only lines with min_seniority_years completed years on the last
             // day of the quarter count in fte3y.
-            if sen <= q.cutoff {
-                run.fte3y += fte;
+            if l.seniority_date <= q.cutoff {
+                run.fte3y += l.fte;
             }
-            run.wages += wages;
+            run.wages += l.wages;
         }
         // SPEC §3.4: headcount counts distinct workers in service at the quarter's end.
-        if q.headcount && ins {
+        if q.headcount && l.in_service {
             if let Some(set) = self.p.collect {
                 if set.contains(&key) {
-                    self.part.collected.push((key, worker.into()));
+                    self.part.collected.push((key, l.worker_id.into()));
                 }
             } else {
                 let from = self.arena.len() as u32;
-                self.arena.extend_from_slice(worker.as_bytes());
-                self.spans.push((hash_id(worker.as_bytes()), from, self.arena.len() as u32));
+                self.arena.extend_from_slice(l.worker_id.as_bytes());
+                self.spans.push((hash_id(l.worker_id.as_bytes()), from, self.arena.len() as u32));
             }
         }
         // SPEC §3.8: lines carrying their own joint committee, in the committee quarters.
         if q.committee {
-            if let Some(jc) = l.jc {
+            if let Some(jc) = l.joint_committee {
                 match self.run_committee.iter_mut().find(|(c, _)| c == jc) {
-                    Some((_, w)) => *w += wages,
-                    None => self.run_committee.push((jc.to_string(), wages)),
+                    Some((_, w)) => *w += l.wages,
+                    None => self.run_committee.push((jc.to_string(), l.wages)),
                 }
             }
         }
-        true
+        Ok(())
     }
 
     /// Closes the current run; `last` when it is the block's last.
@@ -322,35 +319,6 @@ fn hash_id(b: &[u8]) -> u64 {
     h ^ (h >> 29)
 }
 
-/// The reason a line failed (SPEC §6), from its text.
-fn line_fault(f: &dyn Fn(&str) -> Option<String>, register: &Register, max_line_fte_micro: i64) -> String {
-    for id in ["employer_id", "worker_id"] {
-        if f(id).is_none_or(|s| s.is_empty()) {
-            return field_reason(id, Fault::Missing, "");
-        }
-    }
-    let checks = [
-        ("quarter", Kind::Quarter),
-        ("fte", Kind::Fte),
-        ("seniority_date", Kind::Date),
-        ("in_service_at_quarter_end", Kind::Bool),
-        ("wages", Kind::Money),
-    ];
-    for (c, k) in checks {
-        if let Err(e) = k.check(f(c).as_deref()) {
-            return field_reason(c, e, k.what());
-        }
-    }
-    if !f("employer_id").is_some_and(|id| register.is_known(&id)) {
-        return UNKNOWN_EMPLOYER.to_string();
-    }
-    let fte = f("fte").and_then(|s| crate::parse::parse_fte(&s).ok()).unwrap_or(0);
-    if fte > max_line_fte_micro {
-        return format!("fte: above {} FTE on one line", crate::parse::format_micro(max_line_fte_micro));
-    }
-    "seniority_date: after the end of the line's quarter".to_string()
-}
-
 /// Aggregates one CSV block: its records parsed with [`crate::parse`], its faults with
 /// their reasons.
 fn csv_block(
@@ -358,13 +326,12 @@ fn csv_block(
     layout: &csvblocks::Layout,
     p: &Params<'_>,
 ) -> std::result::Result<(u64, Part), csvblocks::BadRecord> {
-    let cols = Table::Employment.columns();
     let mut agg = Agg::new(p);
     // Lines come in runs of one employer and one quarter: their lookups are memoised.
     let mut last_emp: Option<(String, Option<u32>)> = None;
-    let mut last_quarter: Option<(String, Option<i32>)> = None;
+    let mut last_quarter: Option<(String, std::result::Result<Quarter, Fault>)> = None;
     let lines = block.records(layout, |line, f| {
-        let emp = f[1].and_then(|id| match &last_emp {
+        let employer = f[1].and_then(|id| match &last_emp {
             Some((s, e)) if s == id => *e,
             _ => {
                 let e = p.register.index.get(id).copied();
@@ -372,27 +339,33 @@ fn csv_block(
                 e
             }
         });
-        let qi = f[0].and_then(|t| match &last_quarter {
-            Some((s, q)) if s == t => *q,
-            _ => {
-                let q = parse::parse_quarter_field(t).ok().map(|q| q.0);
-                last_quarter = Some((t.to_string(), q));
-                q
-            }
-        });
-        let l = Line {
-            emp,
-            worker: f[2],
-            qi,
-            fte: f[3].and_then(|s| parse::parse_fte(s).ok()),
-            sen: f[4].and_then(|s| parse::parse_date(s).ok()),
-            ins: f[5].and_then(|s| parse::parse_bool(s).ok()),
-            wages: f[6].and_then(|s| parse::parse_money(s).ok()),
-            jc: f[7],
+        let quarter = match f[0] {
+            None => Err(Fault::Missing),
+            Some(t) => match &last_quarter {
+                Some((s, q)) if s == t => *q,
+                _ => {
+                    let q = parse::parse_quarter_field(t);
+                    last_quarter = Some((t.to_string(), q));
+                    q
+                }
+            },
         };
-        if !agg.push(&l) && p.collect.is_none() {
-            let text = |name: &str| cols.iter().position(|c| *c == name).and_then(|i| f[i]).map(str::to_string);
-            agg.part.rejects.push((line, line_fault(&text, p.register, p.max_line_fte_micro)));
+        let miss = Err(Fault::Missing);
+        let fields = Fields {
+            employer_id: f[1],
+            employer,
+            worker_id: f[2],
+            quarter,
+            fte: f[3].map_or(miss, parse::parse_fte),
+            seniority_date: f[4].map_or(Err(Fault::Missing), parse::parse_date),
+            in_service: f[5].map_or(Err(Fault::Missing), parse::parse_bool),
+            wages: f[6].map_or(miss, parse::parse_money),
+            joint_committee: f[7],
+        };
+        if let Err(fault) = agg.push(&fields) {
+            if p.collect.is_none() {
+                agg.part.rejects.push((line, fault.reason()));
+            }
         }
     })?;
     Ok((lines, agg.finish()))
@@ -417,12 +390,13 @@ fn csv_file(file: &InputFile, p: &Params<'_>, hasher: Sha256) -> Result<(Vec<Par
     Ok((blocks.into_parts().map(|(_, p)| p).collect(), rejects, hasher))
 }
 
-/// Parquet files: a Polars streaming scan parses the columns (as [`parsed`] does for
-/// every typed input) and hands its batches to the aggregation on the other threads.
-fn parquet_files(source: &Source, p: &Params<'_>) -> Result<Vec<Part>> {
-    let index = Arc::new(p.register.index.clone());
-    let plan = source.scan_with(false, false)?.select([
+/// The typed columns of an employment scan, parsed by Polars as every typed input is
+/// ([`parsed`]), with the employer's register index.
+fn typed_columns(register: &Register) -> Vec<Expr> {
+    let index = Arc::new(register.index.clone());
+    vec![
         employer_index(col("employer_id"), index).alias("emp"),
+        col("employer_id"),
         col("worker_id"),
         parsed("quarter", Kind::Quarter).alias("qi"),
         parsed("fte", Kind::Fte).alias("fte_micro"),
@@ -430,7 +404,15 @@ fn parquet_files(source: &Source, p: &Params<'_>) -> Result<Vec<Part>> {
         parsed("in_service_at_quarter_end", Kind::Bool).alias("ins"),
         parsed("wages", Kind::Money).alias("wages_cents"),
         col("joint_committee"),
-    ]);
+    ]
+}
+
+/// Runs a Polars streaming plan and hands its batches to `work` on the other threads.
+fn stream_batches<T: Send>(
+    source: &Source,
+    plan: LazyFrame,
+    work: impl Fn(&DataFrame) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(4);
     let tx = Arc::new(std::sync::Mutex::new(Some(tx)));
     let sender = tx.clone();
@@ -449,10 +431,17 @@ fn parquet_files(source: &Source, p: &Params<'_>) -> Result<Vec<Part>> {
             let _close = CloseOnDrop(tx);
             plan.collect_with_engine(Engine::Streaming).map(|_| ())
         });
-        let parts: Vec<Result<Part>> = rx.into_iter().par_bridge().map(|df| batch(&df, p)).collect();
+        let parts: Vec<Result<T>> = rx.into_iter().par_bridge().map(|df| work(&df)).collect();
         runner.join().map_err(|_| anyhow::anyhow!("the Parquet reader failed"))?.map_err(|e| source.read_error(&e))?;
         parts.into_iter().collect()
     })
+}
+
+/// Parquet files: a Polars streaming scan parses the columns and hands its batches to the
+/// aggregation on the other threads.
+fn parquet_files(source: &Source, p: &Params<'_>) -> Result<Vec<Part>> {
+    let plan = source.scan_with(false, false)?.select(typed_columns(p.register));
+    stream_batches(source, plan, |df| batch(df, p))
 }
 
 /// Closes the channel of Parquet batches when dropped.
@@ -466,52 +455,100 @@ impl Drop for CloseOnDrop {
     }
 }
 
+/// The typed columns of one decoded batch.
+struct Columns {
+    emp: Series,
+    employer_id: Series,
+    worker: Series,
+    qi: Series,
+    fte: Series,
+    sen: Series,
+    ins: Series,
+    wages: Series,
+    jc: Series,
+}
+
+impl Columns {
+    fn of(df: &DataFrame) -> Result<Columns> {
+        let c = |name: &str| df.column(name).map(|c| c.as_materialized_series().clone());
+        Ok(Columns {
+            emp: c("emp")?,
+            employer_id: c("employer_id")?.cast(&DataType::String)?,
+            worker: c("worker_id")?.cast(&DataType::String)?,
+            qi: c("qi")?,
+            fte: c("fte_micro")?,
+            sen: c("sen")?,
+            ins: c("ins")?,
+            wages: c("wages_cents")?,
+            jc: c("joint_committee")?.cast(&DataType::String)?,
+        })
+    }
+
+    /// Calls `f(row, fields)` for each row. A value Polars could not parse is null here;
+    /// it is reported as unparseable, and its precise reason is found from its text
+    /// when the row is located ([`locate`]).
+    fn each(&self, mut f: impl FnMut(usize, &Fields<'_>)) -> Result<()> {
+        let (emp, id, worker, qi, fte) =
+            (self.emp.u32()?, self.employer_id.str()?, self.worker.str()?, self.qi.i32()?, self.fte.i64()?);
+        let (sen, ins, wages, jc) = (self.sen.i32()?, self.ins.bool()?, self.wages.i64()?, self.jc.str()?);
+        let bad = || Fault::Unparseable;
+        let no_nulls = [emp.null_count(), id.null_count(), worker.null_count(), qi.null_count(), fte.null_count()]
+            .into_iter()
+            .chain([sen.null_count(), ins.null_count(), wages.null_count()])
+            .all(|n| n == 0);
+        if no_nulls {
+            // The usual batch: every value present, read from contiguous slices.
+            let (emp, qi, fte, sen, wages) =
+                (emp.rechunk(), qi.rechunk(), fte.rechunk(), sen.rechunk(), wages.rechunk());
+            let (emp, qi, fte, sen, wages) =
+                (emp.cont_slice()?, qi.cont_slice()?, fte.cont_slice()?, sen.cont_slice()?, wages.cont_slice()?);
+            let rows = id.iter().zip(worker.iter()).zip(ins.iter()).zip(jc.iter());
+            for (i, (((id, worker), ins), jc)) in rows.enumerate() {
+                f(
+                    i,
+                    &Fields {
+                        employer_id: id,
+                        employer: Some(emp[i]),
+                        worker_id: worker,
+                        quarter: Ok(Quarter(qi[i])),
+                        fte: Ok(fte[i]),
+                        seniority_date: Ok(sen[i]),
+                        in_service: ins.ok_or_else(bad),
+                        wages: Ok(wages[i]),
+                        joint_committee: jc,
+                    },
+                );
+            }
+            return Ok(());
+        }
+        let rows = emp.iter().zip(id.iter()).zip(worker.iter()).zip(qi.iter().zip(fte.iter()));
+        let rest = sen.iter().zip(ins.iter()).zip(wages.iter().zip(jc.iter()));
+        for (i, ((((emp, id), worker), (qi, fte)), ((sen, ins), (wages, jc)))) in rows.zip(rest).enumerate() {
+            f(
+                i,
+                &Fields {
+                    employer_id: id,
+                    employer: emp,
+                    worker_id: worker,
+                    quarter: qi.map(Quarter).ok_or_else(bad),
+                    fte: fte.ok_or_else(bad),
+                    seniority_date: sen.ok_or_else(bad),
+                    in_service: ins.ok_or_else(bad),
+                    wages: wages.ok_or_else(bad),
+                    joint_committee: jc,
+                },
+            );
+        }
+        Ok(())
+    }
+}
+
 /// Aggregates one decoded Parquet batch.
 fn batch(df: &DataFrame, p: &Params<'_>) -> Result<Part> {
-    let c = |name: &str| df.column(name).map(|c| c.as_materialized_series().clone());
-    let (emp, worker, qi, fte, sen, ins, wages, jc) = (
-        c("emp")?,
-        c("worker_id")?.cast(&DataType::String)?,
-        c("qi")?,
-        c("fte_micro")?,
-        c("sen")?,
-        c("ins")?,
-        c("wages_cents")?,
-        c("joint_committee")?.cast(&DataType::String)?,
-    );
-    let (emp, worker, qi, fte, sen, ins, wages, jc) =
-        (emp.u32()?, worker.str()?, qi.i32()?, fte.i64()?, sen.i32()?, ins.bool()?, wages.i64()?, jc.str()?);
     let mut agg = Agg::new(p);
-    let no_nulls = [emp.null_count(), worker.null_count(), qi.null_count(), fte.null_count()]
-        .into_iter()
-        .chain([sen.null_count(), ins.null_count(), wages.null_count()])
-        .all(|n| n == 0);
-    if no_nulls {
-        // The usual batch: every value present, read from contiguous slices.
-        let (emp, qi, fte, sen, wages) = (emp.rechunk(), qi.rechunk(), fte.rechunk(), sen.rechunk(), wages.rechunk());
-        let (emp, qi, fte, sen, wages) =
-            (emp.cont_slice()?, qi.cont_slice()?, fte.cont_slice()?, sen.cont_slice()?, wages.cont_slice()?);
-        let rows =
-            worker.iter().map(Option::unwrap_or_default).zip(ins.iter().map(Option::unwrap_or_default)).zip(jc.iter());
-        for (i, ((worker, ins), jc)) in rows.enumerate() {
-            agg.push(&Line {
-                emp: Some(emp[i]),
-                worker: Some(worker).filter(|s| !s.is_empty()),
-                qi: Some(qi[i]),
-                fte: Some(fte[i]),
-                sen: Some(sen[i]),
-                ins: Some(ins),
-                wages: Some(wages[i]),
-                jc: jc.filter(|s| !s.is_empty()),
-            });
-        }
-        return Ok(agg.finish());
-    }
-    let rows = emp.iter().zip(worker.iter()).zip(qi.iter().zip(fte.iter())).zip(sen.iter().zip(ins.iter()));
-    for ((((emp, worker), (qi, fte)), (sen, ins)), (wages, jc)) in rows.zip(wages.iter().zip(jc.iter())) {
-        let jc = jc.filter(|s| !s.is_empty());
-        agg.push(&Line { emp, worker: worker.filter(|s| !s.is_empty()), qi, fte, sen, ins, wages, jc });
-    }
+    Columns::of(df)?.each(|_, f| {
+        let _ = agg.push(f);
+    })?;
     Ok(agg.finish())
 }
 
@@ -535,6 +572,7 @@ fn read_parts(source: &Source, p: &Params<'_>) -> Result<(Vec<Part>, Vec<Reject>
     Ok((parts, rejects, sha256))
 }
 
+/// Aggregates the employment lines (SPEC §3.2, §3.4, §3.8) for the assessed quarters.
 pub fn aggregate(
     source: &Source,
     register: &Register,
@@ -545,7 +583,8 @@ pub fn aggregate(
     // Headcounts are needed for Q-4..Q-1 of each assessed quarter (SPEC §3.4), committee
     // wages for Q-1 (SPEC §3.8): the distinct-worker count, the costliest part, is
     // restricted to those quarters.
-    let mut headcount_quarters: Vec<i32> = assessed.iter().flat_map(|q| (1..=4).map(move |k| q.offset(-k).0)).collect();
+    let mut headcount_quarters: Vec<i32> =
+        assessed.iter().flat_map(|q| crate::employer::headcount_quarters(*q)).map(|q| q.0).collect();
     headcount_quarters.sort();
     headcount_quarters.dedup();
     let mut committee_quarters: Vec<i32> = assessed.iter().map(|q| q.offset(-1).0).collect();
@@ -609,11 +648,18 @@ pub fn aggregate(
     }
     // Both sorted by group: a merge, not a lookup per group.
     let mut next = headcount.iter().peekable();
-    let headcounts: Vec<i64> = groups
+    let by_quarter: Vec<EmployerQuarter> = groups
         .iter()
         .map(|g| {
             while next.next_if(|h| h.0 < g.key).is_some() {}
-            next.next_if(|h| h.0 == g.key).map_or(0, |h| h.1)
+            EmployerQuarter {
+                employer: g.key.0,
+                quarter: Quarter(g.key.1),
+                lines: g.n_lines,
+                fte3y: g.fte3y,
+                headcount: next.next_if(|h| h.0 == g.key).map_or(0, |h| h.1),
+                wages: g.wages,
+            }
         })
         .collect();
 
@@ -626,34 +672,23 @@ pub fn aggregate(
         }
     }
     let used: i64 = groups.iter().map(|g| g.n_lines).sum();
-    let by_quarter = df!(
-        "emp" => groups.iter().map(|g| g.key.0).collect::<Vec<u32>>(),
-        "qi" => groups.iter().map(|g| g.key.1).collect::<Vec<i32>>(),
-        "n_lines" => groups.iter().map(|g| g.n_lines).collect::<Vec<i64>>(),
-        "fte3y" => groups.iter().map(|g| g.fte3y).collect::<Vec<i64>>(),
-        "headcount" => headcounts,
-        "wages" => groups.iter().map(|g| g.wages).collect::<Vec<i64>>(),
-    )?;
-    let mut committee: Vec<((Key, String), i64)> = committee.into_iter().collect();
-    committee.sort_unstable();
-    let by_committee = df!(
-        "emp" => committee.iter().map(|c| c.0 .0 .0).collect::<Vec<u32>>(),
-        "qi" => committee.iter().map(|c| c.0 .0 .1).collect::<Vec<i32>>(),
-        "joint_committee" => committee.iter().map(|c| c.0 .1.as_str()).collect::<Vec<&str>>(),
-        "wages" => committee.iter().map(|c| c.1).collect::<Vec<i64>>(),
-    )?;
+    let mut by_committee: Vec<CommitteeWages> = committee
+        .into_iter()
+        .map(|((key, jc), wages)| CommitteeWages {
+            employer: key.0,
+            quarter: Quarter(key.1),
+            joint_committee: jc,
+            wages,
+        })
+        .collect();
+    by_committee.sort_unstable();
 
     // Rejected Parquet rows, located by a second scan only when there are some (CSV
     // faults were located on the way).
     let csv_rejects = rejects.len() as u64;
     if invalid > csv_rejects {
         let parquet: Vec<InputFile> = source.files.iter().filter(|f| f.format == Format::Parquet).cloned().collect();
-        rejects.extend(locate(
-            &Source { table: source.table, files: parquet },
-            register,
-            min_seniority_years,
-            max_line_fte_micro,
-        )?);
+        rejects.extend(locate(&Source { table: source.table, files: parquet }, register, max_line_fte_micro)?);
     }
     let counts = InputCounts {
         read: used as u64 + invalid,
@@ -662,30 +697,58 @@ pub fn aggregate(
         sha256: sha256.unwrap_or_default(),
         files: source.files.iter().map(|f| f.path.display().to_string()).collect(),
     };
+    if counts.read != counts.used + counts.rejected {
+        // SPEC §6: read = used + rejected, always. A gap is a bug, never a silent loss.
+        return Err(anyhow::anyhow!(
+            "employment: {} lines read but {} used and {} rejected",
+            counts.read,
+            counts.used,
+            counts.rejected
+        )
+        .into());
+    }
     Ok(Occupation { by_quarter, by_committee, rejects, counts })
 }
 
-/// The rejected rows of Parquet files, with their reasons.
-fn locate(
-    source: &Source,
-    register: &Register,
-    min_seniority_years: u32,
-    max_line_fte_micro: i64,
-) -> Result<Vec<Reject>> {
-    let mut raw_cols = vec![col("__file"), col("__line")];
-    raw_cols.extend(source.table.columns().iter().map(|c| col(*c).cast(DataType::String)));
-    let t = typed(source, register, min_seniority_years, max_line_fte_micro, true)?;
-    let located = source.collect_all(vec![t.filter(col("valid").not()).select(raw_cols)])?;
-    let cols = source.table.columns();
-    Ok(raw_rows(&located[0])?
-        .into_iter()
-        .map(|r| {
-            let f = |name: &str| r.fields[cols.iter().position(|c| *c == name).unwrap_or(0)].clone();
-            Reject {
-                file: source.file_name(r.file),
-                line: r.line,
-                reason: line_fault(&f, register, max_line_fte_micro),
-            }
-        })
-        .collect())
+/// The rejected rows of Parquet files, with their reasons: a second scan with row
+/// numbers, where each row is checked by the same [`employment::check`] on the same
+/// Polars-parsed values, and a rejected row's reason is taken from its text.
+fn locate(source: &Source, register: &Register, max_line_fte_micro: i64) -> Result<Vec<Reject>> {
+    let mut cols = vec![col("__file"), col("__line")];
+    cols.extend(typed_columns(register));
+    let text: Vec<Expr> = Table::Employment
+        .columns()
+        .iter()
+        .map(|c| col(*c).cast(DataType::String).alias(format!("__text_{c}")))
+        .collect();
+    cols.extend(text);
+    let plan = source.scan_with(false, true)?.select(cols);
+    let found = stream_batches(source, plan, |df| {
+        let files = df.column("__file")?.u32()?.clone();
+        let lines = df.column("__line")?.i64()?.clone();
+        let text_cols: Vec<StringChunked> = Table::Employment
+            .columns()
+            .iter()
+            .map(|c| Ok(df.column(&format!("__text_{c}"))?.str()?.clone()))
+            .collect::<Result<_>>()?;
+        let mut out = Vec::new();
+        Columns::of(df)?.each(|i, f| {
+            let Err(typed_fault) = employment::check(f, max_line_fte_micro) else { return };
+            let t: Vec<Option<&str>> = text_cols.iter().map(|c| c.get(i)).collect();
+            let from_text = employment::from_text(&t, |id| register.index.get(id).copied());
+            let reason = match employment::check(&from_text, max_line_fte_micro) {
+                Err(fault) => fault.reason(),
+                Ok(_) => typed_fault.reason(),
+            };
+            out.push(Reject {
+                file: source.file_name(files.get(i).unwrap_or(u32::MAX)),
+                line: lines.get(i).unwrap_or(-1),
+                reason,
+            });
+        })?;
+        Ok(out)
+    })?;
+    let mut rejects: Vec<Reject> = found.into_iter().flatten().collect();
+    rejects.sort();
+    Ok(rejects)
 }

@@ -23,7 +23,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::{io, Error, Result};
 use crate::parse::{format_cents, format_micro};
 use crate::quarter::{civil_from_days, days_from_civil, format_date, Quarter, QuarterRange};
 
@@ -531,7 +531,8 @@ pub fn generate(cfg: &Config) -> Result<Generated> {
     if !(0.0..=0.5).contains(&cfg.faults) {
         return Err(Error::Usage("--faults is a share of rows between 0 and 0.5".into()));
     }
-    std::fs::create_dir_all(&cfg.out)?;
+    std::fs::create_dir_all(&cfg.out)
+        .map_err(|e| Error::Usage(format!("{}: cannot create the output folder (--out): {e}", cfg.out.display())))?;
     let classes = nace_classes();
     let quarters: Vec<Quarter> = cfg.quarters.iter().collect();
     let emps = employers(cfg, &classes);
@@ -578,7 +579,7 @@ pub fn generate(cfg: &Config) -> Result<Generated> {
         }
         summary.register_rows = line - 1;
         if cfg.format == OutputFormat::Csv {
-            std::fs::write(&reg_path, text)?;
+            std::fs::write(&reg_path, text).map_err(|e| io(&reg_path, "write", e))?;
         } else {
             let mut df = df!(
                 "quarter" => &cols[0],
@@ -630,12 +631,14 @@ pub fn generate(cfg: &Config) -> Result<Generated> {
     pb.finish_and_clear();
     summary.faults = manifest.len();
     if cfg.faults > 0.0 {
-        let mut w = csv::Writer::from_path(cfg.out.join("faults.csv")).map_err(anyhow::Error::from)?;
+        let path = cfg.out.join("faults.csv");
+        let mut w =
+            csv::Writer::from_path(&path).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
         w.write_record(["file", "line", "kind", "reason"]).map_err(anyhow::Error::from)?;
         for (f, l, k, r) in &manifest {
             w.write_record([f.as_str(), &(l + 1).to_string(), k, r]).map_err(anyhow::Error::from)?;
         }
-        w.flush()?;
+        w.flush().map_err(|e| io(&path, "write", e))?;
     }
     Ok(summary)
 }
@@ -646,7 +649,7 @@ const INVALIDITY_HEADER: &str =
     "worker_id,employer_id,primary_incapacity_start,invalidity_start,birth_date,seniority_date,resumption_authorized\n";
 
 fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
-    let f = File::create(path)?;
+    let f = File::create(path).map_err(|e| io(path, "create", e))?;
     ParquetWriter::new(f).with_compression(ParquetCompression::Uncompressed).finish(df)?;
     Ok(())
 }
@@ -668,8 +671,9 @@ impl Sink {
         let path = dir.join(format!("{name}.{ext}"));
         let mut sink = Sink { path, lines: 0, csv: None, parquet: None, pending: Vec::new(), pending_rows: 0 };
         if format == OutputFormat::Csv {
-            let mut w = BufWriter::with_capacity(1 << 20, File::create(&sink.path)?);
-            w.write_all(header.as_bytes())?;
+            let file = File::create(&sink.path).map_err(|e| io(&sink.path, "create", e))?;
+            let mut w = BufWriter::with_capacity(1 << 20, file);
+            w.write_all(header.as_bytes()).map_err(|e| io(&sink.path, "write", e))?;
             sink.csv = Some(w);
         }
         Ok(sink)
@@ -677,7 +681,7 @@ impl Sink {
 
     fn push_text(&mut self, bytes: &[u8], rows: usize) -> Result<()> {
         if let Some(w) = &mut self.csv {
-            w.write_all(bytes)?;
+            w.write_all(bytes).map_err(|e| io(&self.path, "write", e))?;
             self.lines += rows;
         }
         Ok(())
@@ -704,7 +708,7 @@ impl Sink {
         df.rechunk_mut();
         self.pending_rows = 0;
         if self.parquet.is_none() {
-            let f = File::create(&self.path)?;
+            let f = File::create(&self.path).map_err(|e| io(&self.path, "create", e))?;
             self.parquet =
                 Some(ParquetWriter::new(f).with_compression(ParquetCompression::Uncompressed).batched(df.schema())?);
         }
@@ -741,7 +745,7 @@ impl Sink {
 
     fn finish(mut self) -> Result<()> {
         if let Some(w) = &mut self.csv {
-            w.flush()?;
+            w.flush().map_err(|e| io(&self.path, "write", e))?;
             return Ok(());
         }
         self.flush_frames()?;

@@ -340,3 +340,59 @@ fn a_killed_run_leaves_the_previous_reports_intact() {
         .count();
     assert_eq!(leftovers, 0, "stale staging folders remain");
 }
+
+/// The example's employment file with one line's worker_id emptied, as CSV or Parquet.
+fn example_with_an_empty_worker_id(w: &Workdir, parquet: bool) {
+    use polars::prelude::*;
+    let example = format!("{}/data/example", env!("CARGO_MANIFEST_DIR"));
+    for f in ["employers.csv", "invalidity.csv"] {
+        w.write(&format!("data/{f}"), std::fs::read(format!("{example}/{f}")).expect("example"));
+    }
+    let mut r = csv::Reader::from_path(format!("{example}/employment.csv")).expect("example employment");
+    let header: Vec<String> = r.headers().expect("header").iter().map(str::to_string).collect();
+    let mut rows: Vec<Vec<String>> =
+        r.records().map(|x| x.expect("record").iter().map(str::to_string).collect()).collect();
+    let worker = header.iter().position(|h| h == "worker_id").expect("worker_id column");
+    rows[0][worker] = String::new();
+    if parquet {
+        let cols: Vec<Column> = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| Column::new(h.as_str().into(), rows.iter().map(|r| r[i].clone()).collect::<Vec<_>>()))
+            .collect();
+        let mut df = DataFrame::new_infer_height(cols).expect("frame");
+        let file = std::fs::File::create(w.path("data/employment.parquet")).expect("create");
+        ParquetWriter::new(file).finish(&mut df).expect("parquet");
+    } else {
+        let mut out = csv::Writer::from_path(w.path("data/employment.csv")).expect("create");
+        out.write_record(&header).expect("header");
+        for row in &rows {
+            out.write_record(row).expect("row");
+        }
+        out.flush().expect("flush");
+    }
+}
+
+#[test]
+fn an_empty_worker_id_is_rejected_from_csv_and_from_parquet() {
+    // SPEC §6: read = used + rejected, always. A line whose worker_id is empty cannot be
+    // counted as a worker: it is rejected with its reason, from either format.
+    for (parquet, file, line) in [(false, "employment.csv", "2"), (true, "employment.parquet", "1")] {
+        let w = Workdir::new();
+        example_with_an_empty_worker_id(&w, parquet);
+        let o = assess(&w, &[]);
+        assert!(o.status.success(), "{}", show(&o));
+        let summary: serde_json::Value = serde_json::from_str(&w.read("out/summary.json")).expect("summary.json");
+        let e = &summary["inputs"]["employment"];
+        assert_eq!(
+            (e["read"].as_u64(), e["used"].as_u64(), e["rejected"].as_u64()),
+            (Some(17_760), Some(17_759), Some(1)),
+            "{file}: {e}"
+        );
+        let rejects = read_csv(&w.path("out/rejects.csv"));
+        assert_eq!(rejects.len(), 1, "{file}: {rejects:?}");
+        assert!(rejects[0]["file"].ends_with(file), "{rejects:?}");
+        assert_eq!(rejects[0]["line"], line, "{file}: the first data row");
+        assert_eq!(rejects[0]["reason"], "worker_id: missing value");
+    }
+}

@@ -46,17 +46,17 @@ fn rules_prints_every_parameter_with_its_source() {
     let o = w.run(&["rules", "--quarter", "2023Q4"]);
     assert!(o.status.success(), "{}", show(&o));
     let s = String::from_utf8_lossy(&o.stdout);
-    for p in responsa::rules::PARAMETERS {
+    for (p, _) in responsa::rules::PARAMETERS {
         assert!(s.contains(p), "rules output lacks {p}:\n{s}");
     }
-    assert!(s.contains("source: LP art. 142"), "{s}");
+    assert!(s.contains("art. 142, § 1er (M.B. 2021-12-31)"), "{s}");
 }
 
 #[test]
 fn a_broken_rule_file_is_a_usage_error() {
     let w = Workdir::new();
     let unknown = format!(
-        "{}\n[max_agee]\ndescription = \"x\"\nrule = \"x\"\n[max_agee.values]\n\"2022Q4\" = {{ value = 1, source = \"x\" }}\n",
+        "{}\n[max_agee]\ndescription = \"x\"\nrule = \"x\"\n[max_agee.values]\n\"2022Q4\" = {{ value = 1, source = {{ act = \"x\" }} }}\n",
         responsa::rules::DEFAULT_RULES
     );
     w.write("r.toml", unknown);
@@ -66,7 +66,9 @@ fn a_broken_rule_file_is_a_usage_error() {
     w.write("r2.toml", responsa::rules::DEFAULT_RULES.replace("[max_age]", "[max_age"));
     let o = w.run(&["assess", "--quarter", "2023Q4", "--data", &example_dir(), "--out", "o", "--rules", "r2.toml"]);
     assert_eq!(o.status.code(), Some(2), "{}", show(&o));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("line 18"), "the error names the line: {}", show(&o));
+    let line = responsa::rules::DEFAULT_RULES.lines().position(|l| l == "[max_age]").expect("[max_age]") + 1;
+    let at = format!("line {line}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains(&at), "the error names {at}: {}", show(&o));
 }
 
 #[test]
@@ -78,4 +80,49 @@ fn help_teaches() {
     for needle in ["--quarter", "--data", "--out", "--rules", "--strict", "assessment.csv", "Exit codes"] {
         assert!(s.contains(needle), "assess --help lacks {needle}");
     }
+}
+
+#[test]
+fn an_output_folder_below_a_regular_file_is_named() {
+    let w = Workdir::new();
+    w.write("taken", "a file, not a folder");
+    let o = w.run(&["assess", "--quarter", "2023Q4", "--data", &example_dir(), "--out", "taken/out", "-q"]);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("taken/out") && err.contains("--out"), "the error names the path:\n{err}");
+}
+
+#[test]
+fn a_quarter_where_no_built_contribution_is_in_force_is_refused() {
+    // SPEC §5: the levy ends with 2025Q4; the solidarity contribution applies from 2026Q1.
+    let w = Workdir::new();
+    let o = w.run(&["assess", "--quarter", "2026Q2", "--data", &example_dir(), "--out", "o"]);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "one line:\n{err}");
+    for needle in ["2026Q2", "invalidity levy", "2022Q4..2025Q4", "solidarity", "from 2026Q1"] {
+        assert!(err.contains(needle), "the refusal names '{needle}':\n{err}");
+    }
+    assert!(!w.path("o/assessment.csv").exists());
+}
+
+#[test]
+fn a_what_if_switches_the_levy_on_for_2026() {
+    let w = Workdir::new();
+    let o =
+        w.run(&["generate", "--scale", "tiny", "--seed", "3", "--quarters", "2025Q1..2026Q2", "--out", "data", "-q"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let rules = std::fs::read_to_string(format!("{}/data/rules.toml", env!("CARGO_MANIFEST_DIR"))).expect("rules");
+    let on = rules.replace(
+        "\"2026Q1\" = { value = false, source = { act = \"Loi de décembre 2025",
+        "\"2026Q1\" = { value = true, source = { act = \"What-if, not the law: Loi de décembre 2025",
+    );
+    assert_ne!(on, rules, "the switch's 2026Q1 value is where this test expects it");
+    w.write("levy-2026.toml", on);
+    let o = w.run(&["assess", "--quarter", "2026Q2", "--data", "data", "--out", "o", "--rules", "levy-2026.toml"]);
+    assert!(o.status.success(), "{}", show(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("invalidity levy"), "{}", show(&o));
+    let summary: serde_json::Value = serde_json::from_str(&w.read("o/summary.json")).expect("summary");
+    assert_eq!(summary["quarter"], "2026Q2");
+    assert_eq!(summary["rules"]["parameters"]["invalidity_levy_in_force"], "true");
 }

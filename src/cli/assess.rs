@@ -1,16 +1,22 @@
-//! `responsa assess`: the levy of one quarter (or several), end to end (SPEC §2–§6).
+//! `responsa assess`: the contributions in force for one quarter (or several), end to
+//! end (SPEC §2–§6, §5 for which contribution applies).
 
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::assess::{assess, load};
+use crate::contribution::{self, Contribution};
+use crate::dataset;
 use crate::error::{Error, Result};
+use crate::levy::{self, assess::assess};
 use crate::quarter::{Quarter, QuarterRange};
 use crate::report;
 
-/// Assess one quarter: read the employer register, employment lines and invalidity entries
-/// of DATA, decide every employer's status, warning and levy, and write the reports to OUT.
+/// Assess one quarter under the contributions in force for it: read the employer
+/// register, employment lines and invalidity entries of DATA, decide every employer's
+/// status, warning and levy, and write the reports to OUT. The rule set says which
+/// contribution applies to which quarter (`responsa rules --quarter Q`): the invalidity
+/// levy up to 2025Q4; a quarter where none that responsa computes is in force is refused.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Inputs (SPEC §2), in DATA: employers, employment and invalidity, each as NAME.csv, \
@@ -89,6 +95,12 @@ pub fn run(a: Args) -> Result<()> {
     let set = super::rules::load(a.rules.as_deref())?;
     let rules: Vec<_> =
         quarters.iter().map(|q| set.resolve(*q, a.allow_before_first_quarter)).collect::<Result<_>>()?;
+    // SPEC §5: each quarter under the contributions in force; none in force is refused
+    // before any input is read.
+    for r in &rules {
+        let on = contribution::to_compute(&set, r)?;
+        debug_assert_eq!(on, vec![Contribution::InvalidityLevy]);
+    }
     let reference: Option<Vec<_>> = match a.compare_to.as_deref() {
         None => None,
         Some(c) => {
@@ -102,7 +114,8 @@ pub fn run(a: Args) -> Result<()> {
     };
     let line_rules = &rules[rules.len() - 1];
     if rules.iter().chain(reference.iter().flatten()).any(|r| {
-        r.min_seniority_years != line_rules.min_seniority_years || r.max_line_fte_micro != line_rules.max_line_fte_micro
+        r.levy.min_seniority_years != line_rules.levy.min_seniority_years
+            || r.shared.max_line_fte_micro != line_rules.shared.max_line_fte_micro
     }) {
         return Err(Error::Usage(
             "the quarters use different min_seniority_years or max_line_fte: assess them in separate runs".into(),
@@ -115,7 +128,7 @@ pub fn run(a: Args) -> Result<()> {
         let t = clock.elapsed().as_secs_f64();
         stages.borrow_mut().push((what.to_string(), t));
     };
-    let loaded = load(&a.data, line_rules, &quarters, &|m: &str| {
+    let loaded = dataset::load(&a.data, line_rules, &quarters, &|m: &str| {
         mark(m);
         pb.set_message(m.to_string())
     })?;
@@ -123,7 +136,7 @@ pub fn run(a: Args) -> Result<()> {
     let rejected = loaded.rejects.len() as u64;
     if a.strict && rejected > 0 {
         pb.finish_and_clear();
-        write_rejects_only(&a.out, &loaded.rejects)?;
+        report::write_rejects_only(&a.out, &loaded.rejects)?;
         return Err(Error::Strict { rejected, rejects: a.out.join("rejects.csv").display().to_string() });
     }
     let multi = quarters.len() > 1;
@@ -133,17 +146,18 @@ pub fn run(a: Args) -> Result<()> {
         pb.set_message(format!("assessing {q}"));
         let assessment = assess(&loaded, r)?;
         let compared = match &reference {
-            Some(refs) => Some(crate::whatif::compare(&assess(&loaded, refs[i].clone())?, &assessment)),
+            Some(refs) => Some(levy::whatif::compare(&assess(&loaded, refs[i].clone())?, &assessment)),
             None => None,
         };
         let out = if multi { a.out.join(q.to_string()) } else { a.out.clone() };
         mark(&format!("writing {q}"));
         pb.set_message(format!("writing {}", out.display()));
         let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
-        report::write(&out, &assessment, &loaded.rejects, &loaded.inputs, what_if)?;
-        let mut text = report::terminal_summary(&assessment, rejected);
+        levy::report::write(&out, &assessment, &loaded.rejects, &loaded.inputs, what_if)?;
+        let mut text = format!("{}\n", Contribution::InvalidityLevy.name());
+        text.push_str(&levy::report::terminal_summary(&assessment, rejected));
         if let Some((_, t)) = &compared {
-            text.push_str(&crate::whatif::terminal(t));
+            text.push_str(&levy::whatif::terminal(t));
         }
         summaries.push(text);
     }
@@ -161,10 +175,4 @@ pub fn run(a: Args) -> Result<()> {
         println!("reports written to {}", a.out.display());
     }
     Ok(())
-}
-
-fn write_rejects_only(out: &Path, rejects: &[crate::rejects::Reject]) -> Result<()> {
-    let mut st = report::Staging::new(out)?;
-    st.csv("rejects.csv", report::REJECTS_HEADER, report::rejects_rows(rejects))?;
-    st.publish()
 }

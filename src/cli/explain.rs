@@ -1,9 +1,12 @@
-//! `responsa explain`: why an employer got its status, warning and levy (SPEC §3).
+//! `responsa explain`: why an employer got its status, warning and levy (SPEC §3), for a
+//! quarter under the levy.
 
 use std::path::PathBuf;
 
-use crate::assess::{assess, load};
+use crate::contribution;
+use crate::dataset;
 use crate::error::Result;
+use crate::levy::{self, assess::assess};
 use crate::quarter::Quarter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -41,11 +44,12 @@ pub struct Args {
 pub fn run(a: Args) -> Result<()> {
     let set = super::rules::load(a.rules.as_deref())?;
     let rules = set.resolve(a.quarter, a.allow_before_first_quarter)?;
-    let loaded = load(&a.data, &rules, &[a.quarter], &|_| {})?;
+    contribution::to_compute(&set, &rules)?;
+    let loaded = dataset::load(&a.data, &rules, &[a.quarter], &|_| {})?;
     let assessment = assess(&loaded, rules)?;
-    let x = crate::explain::explain(&loaded, &assessment, &a.employer)?;
+    let x = levy::explain::explain(&loaded, &assessment, &a.employer)?;
     match a.format {
-        Format::Text => print!("{}", crate::explain::render(&x)),
+        Format::Text => print!("{}", levy::explain::render(&x)),
         Format::Json => {
             println!("{}", serde_json::to_string_pretty(&x).map_err(anyhow::Error::from)?)
         }

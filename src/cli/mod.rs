@@ -14,11 +14,13 @@ use crate::error::Result;
 #[command(
     name = "responsa",
     version,
-    about = "The Belgian employer cotisation de responsabilisation (invalidity inflow levy), exact to the cent",
-    long_about = "responsa computes, for one quarter, which private-sector employers owe the \
-cotisation de responsabilisation: 0.625 % of their wages when their inflow of workers into \
-invalidity is at least twice their sector's and three times the whole private sector's \
-(loi-programme of 27 December 2021, art. 140 ff.).\n\n\
+    about = "Belgian employer contributions for workers' long incapacity, exact to the cent",
+    long_about = "responsa computes, quarter by quarter, the Belgian employer contributions for \
+workers' long incapacity from the social security office's extracts. Up to 2025Q4: the \
+cotisation de responsabilisation, 0.625 % of wages for private-sector employers whose inflow of \
+workers into invalidity is at least twice their sector's and three times the whole private \
+sector's (loi-programme of 27 December 2021, art. 140 ff.). Which contribution applies to a \
+quarter is a dated switch of the rule set (`responsa rules --quarter Q`).\n\n\
 Start with `responsa assess --help`. Exit codes: 0 success, 2 usage or structural error, \
 3 --strict and rows were rejected, 1 anything else."
 )]

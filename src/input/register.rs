@@ -7,10 +7,10 @@ use polars::prelude::{DataType, PlHashMap};
 use rayon::prelude::*;
 
 use crate::error::Result;
+use crate::input::rejects::{field_reason, InputCounts, Reject};
 use crate::input::{Kind, Source};
 use crate::parse::{nace_digits, parse_bool, parse_nace, Fault};
 use crate::quarter::{parse_quarter, Quarter};
-use crate::rejects::{field_reason, InputCounts, Reject};
 
 #[derive(Debug, Clone)]
 pub struct RegisterRow {

@@ -3,6 +3,22 @@
 //! employer's own committee for lines that carry none), by the largest-remainder method
 //! in cents, ties to the smaller committee code, so the parts add up exactly to the levy.
 
+/// The parts of one liable employer's levy (SPEC §3.8): its Q-1 wages per joint
+/// committee — the lines that carry a committee under it, every other line under the
+/// employer's own `own` committee — split by [`split`]. `wage_base` is the employer's
+/// whole Q-1 wages; `carried` the wages of the lines that carry a committee.
+pub fn attribute(levy: i64, wage_base: i64, own: &str, carried: &[(&str, i64)]) -> Vec<(String, i64)> {
+    let mut by_jc: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+    for (jc, w) in carried {
+        *by_jc.entry(jc).or_default() += w;
+    }
+    let carried_total: i64 = carried.iter().map(|(_, w)| w).sum();
+    *by_jc.entry(own).or_default() += wage_base - carried_total;
+    let parts: Vec<(String, i64)> =
+        by_jc.into_iter().filter(|(_, w)| *w > 0).map(|(jc, w)| (jc.to_string(), w)).collect();
+    split(levy, &parts, own)
+}
+
 /// Splits `levy` cents over `(committee, wages)` parts. Committees must be distinct.
 /// With no wages at all, the whole levy goes to `own`.
 pub fn split(levy: i64, parts: &[(String, i64)], own: &str) -> Vec<(String, i64)> {
@@ -43,5 +59,17 @@ mod tests {
         let s = split(5, &[("300".into(), 70), ("100".into(), 30)], "300");
         assert_eq!(s, vec![("100".into(), 2), ("300".into(), 3)]);
         assert_eq!(split(7, &[("200".into(), 0)], "200"), vec![("200".into(), 7)]);
+    }
+
+    #[test]
+    fn lines_without_a_committee_go_to_the_employers_own() {
+        // Wage base 100: 30 on lines of 302, the other 70 on lines with none (→ own 200).
+        let parts = attribute(1000, 100, "200", &[("302", 30)]);
+        assert_eq!(parts, vec![("200".into(), 700), ("302".into(), 300)]);
+        // Lines carrying the employer's own committee add to the same part.
+        let parts = attribute(1000, 100, "200", &[("200", 50), ("302", 50)]);
+        assert_eq!(parts, vec![("200".into(), 500), ("302".into(), 500)]);
+        // No wages at all: the whole levy to the employer's own committee.
+        assert_eq!(attribute(5, 0, "200", &[]), vec![("200".into(), 5)]);
     }
 }

@@ -1,11 +1,12 @@
-//! What-if runs (SPEC §5): the same inputs assessed under two rule sets, and every
+//! What-if runs of the levy (SPEC §5): the same inputs assessed under two rule sets, and every
 //! employer whose status, warning or levy changes between them.
 
 use serde::Serialize;
 
-use crate::assess::Assessment;
 use crate::parse::format_cents;
-use crate::status::Status;
+
+use super::assess::Assessment;
+use super::status::Status;
 
 /// One employer whose outcome differs.
 #[derive(Debug, Clone, PartialEq, Eq)]

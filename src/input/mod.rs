@@ -1,8 +1,14 @@
-//! Reading the three inputs of SPEC §2: locating the files (single CSV or Parquet file, or
-//! one file per quarter in a sub-folder), checking their structure (SPEC §6: a missing
-//! file or column is exit 2 with file, line and column), scanning them lazily with Polars
-//! and turning text or typed Parquet values into exact integers with the parsers of
-//! [`crate::parse`].
+//! The inputs of SPEC §2: locating the files (single CSV or Parquet file, or one file per
+//! quarter in a sub-folder), checking their structure (SPEC §6: a missing file or column
+//! is exit 2 with file, line and column), scanning them lazily with Polars and turning
+//! text or typed Parquet values into exact integers with the parsers of
+//! [`crate::parse`]. One module per table reads its rows and their faults.
+
+pub mod csvblocks;
+pub mod employment;
+pub mod invalidity;
+pub mod register;
+pub mod rejects;
 
 use std::path::{Path, PathBuf};
 
@@ -403,7 +409,7 @@ impl Source {
             let mut file = std::fs::File::open(&f.path)
                 .map_err(|e| Error::at(&f.path, None, None, format!("cannot open: {e}")))?;
             loop {
-                let n = file.read(&mut buf)?;
+                let n = file.read(&mut buf).map_err(|e| crate::error::io(&f.path, "read", e))?;
                 if n == 0 {
                     break;
                 }

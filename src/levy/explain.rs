@@ -1,22 +1,27 @@
-//! "Why me?": the whole computation of SPEC §3 for one employer, in plain words or as a
-//! JSON document (`responsa explain`). Every figure is read from the same intermediates
-//! the assessment used (the employer's row, its invalidity rows with their criteria,
-//! its employer-quarter aggregates, the sector and private pools): an explanation is a
-//! filter over the computation, not a second implementation of it.
+//! "Why me?": the whole levy computation of SPEC §3 for one employer, in plain words or
+//! as a JSON document (`responsa explain`). Every figure is read from the same
+//! intermediates the assessment used (the employer's row with the sector choice it made,
+//! its invalidity rows with their criteria, its employer-quarter aggregates, the sector
+//! and private pools), and every decision is asked of the same rule functions: an
+//! explanation is a filter over the computation, not a second implementation of it.
 
 use serde::Serialize;
 
-use polars::prelude::*;
-
-use crate::assess::{Assessment, EmployerRow, Loaded};
+use crate::dataset::Dataset;
+use crate::employer;
 use crate::error::{Error, Result};
-use crate::levy::levy_cents;
 use crate::parse::{format_cents, format_micro};
 use crate::quarter::format_date;
-use crate::ratios::{meets, Pool};
 use crate::report::fmt_ratio;
 use crate::rules::Rules;
-use crate::status::Status;
+
+use super::amount::exact_text;
+use super::assess::{Assessment, EmployerRow};
+use super::entries;
+use super::ratios::Pool;
+use super::reference::Reference;
+use super::sector::LevelTried;
+use super::status::Status;
 
 #[derive(Debug, Serialize)]
 pub struct Step<T: Serialize> {
@@ -102,8 +107,8 @@ pub struct PoolFacts {
 
 #[derive(Debug, Serialize)]
 pub struct SectorFacts {
-    /// `(level, group, base employers, qualifies)` for each level tried.
-    pub levels_tried: Vec<(usize, String, u64, bool)>,
+    /// Each level tried, as the assessment tried it.
+    pub levels_tried: Vec<LevelTried>,
     pub group: String,
     pub level: usize,
     pub found: bool,
@@ -155,15 +160,12 @@ fn pool_facts(p: &Pool, employers: u64) -> PoolFacts {
     PoolFacts { entries: p.entries, fte: p.fte.map(format_micro), employers, ratio: p.ratio() }
 }
 
-fn refs() -> [&'static str; 4] {
-    ["r1", "r2", "r3", "r4"]
-}
-
 /// The explanation of `employer_id` in an assessment computed from `loaded`.
-pub fn explain(loaded: &Loaded, a: &Assessment, employer_id: &str) -> Result<Explanation> {
+pub fn explain(data: &Dataset, a: &Assessment, employer_id: &str) -> Result<Explanation> {
     let r: &Rules = &a.rules;
     let q = r.quarter;
-    let e: &EmployerRow = a.employers.iter().find(|e| e.employer_id == employer_id).ok_or_else(|| {
+    let reference = Reference::of(q);
+    let e: &EmployerRow = a.employer(employer_id).ok_or_else(|| {
         Error::Usage(format!("employer '{employer_id}' has no register row at {q}: nothing to explain"))
     })?;
     let src = |names: &[&str]| {
@@ -178,12 +180,12 @@ pub fn explain(loaded: &Loaded, a: &Assessment, employer_id: &str) -> Result<Exp
     };
 
     // SPEC §3.1: every invalidity row of the employer, with its criteria.
-    let mut rows: Vec<EntryRow> = loaded
+    let mut rows: Vec<EntryRow> = data
         .invalidity
         .iter()
         .filter(|x| x.employer_id == employer_id)
         .map(|x| {
-            let c = x.criteria(r);
+            let c = entries::criteria(x, reference, &r.levy);
             EntryRow {
                 file: x.file.clone(),
                 line: x.line,
@@ -191,7 +193,7 @@ pub fn explain(loaded: &Loaded, a: &Assessment, employer_id: &str) -> Result<Exp
                 primary_incapacity_start: format_date(x.primary_incapacity_start),
                 invalidity_start: format_date(x.invalidity_start),
                 entry_quarter: c.entry_quarter.to_string(),
-                reference: c.reference_index.map(|k| format!("r{k}")),
+                reference: c.reference_index.map(Reference::label),
                 age: c.age,
                 seniority_years: c.seniority_years,
                 resumption_authorized: x.resumption_authorized,
@@ -203,62 +205,39 @@ pub fn explain(loaded: &Loaded, a: &Assessment, employer_id: &str) -> Result<Exp
     rows.sort_by(|a, b| a.invalidity_start.cmp(&b.invalidity_start).then(a.line.cmp(&b.line)));
     let entries = Entries {
         per_quarter: (0..4)
-            .map(|k| (refs()[k].to_string(), q.offset(k as i32 - 3).to_string(), e.pool.entries[k]))
+            .map(|k| (Reference::label(k), reference.quarter(k).to_string(), e.pool.entries[k]))
             .collect(),
         total: e.pool.entries_total(),
         rows,
     };
 
     // SPEC §3.2 and §3.4, from the employer-quarter aggregates.
-    let emp = loaded.register.index.get(employer_id).copied().unwrap_or(u32::MAX);
-    let agg = loaded
-        .occupation
-        .by_quarter
-        .clone()
-        .lazy()
-        .filter(col("emp").eq(lit(emp)))
-        .select([col("qi"), col("headcount")])
-        .collect()?;
-    let qis = agg.column("qi")?.i32()?.clone();
-    let hcs = agg.column("headcount")?.cast(&DataType::Int64)?;
-    let hcs = hcs.i64()?;
-    let by_q: std::collections::BTreeMap<i32, i64> =
-        qis.iter().zip(hcs.iter()).filter_map(|(a, b)| Some((a?, b.unwrap_or(0)))).collect();
+    let index = data.register.index.get(employer_id).copied();
+    let groups = index.map(|i| data.occupation.of_employer(i)).unwrap_or_default();
     let headcount = Headcount {
-        quarters: (1..=4)
-            .rev()
-            .map(|k| {
-                let p = q.offset(-k);
-                (p.to_string(), by_q.get(&p.0).copied().unwrap_or(0), by_q.contains_key(&p.0))
+        quarters: employer::headcount_quarters(q)
+            .iter()
+            .map(|p| {
+                let g = groups.iter().find(|g| g.quarter == *p);
+                (p.to_string(), g.map_or(0, |g| g.headcount), g.is_some())
             })
             .collect(),
-        average: e.facts(&a.private).average_headcount(),
-        min_workers: r.min_workers,
+        average: e.headcount.average(),
+        min_workers: r.levy.min_workers,
     };
 
     let terms = (0..4)
         .map(|k| {
             let (n, d) = (e.pool.entries[k], e.pool.fte[k]);
             let term = (d > 0).then(|| Pool { entries: [n, 0, 0, 0], fte: [d, 0, 0, 0] }.ratio()).flatten();
-            (refs()[k].to_string(), n, format_micro(d), term)
+            (Reference::label(k), n, format_micro(d), term)
         })
         .collect();
 
-    let group_size = |level: usize, code: &str| {
-        a.sectors.iter().find(|s| s.level == level && s.sector == code).map(|s| s.employers).unwrap_or(0)
-    };
-    let mut levels_tried = Vec::new();
-    for &l in &r.sector_levels {
-        let code = e.nace[..l.min(e.nace.len())].to_string();
-        let n = group_size(l, &code);
-        let ok = n >= r.min_sector_employers;
-        levels_tried.push((l, code, n, ok));
-        if ok {
-            break;
-        }
-    }
     let base_count = a.employers.iter().filter(|x| x.private_sector).count() as u64;
     let sector_pool = e.sector_pool.map(|p| pool_facts(&p, e.sector_employers));
+    // The same facts the status and warning tables read: no factor is met against a
+    // group that did not qualify.
     let facts = e.facts(&a.private);
 
     let checks: Vec<(String, bool)> = Status::ALL
@@ -267,22 +246,13 @@ pub fn explain(loaded: &Loaded, a: &Assessment, employer_id: &str) -> Result<Exp
         .map(|s| (format!("{}: {}", s.as_str(), s.rule(r)), s.applies(&facts, r)))
         .collect();
 
-    let levy = e.levy.map(|l| {
-        // wage_base_cents × units / 10^scale % = euros × 10^-(scale + 4): an exact decimal.
-        let scaled = e.wage_base as i128 * r.rate_percent.units as i128;
-        let decimals = r.rate_percent.scale as usize + 4;
-        let digits = format!("{scaled:0>w$}", w = decimals + 1);
-        let (int, frac) = digits.split_at(digits.len() - decimals);
-        let frac = frac.trim_end_matches('0');
-        LevyFacts {
-            wage_base: format_cents(e.wage_base),
-            rate_percent: r.rate_percent.to_string(),
-            exact: if frac.is_empty() { int.to_string() } else { format!("{int}.{frac}") },
-            levy: format_cents(l),
-            due_quarter: a.due_quarter().to_string(),
-        }
+    let levy = e.levy.map(|l| LevyFacts {
+        wage_base: format_cents(e.wage_base),
+        rate_percent: r.levy.rate_percent.to_string(),
+        exact: exact_text(e.wage_base, r.levy.rate_percent),
+        levy: format_cents(l),
+        due_quarter: a.due_quarter().to_string(),
     });
-    debug_assert_eq!(e.levy, e.levy.map(|_| levy_cents(e.wage_base, r.rate_percent)));
 
     Ok(Explanation {
         quarter: q.to_string(),
@@ -304,7 +274,9 @@ pub fn explain(loaded: &Loaded, a: &Assessment, employer_id: &str) -> Result<Exp
             source: src(&["min_seniority_years"]),
             body: Denominators {
                 per_quarter: (0..4)
-                    .map(|k| (refs()[k].to_string(), q.offset(k as i32 - 7).to_string(), format_micro(e.pool.fte[k])))
+                    .map(|k| {
+                        (Reference::label(k), reference.denominator_quarter(k).to_string(), format_micro(e.pool.fte[k]))
+                    })
                     .collect(),
             },
         },
@@ -316,10 +288,16 @@ pub fn explain(loaded: &Loaded, a: &Assessment, employer_id: &str) -> Result<Exp
         sector: Step {
             rule: format!(
                 "SPEC §3.3: first level of {:?} digits whose group holds at least {} base employers; pooled mean of Σ entries / Σ fte3y",
-                r.sector_levels, r.min_sector_employers
+                r.levy.sector_levels, r.levy.min_sector_employers
             ),
             source: src(&["sector_levels", "min_sector_employers"]),
-            body: SectorFacts { levels_tried, group: e.sector.clone(), level: e.sector_level, found: e.sector_found, pool: sector_pool },
+            body: SectorFacts {
+                levels_tried: e.sector.tried.clone(),
+                group: e.sector.group.clone(),
+                level: e.sector.level,
+                found: e.sector.found,
+                pool: sector_pool,
+            },
         },
         private_sector: Step {
             rule: "SPEC §3.3: the same pooled mean over every base employer (private sector, register row at Q)".into(),
@@ -332,10 +310,10 @@ pub fn explain(loaded: &Loaded, a: &Assessment, employer_id: &str) -> Result<Exp
             body: Multiples {
                 sector_multiple: e.sector_multiple,
                 private_multiple: e.private_multiple,
-                sector_factor: r.sector_factor.to_string(),
-                private_factor: r.private_factor.to_string(),
-                sector_factor_met: e.sector_pool.is_some_and(|p| meets(&e.pool, r.sector_factor, &p)),
-                private_factor_met: meets(&e.pool, r.private_factor, &a.private),
+                sector_factor: r.levy.sector_factor.to_string(),
+                private_factor: r.levy.private_factor.to_string(),
+                sector_factor_met: facts.sector_factor_met(r.levy.sector_factor),
+                private_factor_met: facts.private_factor_met(r.levy.private_factor),
             },
         },
         headcount: Step {
@@ -345,7 +323,7 @@ pub fn explain(loaded: &Loaded, a: &Assessment, employer_id: &str) -> Result<Exp
         },
         status: Step {
             rule: "SPEC §3.5: the first row of the status table that applies".into(),
-            source: status_parameter(e.status).map(|p| r.source_of(p).to_string()).unwrap_or_default(),
+            source: e.status.parameter().map(|p| r.source_of(p).to_string()).unwrap_or_default(),
             body: StatusFacts { status: e.status.as_str().into(), because: e.status.rule(r), checks },
         },
         levy: Step {
@@ -362,21 +340,6 @@ pub fn explain(loaded: &Loaded, a: &Assessment, employer_id: &str) -> Result<Exp
             },
         },
     })
-}
-
-/// The parameter whose source grounds a status; out of scope rests on the register alone.
-fn status_parameter(s: Status) -> Option<&'static str> {
-    match s {
-        Status::OutOfScope => None,
-        Status::ShelteredWorkshop => Some("sheltered_categories"),
-        Status::SmallEmployer => Some("min_workers"),
-        Status::FewerThan3Cases => Some("min_cases"),
-        Status::NoReferenceEmployment => Some("min_seniority_years"),
-        Status::SectorTooSmall => Some("min_sector_employers"),
-        Status::BelowSectorMultiple => Some("sector_factor"),
-        Status::BelowPrivateMultiple => Some("private_factor"),
-        Status::Liable => Some("rate_percent"),
-    }
 }
 
 /// A pool's sums in words: `entries 3, 3, 2, 1 over fte 825, 830, 830, 830`.
@@ -450,8 +413,9 @@ pub fn render(x: &Explanation) -> String {
     }
     p(format!("   ratio(e) = mean over {} quarter(s) = {}", x.ratio.body.quarters_used, opt(x.ratio.body.value)));
     step(&mut p, 4, "Comparison group (sector)", &x.sector.rule, &x.sector.source);
-    for (l, g, n, ok) in &x.sector.body.levels_tried {
-        p(format!("   {l} digits: group {g} has {n} base employers{}", if *ok { ": used" } else { ": too few" }));
+    for t in &x.sector.body.levels_tried {
+        let verdict = if t.qualifies { ": used" } else { ": too few" };
+        p(format!("   {} digits: group {} has {} base employers{verdict}", t.level, t.group, t.employers));
     }
     if !x.sector.body.found {
         p(format!("   no level qualifies: group {} reported, status sector_too_small", x.sector.body.group));

@@ -1,0 +1,121 @@
+//! Which contribution applies to a quarter (SPEC §1, §5).
+//!
+//! The invalidity-inflow levy (*cotisation de responsabilisation*, SPEC §3) applies to
+//! quarters up to 2025Q4; the solidarity contribution (*cotisation de solidarité*,
+//! SPEC §8) from 2026Q1. Which one applies is a dated switch of the rule set
+//! (`invalidity_levy_in_force`, `solidarity_in_force`), never a branch on a year in
+//! code: a what-if rule file can switch the levy on for 2026.
+
+use crate::error::{Error, Result};
+use crate::quarter::Quarter;
+use crate::rules::{RuleSet, Rules};
+
+/// A contribution responsa knows of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Contribution {
+    /// SPEC §3: 0.625 % of wages for an excessive inflow into invalidity.
+    InvalidityLevy,
+    /// SPEC §8: 30 % of the sickness benefit of the two months after day 30.
+    Solidarity,
+}
+
+impl Contribution {
+    pub const ALL: [Contribution; 2] = [Contribution::InvalidityLevy, Contribution::Solidarity];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Contribution::InvalidityLevy => "invalidity levy (cotisation de responsabilisation)",
+            Contribution::Solidarity => "solidarity contribution (cotisation de solidarité)",
+        }
+    }
+
+    /// The rule-set parameter that switches it on.
+    pub fn switch(self) -> &'static str {
+        match self {
+            Contribution::InvalidityLevy => "invalidity_levy_in_force",
+            Contribution::Solidarity => "solidarity_in_force",
+        }
+    }
+
+    /// Whether this version of responsa computes it.
+    pub fn built(self) -> bool {
+        match self {
+            Contribution::InvalidityLevy => true,
+            Contribution::Solidarity => false,
+        }
+    }
+
+    pub fn in_force(self, r: &Rules) -> bool {
+        match self {
+            Contribution::InvalidityLevy => r.in_force.invalidity_levy,
+            Contribution::Solidarity => r.in_force.solidarity,
+        }
+    }
+}
+
+/// `2022Q4..2025Q4`, `from 2026Q1`, or `never` for a contribution's periods in a rule set.
+pub fn describe_periods(set: &RuleSet, c: Contribution) -> String {
+    let periods = set.periods(c.switch());
+    if periods.is_empty() {
+        return "never".into();
+    }
+    periods
+        .iter()
+        .map(|(a, b)| match b {
+            Some(b) => format!("{a}..{b}"),
+            None => format!("from {a}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The contributions to compute for a quarter: those in force that are built. A quarter
+/// with none is refused (exit 2) with one line naming every contribution and its periods.
+pub fn to_compute(set: &RuleSet, rules: &Rules) -> Result<Vec<Contribution>> {
+    let on: Vec<Contribution> = Contribution::ALL.into_iter().filter(|c| c.in_force(rules) && c.built()).collect();
+    if !on.is_empty() {
+        return Ok(on);
+    }
+    Err(Error::Usage(format!("{}: {}", rules.quarter, refusal(set, rules.quarter))))
+}
+
+fn refusal(set: &RuleSet, q: Quarter) -> String {
+    let list: Vec<String> = Contribution::ALL
+        .iter()
+        .map(|c| {
+            let built = if c.built() { "" } else { ", not built in this version of responsa" };
+            format!("{} in force {}{built}", c.name(), describe_periods(set, *c))
+        })
+        .collect();
+    format!("no contribution that responsa computes is in force for {q} (rule set {}): {}", set.origin, list.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> Quarter {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_levy_ends_with_2025() {
+        let set = RuleSet::embedded().unwrap();
+        let at = |s| to_compute(&set, &set.resolve(q(s), false).unwrap());
+        assert_eq!(at("2022Q4").unwrap(), vec![Contribution::InvalidityLevy]);
+        assert_eq!(at("2025Q4").unwrap(), vec![Contribution::InvalidityLevy]);
+        assert_eq!(describe_periods(&set, Contribution::InvalidityLevy), "2022Q4..2025Q4");
+        assert_eq!(describe_periods(&set, Contribution::Solidarity), "from 2026Q1");
+    }
+
+    #[test]
+    fn a_levy_what_if_for_2026() {
+        let text = crate::rules::DEFAULT_RULES.replace(
+            "\"2026Q1\" = { value = false, source = { act = \"Loi de décembre 2025",
+            "\"2026Q1\" = { value = true, source = { act = \"what-if: Loi de décembre 2025",
+        );
+        let set = RuleSet::parse(&text, "what-if").unwrap();
+        let r = set.resolve(q("2026Q2"), false).unwrap();
+        assert!(to_compute(&set, &r).unwrap().contains(&Contribution::InvalidityLevy));
+    }
+}

@@ -1,0 +1,166 @@
+//! One employment line (SPEC §2.2) and the one definition of whether it can be used
+//! (SPEC §6). Every reader — CSV blocks, Parquet batches, the pass that locates faulty
+//! Parquet rows — parses its fields into [`Fields`] and asks [`check`]; nothing else
+//! decides that a line is valid or says why it is not.
+
+use crate::parse::Fault;
+use crate::quarter::Quarter;
+
+use super::rejects::{field_reason, UNKNOWN_EMPLOYER};
+use super::Kind;
+
+/// A field as parsed: its value, or why it has none.
+pub type Parsed<T> = Result<T, Fault>;
+
+/// The fields of one employment line, parsed from text or from typed Parquet columns.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields<'a> {
+    pub employer_id: Option<&'a str>,
+    /// The employer's register index, when `employer_id` is known (SPEC §6: a line of an
+    /// employer with no register row in any quarter is rejected).
+    pub employer: Option<u32>,
+    pub worker_id: Option<&'a str>,
+    pub quarter: Parsed<Quarter>,
+    /// FTE in millionths.
+    pub fte: Parsed<i64>,
+    /// Days since 1970-01-01.
+    pub seniority_date: Parsed<i32>,
+    pub in_service: Parsed<bool>,
+    /// Cents.
+    pub wages: Parsed<i64>,
+    /// The line's own joint committee, when it carries one.
+    pub joint_committee: Option<&'a str>,
+}
+
+/// A line that can be used.
+#[derive(Debug, Clone, Copy)]
+pub struct Line<'a> {
+    pub employer: u32,
+    pub worker_id: &'a str,
+    pub quarter: Quarter,
+    pub fte: i64,
+    pub seniority_date: i32,
+    pub in_service: bool,
+    pub wages: i64,
+    pub joint_committee: Option<&'a str>,
+}
+
+/// Why a line cannot be used; the reason text is built only when it is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineFault {
+    Field(&'static str, Fault, Kind),
+    Missing(&'static str),
+    UnknownEmployer,
+    /// Above `max_line_fte` (millionths).
+    FteAbove(i64),
+    SeniorityAfterQuarterEnd,
+}
+
+impl LineFault {
+    /// The reason written to `rejects.csv`.
+    pub fn reason(self) -> String {
+        match self {
+            LineFault::Field(c, f, k) => field_reason(c, f, k.what()),
+            LineFault::Missing(c) => field_reason(c, Fault::Missing, ""),
+            LineFault::UnknownEmployer => UNKNOWN_EMPLOYER.to_string(),
+            LineFault::FteAbove(max) => format!("fte: above {} FTE on one line", crate::parse::format_micro(max)),
+            LineFault::SeniorityAfterQuarterEnd => "seniority_date: after the end of the line's quarter".to_string(),
+        }
+    }
+}
+
+/// Whether a line can be used, and if not the first fault, in this order: identifiers
+/// missing, fields unparseable (quarter, fte, seniority_date, in_service_at_quarter_end,
+/// wages), an unknown employer, an FTE above `max_line_fte_micro`, a seniority date
+/// after the end of the line's quarter (SPEC §6).
+pub fn check<'a>(f: &Fields<'a>, max_line_fte_micro: i64) -> Result<Line<'a>, LineFault> {
+    let employer_id = f.employer_id.filter(|s| !s.is_empty()).ok_or(LineFault::Missing("employer_id"))?;
+    let worker_id = f.worker_id.filter(|s| !s.is_empty()).ok_or(LineFault::Missing("worker_id"))?;
+    let quarter = f.quarter.map_err(|e| LineFault::Field("quarter", e, Kind::Quarter))?;
+    let fte = f.fte.map_err(|e| LineFault::Field("fte", e, Kind::Fte))?;
+    let seniority_date = f.seniority_date.map_err(|e| LineFault::Field("seniority_date", e, Kind::Date))?;
+    let in_service = f.in_service.map_err(|e| LineFault::Field("in_service_at_quarter_end", e, Kind::Bool))?;
+    let wages = f.wages.map_err(|e| LineFault::Field("wages", e, Kind::Money))?;
+    let _ = employer_id;
+    let employer = f.employer.ok_or(LineFault::UnknownEmployer)?;
+    if fte > max_line_fte_micro {
+        return Err(LineFault::FteAbove(max_line_fte_micro));
+    }
+    if seniority_date > quarter.last_day() {
+        return Err(LineFault::SeniorityAfterQuarterEnd);
+    }
+    let joint_committee = f.joint_committee.filter(|s| !s.is_empty());
+    Ok(Line { employer, worker_id, quarter, fte, seniority_date, in_service, wages, joint_committee })
+}
+
+/// Parses the text fields of a line (CSV, or Parquet values cast to text), in the order
+/// of `Table::Employment.columns()`: quarter, employer_id, worker_id, fte,
+/// seniority_date, in_service_at_quarter_end, wages, joint_committee.
+pub fn from_text<'a>(t: &[Option<&'a str>], employer: impl Fn(&str) -> Option<u32>) -> Fields<'a> {
+    use crate::parse;
+    let get = |i: usize| t.get(i).copied().flatten();
+    let p = |i: usize, f: fn(&str) -> Result<i64, Fault>| get(i).map_or(Err(Fault::Missing), f);
+    Fields {
+        employer_id: get(1),
+        employer: get(1).and_then(&employer),
+        worker_id: get(2),
+        quarter: get(0).map_or(Err(Fault::Missing), parse::parse_quarter_field),
+        fte: p(3, parse::parse_fte),
+        seniority_date: get(4).map_or(Err(Fault::Missing), parse::parse_date),
+        in_service: get(5).map_or(Err(Fault::Missing), parse::parse_bool),
+        wages: p(6, parse::parse_money),
+        joint_committee: get(7),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line<'a>(t: [Option<&'a str>; 8]) -> Result<Line<'a>, String> {
+        let f = from_text(&t, |id| (id == "E1").then_some(0));
+        check(&f, 1_500_000).map_err(LineFault::reason)
+    }
+
+    const OK: [Option<&str>; 8] =
+        [Some("2023Q1"), Some("E1"), Some("W1"), Some("1"), Some("2020-01-01"), Some("true"), Some("100.00"), None];
+
+    #[test]
+    fn each_fault_has_its_reason() {
+        assert!(line(OK).is_ok());
+        let with = |i: usize, v: Option<&'static str>| {
+            let mut t = OK;
+            t[i] = v;
+            line(t).err().unwrap_or_default()
+        };
+        assert_eq!(with(2, Some("")), "worker_id: missing value", "an empty worker id is missing");
+        assert_eq!(with(2, None), "worker_id: missing value");
+        assert_eq!(with(1, None), "employer_id: missing value");
+        assert_eq!(with(0, Some("2023-Q1")), "quarter: not a quarter (YYYYQn)");
+        assert_eq!(with(3, Some("-1")), "fte: negative value");
+        assert_eq!(with(3, Some("1.5000001")), "fte: too many decimals for an FTE with at most six decimals");
+        assert_eq!(with(3, Some("1.500001")), "fte: above 1.5 FTE on one line");
+        assert!(
+            line({
+                let mut t = OK;
+                t[3] = Some("1.5");
+                t
+            })
+            .is_ok(),
+            "exactly 1.5 FTE is accepted"
+        );
+        assert_eq!(with(4, Some("2023-04-01")), "seniority_date: after the end of the line's quarter");
+        assert!(
+            line({
+                let mut t = OK;
+                t[4] = Some("2023-03-31");
+                t
+            })
+            .is_ok(),
+            "seniority on the quarter's last day is accepted"
+        );
+        assert_eq!(with(5, Some("maybe")), "in_service_at_quarter_end: not a boolean (true/false, 1/0, yes/no)");
+        assert_eq!(with(6, Some("1.234")), "wages: too many decimals for an amount in euros with at most two decimals");
+        assert_eq!(with(1, Some("E9")), UNKNOWN_EMPLOYER);
+    }
+}

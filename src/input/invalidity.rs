@@ -1,0 +1,113 @@
+//! The `invalidity` input (SPEC §2.3): one row per worker entering invalidity, read and
+//! checked for the row faults of SPEC §6 (unparseable values, `invalidity_start` before
+//! `primary_incapacity_start`, `birth_date` after it, a duplicate of (worker,
+//! invalidity_start) after the first, an unknown employer). Which rows count is the
+//! levy's rule, in [`crate::levy::entries`].
+
+use std::collections::HashMap;
+
+use crate::error::Result;
+use crate::parse::{parse_bool, parse_date, Fault};
+
+use super::register::Register;
+use super::rejects::{field_reason, InputCounts, Reject, UNKNOWN_EMPLOYER};
+use super::{raw_rows, Kind, Source};
+
+/// A valid invalidity row.
+#[derive(Debug, Clone)]
+pub struct InvalidityRow {
+    pub file: String,
+    pub line: i64,
+    pub worker_id: String,
+    pub employer_id: String,
+    pub primary_incapacity_start: i32,
+    pub invalidity_start: i32,
+    pub birth_date: i32,
+    pub seniority_date: i32,
+    pub resumption_authorized: bool,
+}
+
+/// Reads and validates the invalidity input (SPEC §6: unparseable values,
+/// `invalidity_start` before `primary_incapacity_start`, `birth_date` after it,
+/// duplicates of (worker, invalidity_start) after the first, unknown employers).
+pub fn load(source: &Source, register: &Register) -> Result<(Vec<InvalidityRow>, Vec<Reject>, InputCounts)> {
+    let dfs = source.collect_all(vec![source.scan(true)?])?;
+    let rows = raw_rows(&dfs[0])?;
+    let cols = source.table.columns();
+    let mut out = Vec::new();
+    let mut rejects = Vec::new();
+    let mut first: HashMap<(String, i32), (String, i64)> = HashMap::new();
+    for raw in &rows {
+        let file = source.file_name(raw.file);
+        let f = |name: &str| raw.fields[cols.iter().position(|c| *c == name).unwrap_or(0)].as_deref();
+        let reason = (|| -> std::result::Result<InvalidityRow, String> {
+            let text =
+                |name: &str| f(name).filter(|s| !s.is_empty()).ok_or_else(|| field_reason(name, Fault::Missing, ""));
+            let date = |name: &str| {
+                f(name)
+                    .map(parse_date)
+                    .unwrap_or(Err(Fault::Missing))
+                    .map_err(|e| field_reason(name, e, Kind::Date.what()))
+            };
+            let worker_id = text("worker_id")?.to_string();
+            let employer_id = text("employer_id")?.to_string();
+            let pis = date("primary_incapacity_start")?;
+            let inv = date("invalidity_start")?;
+            let birth = date("birth_date")?;
+            let sen = date("seniority_date")?;
+            let resumption = f("resumption_authorized")
+                .map(parse_bool)
+                .unwrap_or(Err(Fault::Missing))
+                .map_err(|e| field_reason("resumption_authorized", e, Kind::Bool.what()))?;
+            if inv < pis {
+                return Err("invalidity_start before primary_incapacity_start".to_string());
+            }
+            if birth > pis {
+                return Err("birth_date after primary_incapacity_start".to_string());
+            }
+            Ok(InvalidityRow {
+                file: file.clone(),
+                line: raw.line,
+                worker_id,
+                employer_id,
+                primary_incapacity_start: pis,
+                invalidity_start: inv,
+                birth_date: birth,
+                seniority_date: sen,
+                resumption_authorized: resumption,
+            })
+        })();
+        let row = match reason {
+            Ok(r) => r,
+            Err(reason) => {
+                rejects.push(Reject { file, line: raw.line, reason });
+                continue;
+            }
+        };
+        let key = (row.worker_id.clone(), row.invalidity_start);
+        if let Some((ff, fl)) = first.get(&key) {
+            rejects.push(Reject {
+                file,
+                line: raw.line,
+                reason: format!(
+                    "duplicate invalidity row: same worker_id and invalidity_start as {ff}:{fl} (the first is used)"
+                ),
+            });
+            continue;
+        }
+        first.insert(key, (file.clone(), raw.line));
+        if !register.is_known(&row.employer_id) {
+            rejects.push(Reject { file, line: raw.line, reason: UNKNOWN_EMPLOYER.to_string() });
+            continue;
+        }
+        out.push(row);
+    }
+    let counts = InputCounts {
+        read: rows.len() as u64,
+        used: out.len() as u64,
+        rejected: rejects.len() as u64,
+        sha256: String::new(),
+        files: source.files.iter().map(|f| f.path.display().to_string()).collect(),
+    };
+    Ok((out, rejects, counts))
+}

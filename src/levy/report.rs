@@ -1,0 +1,237 @@
+//! The levy's outputs (SPEC §4): `assessment.csv`, `levy.csv`, `warnings.csv`,
+//! `sectors.csv`, `receipts_by_joint_committee.csv`, `rejects.csv` and `summary.json`,
+//! published together through [`crate::report::Staging`].
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::input::rejects::{InputCounts, Reject};
+use crate::parse::{format_cents, format_micro};
+use crate::report::{fmt_ratio, rejects_rows, Staging, REJECTS_HEADER};
+
+use super::assess::{Assessment, EmployerRow};
+use super::status::Status;
+use super::warnings::Warning;
+use super::whatif;
+
+pub const ASSESSMENT_HEADER: &[&str] = &[
+    "quarter",
+    "employer_id",
+    "nace4",
+    "sector",
+    "joint_committee",
+    "employer_category",
+    "average_headcount",
+    "entries_r1",
+    "entries_r2",
+    "entries_r3",
+    "entries_r4",
+    "entries",
+    "fte_r1",
+    "fte_r2",
+    "fte_r3",
+    "fte_r4",
+    "employer_ratio",
+    "sector_ratio",
+    "private_ratio",
+    "sector_multiple",
+    "private_multiple",
+    "sector_employers",
+    "status",
+    "warning",
+    "wage_base",
+    "levy",
+    "due_quarter",
+];
+
+fn assessment_row(a: &Assessment, e: &EmployerRow) -> Vec<String> {
+    let q = a.quarter().to_string();
+    let liable = e.status == Status::Liable;
+    let mut r = vec![
+        q,
+        e.employer_id.clone(),
+        e.nace4().to_string(),
+        e.sector.group.clone(),
+        e.joint_committee.clone(),
+        e.employer_category.clone(),
+        format!("{}", e.headcount.average()),
+    ];
+    r.extend(e.pool.entries.iter().map(|n| n.to_string()));
+    r.push(e.pool.entries_total().to_string());
+    r.extend(e.pool.fte.iter().map(|f| format_micro(*f)));
+    r.push(fmt_ratio(e.ratio));
+    r.push(fmt_ratio(e.sector_ratio));
+    r.push(fmt_ratio(a.private_ratio));
+    r.push(fmt_ratio(e.sector_multiple));
+    r.push(fmt_ratio(e.private_multiple));
+    r.push(e.sector_employers.to_string());
+    r.push(e.status.as_str().to_string());
+    r.push(e.warning.map(|w| w.as_str().to_string()).unwrap_or_default());
+    r.push(if liable { format_cents(e.wage_base) } else { String::new() });
+    r.push(e.levy.map(format_cents).unwrap_or_default());
+    r.push(if liable { a.due_quarter().to_string() } else { String::new() });
+    r
+}
+
+#[derive(Serialize)]
+pub struct RulesSummary {
+    pub origin: String,
+    pub sha256: String,
+    pub parameters: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+pub struct Summary {
+    pub quarter: String,
+    pub due_quarter: String,
+    pub employers: usize,
+    pub private_ratio: Option<f64>,
+    pub status: std::collections::BTreeMap<&'static str, usize>,
+    pub warnings: std::collections::BTreeMap<&'static str, usize>,
+    pub liable: usize,
+    pub levy_total: String,
+    pub levy_total_cents: i64,
+    pub rules: RulesSummary,
+    pub inputs: std::collections::BTreeMap<&'static str, InputCounts>,
+    /// With `--compare-to`: the change against the reference rule set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub what_if: Option<whatif::Totals>,
+}
+
+pub fn summary(a: &Assessment, inputs: &std::collections::BTreeMap<&'static str, InputCounts>) -> Summary {
+    Summary {
+        quarter: a.quarter().to_string(),
+        due_quarter: a.due_quarter().to_string(),
+        employers: a.employers.len(),
+        private_ratio: a.private_ratio,
+        status: Status::ALL.iter().map(|s| (s.as_str(), a.count(*s))).collect(),
+        warnings: Warning::ALL.iter().map(|w| (w.as_str(), a.count_warning(*w))).collect(),
+        liable: a.count(Status::Liable),
+        levy_total: format_cents(a.levy_total()),
+        levy_total_cents: a.levy_total(),
+        rules: RulesSummary {
+            origin: a.rules.origin.clone(),
+            sha256: a.rules.sha256.clone(),
+            parameters: a.rules.provenance.iter().map(|p| (p.name.clone(), p.value.clone())).collect(),
+        },
+        inputs: inputs.clone(),
+        what_if: None,
+    }
+}
+
+/// Writes every output of SPEC §4 for one assessment into `out`.
+pub fn write(
+    out: &Path,
+    a: &Assessment,
+    rejects: &[Reject],
+    inputs: &std::collections::BTreeMap<&'static str, InputCounts>,
+    what_if: Option<(&[whatif::Change], &whatif::Totals)>,
+) -> Result<()> {
+    let mut st = Staging::new(out)?;
+    let q = a.quarter().to_string();
+    st.csv_par("assessment.csv", ASSESSMENT_HEADER, &a.employers, |e| assessment_row(a, e))?;
+    st.csv(
+        "levy.csv",
+        &[
+            "employer_id",
+            "quarter",
+            "due_quarter",
+            "wage_base",
+            "levy",
+            "employer_ratio",
+            "sector_ratio",
+            "private_ratio",
+        ],
+        a.employers.iter().filter(|e| e.levy.is_some()).map(|e| {
+            vec![
+                e.employer_id.clone(),
+                q.clone(),
+                a.due_quarter().to_string(),
+                format_cents(e.wage_base),
+                format_cents(e.levy.unwrap_or(0)),
+                fmt_ratio(e.ratio),
+                fmt_ratio(e.sector_ratio),
+                fmt_ratio(a.private_ratio),
+            ]
+        }),
+    )?;
+    st.csv(
+        "warnings.csv",
+        &["employer_id", "quarter", "warning", "entries", "sector_multiple", "private_multiple"],
+        a.employers.iter().filter_map(|e| {
+            let w = e.warning?;
+            Some(vec![
+                e.employer_id.clone(),
+                q.clone(),
+                w.as_str().to_string(),
+                e.pool.entries_total().to_string(),
+                fmt_ratio(e.sector_multiple),
+                fmt_ratio(e.private_multiple),
+            ])
+        }),
+    )?;
+    let mut sh = vec!["sector", "level", "employers"];
+    sh.extend([
+        "entries_r1",
+        "entries_r2",
+        "entries_r3",
+        "entries_r4",
+        "fte_r1",
+        "fte_r2",
+        "fte_r3",
+        "fte_r4",
+        "ratio",
+    ]);
+    st.csv(
+        "sectors.csv",
+        &sh,
+        a.sectors.iter().map(|s| {
+            let mut r = vec![s.sector.clone(), s.level.to_string(), s.employers.to_string()];
+            r.extend(s.pool.entries.iter().map(|n| n.to_string()));
+            r.extend(s.pool.fte.iter().map(|f| format_micro(*f)));
+            r.push(fmt_ratio(s.ratio));
+            r
+        }),
+    )?;
+    st.csv(
+        "receipts_by_joint_committee.csv",
+        &["joint_committee", "employers", "levy"],
+        a.receipts.iter().map(|r| vec![r.joint_committee.clone(), r.employers.to_string(), format_cents(r.cents)]),
+    )?;
+    st.csv("rejects.csv", REJECTS_HEADER, rejects_rows(rejects))?;
+    let mut sum = summary(a, inputs);
+    if let Some((changes, totals)) = what_if {
+        st.csv("what_if.csv", whatif::HEADER, whatif::rows(changes))?;
+        sum.what_if = Some(totals.clone());
+    }
+    st.json("summary.json", &sum)?;
+    st.publish()
+}
+
+/// The short human summary printed after a run.
+pub fn terminal_summary(a: &Assessment, rejected: u64) -> String {
+    let mut s = format!(
+        "quarter {}  (levy due {})\nprivate-sector ratio: {} entries per FTE\nemployers assessed: {}\n",
+        a.quarter(),
+        a.due_quarter(),
+        fmt_ratio(a.private_ratio),
+        a.employers.len()
+    );
+    for st in Status::ALL {
+        s.push_str(&format!("  {:<24} {:>8}\n", st.as_str(), a.count(st)));
+    }
+    s.push_str(&format!(
+        "warnings: W1 {}  W2 {}  W3 {}\nliable: {}   levy total: EUR {}\n",
+        a.count_warning(Warning::W1),
+        a.count_warning(Warning::W2),
+        a.count_warning(Warning::W3),
+        a.count(Status::Liable),
+        format_cents(a.levy_total())
+    ));
+    if rejected > 0 {
+        s.push_str(&format!("rejected input rows: {rejected} (see rejects.csv)\n"));
+    }
+    s
+}
