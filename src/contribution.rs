@@ -41,7 +41,7 @@ impl Contribution {
     pub fn built(self) -> bool {
         match self {
             Contribution::InvalidityLevy => true,
-            Contribution::Solidarity => false,
+            Contribution::Solidarity => true,
         }
     }
 

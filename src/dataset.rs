@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::Result;
+use crate::input::incapacity::{self, IncapacityRow};
 use crate::input::invalidity::{self, InvalidityRow};
 use crate::input::register::{self, Register};
 use crate::input::rejects::{InputCounts, Reject};
@@ -18,35 +19,74 @@ use crate::rules::Rules;
 /// The inputs of a run.
 pub struct Dataset {
     pub register: Register,
+    /// Read when the levy is in force for an assessed quarter (SPEC §2.3).
     pub invalidity: Vec<InvalidityRow>,
+    /// Read when the solidarity contribution is in force for an assessed quarter (§8.1).
+    pub incapacity: Vec<IncapacityRow>,
     pub occupation: Occupation,
     /// Sorted by input, then file and line.
     pub rejects: Vec<Reject>,
     pub inputs: BTreeMap<&'static str, InputCounts>,
 }
 
+/// Which inputs a run needs besides the register and the employment lines: the
+/// contributions in force for its quarters decide (SPEC §5, §8.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Needs {
+    pub invalidity: bool,
+    pub incapacity: bool,
+}
+
 /// Reads and validates the inputs. `rules` supplies the parameters the line aggregation
 /// needs (`min_seniority_years`, `max_line_fte`); `quarters` are the quarters that will
 /// be assessed (their headcount and Q-1 committee wages are kept).
-pub fn load(data: &Path, rules: &Rules, quarters: &[Quarter], progress: &dyn Fn(&str)) -> Result<Dataset> {
-    let [employers, employment, invalidity] =
-        [Table::Employers, Table::Employment, Table::Invalidity].map(|t| input::open(data, t));
-    let (employers, employment, invalidity) = (employers?, employment?, invalidity?);
+pub fn load(
+    data: &Path,
+    rules: &Rules,
+    quarters: &[Quarter],
+    needs: Needs,
+    progress: &dyn Fn(&str),
+) -> Result<Dataset> {
+    let employers = input::open(data, Table::Employers)?;
+    let employment = input::open(data, Table::Employment)?;
+    let invalidity = if needs.invalidity { Some(input::open(data, Table::Invalidity)?) } else { None };
+    let incapacity = if needs.incapacity { Some(input::open(data, Table::Incapacity)?) } else { None };
     progress("checking input files");
     // The fingerprints (SPEC §4) are computed while the inputs are read; CSV employment
     // lines are fingerprinted by their reader, as they pass.
     let hashing = {
         let lines_by_reader = employment.files.iter().all(|f| f.format == input::Format::Csv);
-        let sources = [employers.clone(), employment.clone(), invalidity.clone()];
+        let mut sources = vec![employers.clone(), employment.clone()];
+        sources.extend(invalidity.clone());
+        sources.extend(incapacity.clone());
         std::thread::spawn(move || {
             sources
-                .map(|s| if lines_by_reader && s.table == Table::Employment { Ok(String::new()) } else { s.sha256() })
+                .into_iter()
+                .map(|s| {
+                    let h =
+                        if lines_by_reader && s.table == Table::Employment { Ok(String::new()) } else { s.sha256() };
+                    (s.table.name(), h)
+                })
+                .collect::<Vec<_>>()
         })
     };
     progress("reading the employer register");
     let (register, mut rejects, reg_counts) = register::load(&employers, quarters)?;
-    progress("reading invalidity entries");
-    let (invalidity_rows, mut inv_rejects, inv_counts) = invalidity::load(&invalidity, &register)?;
+    let mut counts: Vec<(&'static str, InputCounts)> = vec![("employers", reg_counts)];
+    let (mut invalidity_rows, mut inv_rejects) = (Vec::new(), Vec::new());
+    if let Some(src) = &invalidity {
+        progress("reading invalidity entries");
+        let (rows, rj, c) = invalidity::load(src, &register)?;
+        (invalidity_rows, inv_rejects) = (rows, rj);
+        counts.push(("invalidity", c));
+    }
+    let (mut incapacity_rows, mut inc_rejects) = (Vec::new(), Vec::new());
+    if let Some(src) = &incapacity {
+        progress("reading incapacities");
+        let (rows, rj, c) = incapacity::load(src, &register)?;
+        (incapacity_rows, inc_rejects) = (rows, rj);
+        counts.push(("incapacity", c));
+    }
     progress("aggregating employment lines");
     let occupation = occupation::aggregate(
         &employment,
@@ -61,16 +101,21 @@ pub fn load(data: &Path, rules: &Rules, quarters: &[Quarter], progress: &dyn Fn(
     inv_rejects.sort();
     rejects.extend(emp_rejects);
     rejects.extend(inv_rejects);
+    inc_rejects.sort();
+    rejects.extend(inc_rejects);
+    counts.push(("employment", occupation.counts.clone()));
     progress("fingerprinting the inputs");
-    let [h_emp, h_lines, h_inv] = hashing.join().map_err(|_| anyhow::anyhow!("the hashing thread failed"))?;
+    let hashes = hashing.join().map_err(|_| anyhow::anyhow!("the hashing thread failed"))?;
     let mut inputs = BTreeMap::new();
-    inputs.insert("employers", InputCounts { sha256: h_emp?, ..reg_counts });
-    let h_lines = h_lines?;
-    let mut lines = occupation.counts.clone();
-    if lines.sha256.is_empty() {
-        lines.sha256 = h_lines;
+    for (name, mut c) in counts {
+        let h = hashes.iter().find(|(n, _)| *n == name).map(|(_, h)| h);
+        if let Some(h) = h {
+            let h = h.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
+            if c.sha256.is_empty() {
+                c.sha256 = h.clone();
+            }
+        }
+        inputs.insert(name, c);
     }
-    inputs.insert("employment", lines);
-    inputs.insert("invalidity", InputCounts { sha256: h_inv?, ..inv_counts });
-    Ok(Dataset { register, invalidity: invalidity_rows, occupation, rejects, inputs })
+    Ok(Dataset { register, invalidity: invalidity_rows, incapacity: incapacity_rows, occupation, rejects, inputs })
 }

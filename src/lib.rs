@@ -14,7 +14,8 @@
 //! - [`cli`]: the command line.
 //!
 //! One folder per contribution:
-//! - [`levy`]: the invalidity-inflow levy, *cotisation de responsabilisation* (SPEC §3, §4).
+//! - [`levy`]: the invalidity-inflow levy, *cotisation de responsabilisation* (SPEC §3, §4);
+//! - [`solidarity`]: the *cotisation de solidarité*, from 2026Q1 (SPEC §8).
 
 pub mod cli;
 pub mod contribution;
@@ -28,6 +29,7 @@ pub mod parse;
 pub mod quarter;
 pub mod report;
 pub mod rules;
+pub mod solidarity;
 pub mod synth;
 
 pub use error::Error;

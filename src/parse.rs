@@ -4,7 +4,7 @@
 //! typed Parquet values alike: money becomes integer cents, FTE integer millionths
 //! (SPEC §3.3: decisions never depend on float rounding), dates days since 1970-01-01.
 
-use crate::quarter::{days_from_civil, Quarter};
+use crate::quarter::{days_from_civil, days_in_month, Quarter};
 
 /// Why one field of a row could not be used. The row goes to `rejects.csv` with the
 /// column name and this text (SPEC §6).
@@ -165,15 +165,6 @@ pub fn parse_date(s: &str) -> Result<i32, Fault> {
         return Err(Fault::Unparseable);
     }
     Ok(days_from_civil(y as i32, m, d))
-}
-
-pub fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        _ => 28,
-    }
 }
 
 /// `true/false`, `1/0`, `yes/no`, in any case (SPEC §2).

@@ -146,6 +146,39 @@ pub fn completed_years(a: i32, b: i32) -> i32 {
     by - ay - i32::from((bm, bd) < (am, ad))
 }
 
+/// Completed months from date `a` to date `b` (SPEC §8.2): `12 × (b.year − a.year) +
+/// b.month − a.month`, minus one when `b.day < a.day`. Service from 31 January completes a
+/// month on 1 March.
+pub fn completed_months(a: i32, b: i32) -> i32 {
+    let (ay, am, ad) = civil_from_days(a);
+    let (by, bm, bd) = civil_from_days(b);
+    12 * (by - ay) + bm as i32 - am as i32 - i32::from(bd < ad)
+}
+
+/// The number of days of a month (Gregorian leap years).
+pub fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// `n` calendar months after a date (SPEC §8.2): the same day of the month, or the last
+/// day of that month when it has no such day (2025-12-31 + 2 months = 2026-02-28).
+pub fn add_months(day: i32, n: u32) -> i32 {
+    let (y, m, d) = civil_from_days(day);
+    let months = y * 12 + (m as i32 - 1) + n as i32;
+    let (ny, nm) = (months.div_euclid(12), months.rem_euclid(12) as u32 + 1);
+    days_from_civil(ny, nm, d.min(days_in_month(ny, nm)))
+}
+
+/// The day of the week, 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday).
+pub fn weekday(day: i32) -> u32 {
+    (day + 3).rem_euclid(7) as u32
+}
+
 /// `YYYY-MM-DD` of days since 1970-01-01.
 pub fn format_date(days: i32) -> String {
     let (y, m, d) = civil_from_days(days);
@@ -176,6 +209,24 @@ mod tests {
             let (y, m, d) = civil_from_days(z);
             assert_eq!(days_from_civil(y, m, d), z);
         }
+    }
+
+    #[test]
+    fn months_and_weekdays() {
+        let d = |y, m, dd| days_from_civil(y, m, dd);
+        assert_eq!(format_date(add_months(d(2026, 1, 31), 2)), "2026-03-31");
+        assert_eq!(format_date(add_months(d(2025, 12, 31), 2)), "2026-02-28");
+        assert_eq!(format_date(add_months(d(2023, 12, 31), 2)), "2024-02-29");
+        assert_eq!(format_date(add_months(d(2026, 11, 15), 2)), "2027-01-15");
+        assert_eq!(completed_months(d(2026, 1, 31), d(2026, 3, 1)), 1, "from 31 January, a month on 1 March");
+        assert_eq!(completed_months(d(2026, 1, 31), d(2026, 2, 28)), 0);
+        assert_eq!(completed_months(d(2026, 1, 15), d(2026, 2, 15)), 1);
+        assert_eq!(completed_months(d(2026, 1, 15), d(2026, 2, 14)), 0);
+        assert_eq!(weekday(d(1970, 1, 1)), 3, "a Thursday");
+        assert_eq!(weekday(d(2026, 1, 4)), 6, "a Sunday");
+        assert_eq!(weekday(d(2026, 1, 5)), 0, "a Monday");
+        assert_eq!(days_in_month(2024, 2), 29);
+        assert_eq!(days_in_month(2026, 2), 28);
     }
 
     #[test]

@@ -295,7 +295,7 @@ const FTE_CHOICES: [i64; 7] = [500_000, 800_000, 600_000, 750_000, 200_000, 333_
 
 fn one_year_earlier(day: i32) -> i32 {
     let (y, m, d) = civil_from_days(day);
-    days_from_civil(y - 1, m, d.min(crate::parse::days_in_month(y - 1, m)))
+    days_from_civil(y - 1, m, d.min(crate::quarter::days_in_month(y - 1, m)))
 }
 
 /// Employment faults: each rewrites one field of a copied line (SPEC §6, issue 3).

@@ -94,13 +94,20 @@ fn an_output_folder_below_a_regular_file_is_named() {
 
 #[test]
 fn a_quarter_where_no_built_contribution_is_in_force_is_refused() {
-    // SPEC §5: the levy ends with 2025Q4; the solidarity contribution applies from 2026Q1.
+    // SPEC §5: the levy ends with 2025Q4. A rule file without the solidarity contribution
+    // leaves nothing in force for 2026Q2.
     let w = Workdir::new();
-    let o = w.run(&["assess", "--quarter", "2026Q2", "--data", &example_dir(), "--out", "o"]);
+    let rules = responsa::rules::DEFAULT_RULES.replace(
+        "\"2026Q1\" = { value = true, source = { act = \"Loi de décembre 2025",
+        "\"2026Q1\" = { value = false, source = { act = \"What-if: Loi de décembre 2025",
+    );
+    assert_ne!(rules, responsa::rules::DEFAULT_RULES);
+    w.write("none.toml", rules);
+    let o = w.run(&["assess", "--quarter", "2026Q2", "--data", &example_dir(), "--out", "o", "--rules", "none.toml"]);
     assert_eq!(o.status.code(), Some(2), "{}", show(&o));
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(err.trim_end().lines().count(), 1, "one line:\n{err}");
-    for needle in ["2026Q2", "invalidity levy", "2022Q4..2025Q4", "solidarity", "from 2026Q1"] {
+    for needle in ["2026Q2", "invalidity levy", "2022Q4..2025Q4", "solidarity contribution", "in force never"] {
         assert!(err.contains(needle), "the refusal names '{needle}':\n{err}");
     }
     assert!(!w.path("o/assessment.csv").exists());
@@ -113,10 +120,15 @@ fn a_what_if_switches_the_levy_on_for_2026() {
         w.run(&["generate", "--scale", "tiny", "--seed", "3", "--quarters", "2025Q1..2026Q2", "--out", "data", "-q"]);
     assert!(o.status.success(), "{}", show(&o));
     let rules = std::fs::read_to_string(format!("{}/data/rules.toml", env!("CARGO_MANIFEST_DIR"))).expect("rules");
-    let on = rules.replace(
-        "\"2026Q1\" = { value = false, source = { act = \"Loi de décembre 2025",
-        "\"2026Q1\" = { value = true, source = { act = \"What-if, not the law: Loi de décembre 2025",
-    );
+    let on = rules
+        .replace(
+            "\"2026Q1\" = { value = false, source = { act = \"Loi de décembre 2025",
+            "\"2026Q1\" = { value = true, source = { act = \"What-if, not the law: Loi de décembre 2025",
+        )
+        .replace(
+            "\"2026Q1\" = { value = true, source = { act = \"Loi de décembre 2025",
+            "\"2026Q1\" = { value = false, source = { act = \"What-if: Loi de décembre 2025",
+        );
     assert_ne!(on, rules, "the switch's 2026Q1 value is where this test expects it");
     w.write("levy-2026.toml", on);
     let o = w.run(&["assess", "--quarter", "2026Q2", "--data", "data", "--out", "o", "--rules", "levy-2026.toml"]);

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::levy::{self, assess::assess};
 use crate::quarter::{Quarter, QuarterRange};
 use crate::report;
+use crate::solidarity;
 
 /// Assess one quarter under the contributions in force for it: read the employer
 /// register, employment lines and invalidity entries of DATA, decide every employer's
@@ -97,10 +98,11 @@ pub fn run(a: Args) -> Result<()> {
         quarters.iter().map(|q| set.resolve(*q, a.allow_before_first_quarter)).collect::<Result<_>>()?;
     // SPEC §5: each quarter under the contributions in force; none in force is refused
     // before any input is read.
-    for r in &rules {
-        let on = contribution::to_compute(&set, r)?;
-        debug_assert_eq!(on, vec![Contribution::InvalidityLevy]);
-    }
+    let on: Vec<Vec<Contribution>> = rules.iter().map(|r| contribution::to_compute(&set, r)).collect::<Result<_>>()?;
+    let needs = dataset::Needs {
+        invalidity: on.iter().flatten().any(|c| *c == Contribution::InvalidityLevy),
+        incapacity: on.iter().flatten().any(|c| *c == Contribution::Solidarity),
+    };
     let reference: Option<Vec<_>> = match a.compare_to.as_deref() {
         None => None,
         Some(c) => {
@@ -128,7 +130,7 @@ pub fn run(a: Args) -> Result<()> {
         let t = clock.elapsed().as_secs_f64();
         stages.borrow_mut().push((what.to_string(), t));
     };
-    let loaded = dataset::load(&a.data, line_rules, &quarters, &|m: &str| {
+    let loaded = dataset::load(&a.data, line_rules, &quarters, needs, &|m: &str| {
         mark(m);
         pb.set_message(m.to_string())
     })?;
@@ -144,21 +146,60 @@ pub fn run(a: Args) -> Result<()> {
     for (i, r) in rules.into_iter().enumerate() {
         let q = r.quarter;
         pb.set_message(format!("assessing {q}"));
-        let assessment = assess(&loaded, r)?;
-        let compared = match &reference {
-            Some(refs) => Some(levy::whatif::compare(&assess(&loaded, refs[i].clone())?, &assessment)),
-            None => None,
-        };
         let out = if multi { a.out.join(q.to_string()) } else { a.out.clone() };
+        let mut st = report::Staging::new(&out)?;
+        let mut text = String::new();
+        let mut levy_summary = None;
+        if on[i].contains(&Contribution::InvalidityLevy) {
+            let assessment = assess(&loaded, r.clone())?;
+            let compared = match &reference {
+                Some(refs) => Some(levy::whatif::compare(&assess(&loaded, refs[i].clone())?, &assessment)),
+                None => None,
+            };
+            let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
+            levy_summary = Some(levy::report::stage(&mut st, &assessment, &loaded.inputs, what_if)?);
+            text.push_str(&format!("{}\n", Contribution::InvalidityLevy.name()));
+            text.push_str(&levy::report::terminal_summary(&assessment, rejected));
+            if let Some((_, t)) = &compared {
+                text.push_str(&levy::whatif::terminal(t));
+            }
+        }
+        let mut solidarity_part = None;
+        let mut solidarity_assessment = None;
+        if on[i].contains(&Contribution::Solidarity) {
+            let sa = solidarity::assess::assess(&loaded, r.clone())?;
+            let compared = match &reference {
+                Some(refs) => {
+                    Some(solidarity::whatif::compare(&solidarity::assess::assess(&loaded, refs[i].clone())?, &sa))
+                }
+                None => None,
+            };
+            let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
+            solidarity_part = Some(solidarity::report::stage(&mut st, &sa, what_if)?);
+            text.push_str(&format!("{}\n", Contribution::Solidarity.name()));
+            text.push_str(&solidarity::report::terminal_summary(&sa));
+            if levy_summary.is_none() && rejected > 0 {
+                text.push_str(&format!("rejected input rows: {rejected} (see rejects.csv)\n"));
+            }
+            if let Some((_, t)) = &compared {
+                text.push_str(&solidarity::whatif::terminal(t));
+            }
+            solidarity_assessment = Some(sa);
+        }
         mark(&format!("writing {q}"));
         pb.set_message(format!("writing {}", out.display()));
-        let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
-        levy::report::write(&out, &assessment, &loaded.rejects, &loaded.inputs, what_if)?;
-        let mut text = format!("{}\n", Contribution::InvalidityLevy.name());
-        text.push_str(&levy::report::terminal_summary(&assessment, rejected));
-        if let Some((_, t)) = &compared {
-            text.push_str(&levy::whatif::terminal(t));
+        st.csv("rejects.csv", report::REJECTS_HEADER, report::rejects_rows(&loaded.rejects))?;
+        match (levy_summary, solidarity_part, solidarity_assessment) {
+            (Some(mut ls), part, _) => {
+                ls.solidarity = part.map(|p| serde_json::to_value(p)).transpose().map_err(anyhow::Error::from)?;
+                st.json("summary.json", &ls)?;
+            }
+            (None, Some(part), Some(sa)) => {
+                st.json("summary.json", &solidarity::report::summary(&sa, &loaded.inputs, part))?;
+            }
+            _ => return Err(anyhow::anyhow!("{q}: no contribution was computed").into()),
         }
+        st.publish()?;
         summaries.push(text);
     }
     pb.finish_and_clear();

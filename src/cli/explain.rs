@@ -3,10 +3,25 @@
 
 use std::path::PathBuf;
 
-use crate::contribution;
+use crate::contribution::{self, Contribution};
 use crate::dataset;
 use crate::error::Result;
 use crate::levy::{self, assess::assess};
+use crate::solidarity;
+
+mod erased {
+    /// Pretty JSON of either explanation.
+    pub trait Json {
+        fn pretty(&self) -> crate::error::Result<String>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn pretty(&self) -> crate::error::Result<String> {
+            let mut s = serde_json::to_string_pretty(self).map_err(anyhow::Error::from)?;
+            s.push('\n');
+            Ok(s)
+        }
+    }
+}
 use crate::quarter::Quarter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -15,7 +30,10 @@ pub enum Format {
     Json,
 }
 
-/// Explain one employer's assessment step by step: its counted and uncounted invalidity
+/// Explain one employer's assessment step by step. For a quarter under the solidarity
+/// contribution: each of its incapacities starting in the quarter, the window, the days
+/// counted and not (Sundays, after the end, after a part-time resumption), each row of
+/// the status table with its rule and source, and the arithmetic. For the levy:: its counted and uncounted invalidity
 /// entries and the rule that dropped each, its denominators, its ratio, its sector's and
 /// the private sector's ratios with their sums, both multiples, its average headcount, the
 /// status and the rule that decided it, the levy arithmetic and the warning — each step
@@ -44,15 +62,30 @@ pub struct Args {
 pub fn run(a: Args) -> Result<()> {
     let set = super::rules::load(a.rules.as_deref())?;
     let rules = set.resolve(a.quarter, a.allow_before_first_quarter)?;
-    contribution::to_compute(&set, &rules)?;
-    let loaded = dataset::load(&a.data, &rules, &[a.quarter], &|_| {})?;
-    let assessment = assess(&loaded, rules)?;
-    let x = levy::explain::explain(&loaded, &assessment, &a.employer)?;
-    match a.format {
-        Format::Text => print!("{}", levy::explain::render(&x)),
-        Format::Json => {
-            println!("{}", serde_json::to_string_pretty(&x).map_err(anyhow::Error::from)?)
-        }
+    let on = contribution::to_compute(&set, &rules)?;
+    let needs = dataset::Needs {
+        invalidity: on.contains(&Contribution::InvalidityLevy),
+        incapacity: on.contains(&Contribution::Solidarity),
+    };
+    let loaded = dataset::load(&a.data, &rules, &[a.quarter], needs, &|_| {})?;
+    let json = |v: &dyn erased::Json| v.pretty();
+    let mut texts = Vec::new();
+    if needs.invalidity {
+        let assessment = assess(&loaded, rules.clone())?;
+        let x = levy::explain::explain(&loaded, &assessment, &a.employer)?;
+        texts.push(match a.format {
+            Format::Text => levy::explain::render(&x),
+            Format::Json => json(&x)?,
+        });
     }
+    if needs.incapacity {
+        let sa = solidarity::assess::assess(&loaded, rules)?;
+        let x = solidarity::explain::explain(&sa, &a.employer)?;
+        texts.push(match a.format {
+            Format::Text => solidarity::explain::render(&x),
+            Format::Json => json(&x)?,
+        });
+    }
+    print!("{}", texts.join("\n"));
     Ok(())
 }

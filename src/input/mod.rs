@@ -6,6 +6,7 @@
 
 pub mod csvblocks;
 pub mod employment;
+pub mod incapacity;
 pub mod invalidity;
 pub mod register;
 pub mod rejects;
@@ -24,6 +25,7 @@ pub enum Table {
     Employers,
     Employment,
     Invalidity,
+    Incapacity,
 }
 
 impl Table {
@@ -32,6 +34,7 @@ impl Table {
             Table::Employers => "employers",
             Table::Employment => "employment",
             Table::Invalidity => "invalidity",
+            Table::Incapacity => "incapacity",
         }
     }
     /// Required columns (SPEC §2).
@@ -52,12 +55,23 @@ impl Table {
                 "seniority_date",
                 "resumption_authorized",
             ],
+            Table::Incapacity => &[
+                "worker_id",
+                "employer_id",
+                "incapacity_start",
+                "birth_date",
+                "service_start",
+                "worker_type",
+                "disability_recognised",
+                "daily_benefit",
+            ],
         }
     }
     /// Optional columns: read when present, null otherwise.
     pub fn optional(self) -> &'static [&'static str] {
         match self {
             Table::Employment => &["joint_committee"],
+            Table::Incapacity => &["incapacity_end", "part_time_resumption"],
             _ => &[],
         }
     }
@@ -426,7 +440,10 @@ impl Source {
 
 /// Identifier and code columns stay text even when a Parquet writer typed them.
 fn is_text_column(c: &str) -> bool {
-    matches!(c, "employer_id" | "worker_id" | "joint_committee" | "nace" | "employer_category" | "quarter")
+    matches!(
+        c,
+        "employer_id" | "worker_id" | "joint_committee" | "nace" | "employer_category" | "quarter" | "worker_type"
+    )
 }
 
 /// One row of a small table, as text, for validation in Rust.

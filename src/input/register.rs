@@ -31,6 +31,8 @@ pub struct Register {
     /// unknown); an employer's index is its position here.
     pub ids: Vec<String>,
     pub index: PlHashMap<String, u32>,
+    /// Every (employer index, quarter) with a valid register row, sorted.
+    pub declared: Vec<(u32, i32)>,
 }
 
 impl Register {
@@ -42,6 +44,10 @@ impl Register {
     }
     pub fn is_known(&self, id: &str) -> bool {
         self.index.contains_key(id)
+    }
+    /// Whether the employer has a register row in quarter `q` (SPEC §8.1).
+    pub fn declares(&self, id: &str, q: Quarter) -> bool {
+        self.index.get(id).is_some_and(|&e| self.declared.binary_search(&(e, q.0)).is_ok())
     }
 }
 
@@ -126,6 +132,7 @@ pub fn load(source: &Source, keep: &[Quarter]) -> Result<(Register, Vec<Reject>,
     }
     let mut ids: Vec<String> = Vec::new();
     let mut kept: Vec<u32> = Vec::new();
+    let mut declared: Vec<(u32, i32)> = Vec::new();
     let mut used = 0u64;
     for same in valid.chunk_by(|&a, &b| id_of(a) == id_of(b) && quarter_of(a) == quarter_of(b)) {
         let first = same[0];
@@ -134,6 +141,7 @@ pub fn load(source: &Source, keep: &[Quarter]) -> Result<(Register, Vec<Reject>,
         if ids.last().is_none_or(|l| l != employer_id) {
             ids.push(employer_id.to_string());
         }
+        declared.push((ids.len() as u32 - 1, quarter_of(first)));
         kept.push(first);
         let f = first as usize;
         for &i in &same[1..] {
@@ -164,6 +172,7 @@ pub fn load(source: &Source, keep: &[Quarter]) -> Result<(Register, Vec<Reject>,
     }
     reg.index = ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
     reg.ids = ids;
+    reg.declared = declared;
     let counts = InputCounts {
         read: df.height() as u64,
         used,

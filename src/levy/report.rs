@@ -75,7 +75,7 @@ fn assessment_row(a: &Assessment, e: &EmployerRow) -> Vec<String> {
     r
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 pub struct RulesSummary {
     pub origin: String,
     pub sha256: String,
@@ -98,6 +98,19 @@ pub struct Summary {
     /// With `--compare-to`: the change against the reference rule set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub what_if: Option<whatif::Totals>,
+    /// When the solidarity contribution is in force for the same quarter too (a what-if).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub solidarity: Option<serde_json::Value>,
+}
+
+impl RulesSummary {
+    pub fn of(r: &crate::rules::Rules) -> RulesSummary {
+        RulesSummary {
+            origin: r.origin.clone(),
+            sha256: r.sha256.clone(),
+            parameters: r.provenance.iter().map(|p| (p.name.clone(), p.value.clone())).collect(),
+        }
+    }
 }
 
 pub fn summary(a: &Assessment, inputs: &std::collections::BTreeMap<&'static str, InputCounts>) -> Summary {
@@ -111,13 +124,10 @@ pub fn summary(a: &Assessment, inputs: &std::collections::BTreeMap<&'static str,
         liable: a.count(Status::Liable),
         levy_total: format_cents(a.levy_total()),
         levy_total_cents: a.levy_total(),
-        rules: RulesSummary {
-            origin: a.rules.origin.clone(),
-            sha256: a.rules.sha256.clone(),
-            parameters: a.rules.provenance.iter().map(|p| (p.name.clone(), p.value.clone())).collect(),
-        },
+        rules: RulesSummary::of(&a.rules),
         inputs: inputs.clone(),
         what_if: None,
+        solidarity: None,
     }
 }
 
@@ -130,6 +140,20 @@ pub fn write(
     what_if: Option<(&[whatif::Change], &whatif::Totals)>,
 ) -> Result<()> {
     let mut st = Staging::new(out)?;
+    let sum = stage(&mut st, a, inputs, what_if)?;
+    st.csv("rejects.csv", REJECTS_HEADER, rejects_rows(rejects))?;
+    st.json("summary.json", &sum)?;
+    st.publish()
+}
+
+/// Stages the levy's tables of SPEC §4 and returns its summary, for the caller to add to
+/// and write with `rejects.csv`.
+pub fn stage(
+    st: &mut Staging,
+    a: &Assessment,
+    inputs: &std::collections::BTreeMap<&'static str, InputCounts>,
+    what_if: Option<(&[whatif::Change], &whatif::Totals)>,
+) -> Result<Summary> {
     let q = a.quarter().to_string();
     st.csv_par("assessment.csv", ASSESSMENT_HEADER, &a.employers, |e| assessment_row(a, e))?;
     st.csv(
@@ -200,14 +224,12 @@ pub fn write(
         &["joint_committee", "employers", "levy"],
         a.receipts.iter().map(|r| vec![r.joint_committee.clone(), r.employers.to_string(), format_cents(r.cents)]),
     )?;
-    st.csv("rejects.csv", REJECTS_HEADER, rejects_rows(rejects))?;
     let mut sum = summary(a, inputs);
     if let Some((changes, totals)) = what_if {
         st.csv("what_if.csv", whatif::HEADER, whatif::rows(changes))?;
         sum.what_if = Some(totals.clone());
     }
-    st.json("summary.json", &sum)?;
-    st.publish()
+    Ok(sum)
 }
 
 /// The short human summary printed after a run.

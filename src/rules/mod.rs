@@ -38,7 +38,12 @@ pub enum Type {
     Codes,
     /// One non-empty code.
     Code,
+    /// A list of week days by their English names (`monday` … `sunday`).
+    Weekdays,
 }
+
+/// The week days as the rule file writes them, Monday first (index 0).
+pub const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 /// The parameters the law needs, in the order they are printed, with their type.
 pub const PARAMETERS: &[(&str, Type)] = &[
@@ -60,6 +65,16 @@ pub const PARAMETERS: &[(&str, Type)] = &[
     ("warn_private_factor", Type::Decimal),
     ("rate_percent", Type::Decimal),
     ("payment_lag", Type::Count),
+    ("solidarity_rate_percent", Type::Decimal),
+    ("window_first_day", Type::Count),
+    ("window_months", Type::Count),
+    ("benefit_weekdays", Type::Weekdays),
+    ("solidarity_min_workers", Type::Count),
+    ("solidarity_excluded_worker_types", Type::Codes),
+    ("solidarity_min_age", Type::Count),
+    ("solidarity_max_age", Type::Count),
+    ("solidarity_min_service_months", Type::Count),
+    ("solidarity_payment_lag", Type::Count),
 ];
 
 fn type_of(name: &str) -> Option<Type> {
@@ -196,6 +211,23 @@ pub struct LevyRules {
     pub payment_lag: i32,
 }
 
+/// The parameters of the solidarity contribution (SPEC §8).
+#[derive(Debug, Clone)]
+pub struct SolidarityRules {
+    pub rate_percent: Decimal,
+    /// The window starts on this day of the incapacity (31: the day after the 30th).
+    pub window_first_day: u32,
+    pub window_months: u32,
+    /// Indexed Monday = 0 … Sunday = 6.
+    pub benefit_weekdays: [bool; 7],
+    pub min_workers: u64,
+    pub excluded_worker_types: Vec<String>,
+    pub min_age: i32,
+    pub max_age: i32,
+    pub min_service_months: i32,
+    pub payment_lag: i32,
+}
+
 /// The rule set resolved for one assessed quarter (SPEC §3, §5).
 #[derive(Debug, Clone)]
 pub struct Rules {
@@ -204,6 +236,7 @@ pub struct Rules {
     pub in_force: InForce,
     pub shared: SharedRules,
     pub levy: LevyRules,
+    pub solidarity: SolidarityRules,
     pub origin: String,
     pub sha256: String,
     pub provenance: Vec<Provenance>,
@@ -343,12 +376,25 @@ impl RuleSet {
             rate_percent: r.decimal("rate_percent")?,
             payment_lag: r.count("payment_lag")? as i32,
         };
+        let solidarity = SolidarityRules {
+            rate_percent: r.decimal("solidarity_rate_percent")?,
+            window_first_day: r.count("window_first_day")? as u32,
+            window_months: r.count("window_months")? as u32,
+            benefit_weekdays: r.weekdays("benefit_weekdays")?,
+            min_workers: r.count("solidarity_min_workers")?,
+            excluded_worker_types: r.codes("solidarity_excluded_worker_types")?,
+            min_age: r.count("solidarity_min_age")? as i32,
+            max_age: r.count("solidarity_max_age")? as i32,
+            min_service_months: r.count("solidarity_min_service_months")? as i32,
+            payment_lag: r.count("solidarity_payment_lag")? as i32,
+        };
         Ok(Rules {
             quarter: q,
             first_quarter,
             in_force,
             shared,
             levy,
+            solidarity,
             origin: self.origin.clone(),
             sha256: self.sha256.clone(),
             provenance: r.provenance,
@@ -406,6 +452,9 @@ impl Resolver<'_> {
     fn code(&mut self, name: &str) -> Result<String> {
         self.typed(name, |v| v.as_str().map(str::to_string))
     }
+    fn weekdays(&mut self, name: &str) -> Result<[bool; 7]> {
+        self.typed(name, as_weekdays)
+    }
 }
 
 impl Rules {
@@ -440,7 +489,17 @@ fn type_ok(ty: Type, v: &toml::Value) -> bool {
             .is_some_and(|a| !a.is_empty() && a.iter().all(|x| x.as_integer().is_some_and(|i| (1..=5).contains(&i)))),
         Type::Codes => v.as_array().is_some_and(|a| a.iter().all(|x| x.as_str().is_some())),
         Type::Code => v.as_str().is_some_and(|s| !s.trim().is_empty()),
+        Type::Weekdays => as_weekdays(v).is_some(),
     }
+}
+
+fn as_weekdays(v: &toml::Value) -> Option<[bool; 7]> {
+    let mut days = [false; 7];
+    for x in v.as_array()? {
+        let i = WEEKDAYS.iter().position(|d| x.as_str() == Some(*d))?;
+        days[i] = true;
+    }
+    Some(days)
 }
 
 fn as_quarter(v: &toml::Value) -> Option<Quarter> {
@@ -492,6 +551,11 @@ mod tests {
         assert_eq!(r.levy.rate_percent.to_string(), "0.625");
         assert_eq!(r.shared.max_line_fte_micro, 1_500_000);
         assert_eq!(r.provenance.len(), PARAMETERS.len());
+        let s = set.resolve(q("2026Q1"), false).unwrap().solidarity;
+        assert_eq!((s.rate_percent.to_string(), s.window_first_day, s.window_months), ("30".into(), 31, 2));
+        assert_eq!(s.benefit_weekdays, [true, true, true, true, true, true, false], "Monday to Saturday");
+        assert_eq!((s.min_age, s.max_age, s.min_service_months, s.payment_lag), (18, 54, 1, 3));
+        assert_eq!(s.excluded_worker_types.len(), 7);
         assert!(r.provenance.iter().all(|p| !p.source.is_empty()));
     }
 

@@ -1,0 +1,150 @@
+//! The `incapacity` input (SPEC §8.1): one row per primary incapacity of a worker, as the
+//! sickness funds report them (a relapse is already merged into its period), read and
+//! checked for the row faults of SPEC §6 and §8.1: an unparseable field, an unknown
+//! `worker_type` (matched exactly), `incapacity_end` or `part_time_resumption` before
+//! `incapacity_start`, an employer without a register row in the quarter of
+//! `incapacity_start`, a duplicate of an earlier used row (same worker and
+//! `incapacity_start`, whatever the employer: the first is used).
+
+use std::collections::HashMap;
+
+use crate::error::Result;
+use crate::parse::{parse_bool, parse_date, parse_money, Fault};
+use crate::quarter::Quarter;
+
+use super::register::Register;
+use super::rejects::{field_reason, InputCounts, Reject};
+use super::{raw_rows, Kind, Source};
+
+/// The worker types of SPEC §8.1, as written in the input.
+pub const WORKER_TYPES: [&str; 8] =
+    ["ordinary", "statutory", "temporary_agency", "flexi_job", "student", "occasional", "foster_parent", "apprentice"];
+
+/// A valid incapacity row.
+#[derive(Debug, Clone)]
+pub struct IncapacityRow {
+    pub file: String,
+    pub line: i64,
+    pub worker_id: String,
+    pub employer_id: String,
+    /// Days since 1970-01-01.
+    pub incapacity_start: i32,
+    pub incapacity_end: Option<i32>,
+    pub birth_date: i32,
+    pub service_start: i32,
+    pub worker_type: String,
+    pub disability_recognised: bool,
+    pub part_time_resumption: Option<i32>,
+    /// Cents per indemnified day.
+    pub daily_benefit: i64,
+}
+
+impl IncapacityRow {
+    /// The quarter the incapacity starts in: the quarter it is assessed in (SPEC §8.2).
+    pub fn quarter(&self) -> Quarter {
+        Quarter::of_day(self.incapacity_start)
+    }
+}
+
+/// Reads and validates the incapacity input; the valid rows in file order.
+pub fn load(source: &Source, register: &Register) -> Result<(Vec<IncapacityRow>, Vec<Reject>, InputCounts)> {
+    let dfs = source.collect_all(vec![source.scan(true)?])?;
+    let rows = raw_rows(&dfs[0])?;
+    let cols = source.table.columns();
+    let mut out = Vec::new();
+    let mut rejects = Vec::new();
+    let mut first: HashMap<(String, i32), (String, i64)> = HashMap::new();
+    for raw in &rows {
+        let file = source.file_name(raw.file);
+        let f = |name: &str| cols.iter().position(|c| *c == name).and_then(|i| raw.fields[i].as_deref());
+        let checked = (|| -> std::result::Result<IncapacityRow, String> {
+            let text =
+                |name: &str| f(name).filter(|s| !s.is_empty()).ok_or_else(|| field_reason(name, Fault::Missing, ""));
+            let date = |name: &str| {
+                f(name)
+                    .map(parse_date)
+                    .unwrap_or(Err(Fault::Missing))
+                    .map_err(|e| field_reason(name, e, Kind::Date.what()))
+            };
+            // An optional date: empty or absent is none; anything else must be a date.
+            let optional_date = |name: &str| match f(name).map(str::trim).filter(|s| !s.is_empty()) {
+                None => Ok(None),
+                Some(s) => parse_date(s).map(Some).map_err(|e| field_reason(name, e, Kind::Date.what())),
+            };
+            let worker_id = text("worker_id")?.to_string();
+            let employer_id = text("employer_id")?.to_string();
+            let incapacity_start = date("incapacity_start")?;
+            let incapacity_end = optional_date("incapacity_end")?;
+            let birth_date = date("birth_date")?;
+            let service_start = date("service_start")?;
+            let worker_type = text("worker_type")?;
+            let disability_recognised = f("disability_recognised")
+                .map(parse_bool)
+                .unwrap_or(Err(Fault::Missing))
+                .map_err(|e| field_reason("disability_recognised", e, Kind::Bool.what()))?;
+            let part_time_resumption = optional_date("part_time_resumption")?;
+            let daily_benefit = f("daily_benefit")
+                .map(parse_money)
+                .unwrap_or(Err(Fault::Missing))
+                .map_err(|e| field_reason("daily_benefit", e, Kind::Money.what()))?;
+            if !WORKER_TYPES.contains(&worker_type) {
+                return Err(format!(
+                    "worker_type: unknown type '{worker_type}' (expected one of {})",
+                    WORKER_TYPES.join(", ")
+                ));
+            }
+            if incapacity_end.is_some_and(|e| e < incapacity_start) {
+                return Err("incapacity_end before incapacity_start".to_string());
+            }
+            if part_time_resumption.is_some_and(|p| p < incapacity_start) {
+                return Err("part_time_resumption before incapacity_start".to_string());
+            }
+            let q = Quarter::of_day(incapacity_start);
+            if !register.declares(&employer_id, q) {
+                return Err(format!("employer_id: no register row in {q}, the quarter of incapacity_start"));
+            }
+            Ok(IncapacityRow {
+                file: file.clone(),
+                line: raw.line,
+                worker_id,
+                employer_id,
+                incapacity_start,
+                incapacity_end,
+                birth_date,
+                service_start,
+                worker_type: worker_type.to_string(),
+                disability_recognised,
+                part_time_resumption,
+                daily_benefit,
+            })
+        })();
+        let row = match checked {
+            Ok(r) => r,
+            Err(reason) => {
+                rejects.push(Reject { file, line: raw.line, reason });
+                continue;
+            }
+        };
+        let key = (row.worker_id.clone(), row.incapacity_start);
+        if let Some((ff, fl)) = first.get(&key) {
+            rejects.push(Reject {
+                file,
+                line: raw.line,
+                reason: format!(
+                    "duplicate incapacity row: same worker_id and incapacity_start as {ff}:{fl} (the first is used)"
+                ),
+            });
+            continue;
+        }
+        first.insert(key, (file.clone(), raw.line));
+        out.push(row);
+    }
+    let counts = InputCounts {
+        read: rows.len() as u64,
+        used: out.len() as u64,
+        rejected: rejects.len() as u64,
+        sha256: String::new(),
+        files: source.files.iter().map(|f| f.path.display().to_string()).collect(),
+    };
+    Ok((out, rejects, counts))
+}
