@@ -386,7 +386,7 @@ fn an_empty_worker_id_is_rejected_from_csv_and_from_parquet() {
         let e = &summary["inputs"]["employment"];
         assert_eq!(
             (e["read"].as_u64(), e["used"].as_u64(), e["rejected"].as_u64()),
-            (Some(17_760), Some(17_759), Some(1)),
+            (Some(18_760), Some(18_759), Some(1)),
             "{file}: {e}"
         );
         let rejects = read_csv(&w.path("out/rejects.csv"));

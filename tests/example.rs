@@ -65,7 +65,7 @@ fn example_outputs_match_the_hand_computation() {
     assert_eq!(summary["levy_total"], "6436.73");
     assert_eq!(summary["liable"], 2);
     assert_eq!(summary["warnings"]["W2"], 1);
-    assert_eq!(summary["inputs"]["employment"]["read"], 17760);
+    assert_eq!(summary["inputs"]["employment"]["read"], 18760);
     assert_eq!(summary["inputs"]["employment"]["rejected"], 0);
 }
 
@@ -113,7 +113,9 @@ fn one_file_per_quarter_in_sub_folders_gives_the_same_assessment() {
             let q = l.split(',').next().unwrap_or_default().to_string();
             by_quarter.entry(q).or_insert_with(|| format!("{header}\n")).push_str(&format!("{l}\n"));
         }
-        assert_eq!(by_quarter.len(), 8);
+        // 2022Q1..2023Q4 for the levy, 2025Q1..2025Q4 (and 2026Q1 in the register) for
+        // the solidarity quarter.
+        assert_eq!(by_quarter.len(), if name == "employers" { 13 } else { 12 }, "{name}");
         for (q, body) in by_quarter {
             w.write(&format!("split/{name}/{q}.csv"), body);
         }
@@ -125,4 +127,47 @@ fn one_file_per_quarter_in_sub_folders_gives_the_same_assessment() {
     }
     assert_eq!(w.read("a/assessment.csv"), w.read("b/assessment.csv"));
     assert_eq!(w.read("a/receipts_by_joint_committee.csv"), w.read("b/receipts_by_joint_committee.csv"));
+}
+
+#[test]
+fn example_2026q1_solidarity_matches_the_hand_computation() {
+    // data/example/README.md: eleven incapacities of 2026Q1, one or more of each status.
+    // Due: E02-W001 51 days × 64.15 → 981.50; E04-W001 resumes part-time on 18 February:
+    // 4–17 February less two Sundays = 12 days × 70.00 → 252.00; P01-W001 (a public
+    // employer's contractual staff) 981.50. Total 2,215.00, due 2026Q4.
+    let w = Workdir::new();
+    let o = w.run(&["assess", "--quarter", "2026Q1", "--data", &example_dir(), "--out", "out", "-q"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let rows = read_csv(&w.path("out/solidarity.csv"));
+    let status: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|r| (r["worker_id"].clone(), r["status"].clone(), r["contribution"].clone()))
+        .collect();
+    let expected = [
+        ("C02-W001", "small_employer", "0.00"),
+        ("E02-W001", "due", "981.50"),
+        ("E02-W002", "no_indemnified_day", "0.00"),
+        ("E02-W003", "excluded_worker_type", "0.00"),
+        ("E02-W004", "disability_recognised", "0.00"),
+        ("E02-W005", "age_out_of_range", "0.00"),
+        ("E02-W006", "short_service", "0.00"),
+        ("E04-W001", "due", "252.00"),
+        ("P01-W001", "due", "981.50"),
+        ("P01-W002", "excluded_worker_type", "0.00"),
+        ("S01-W001", "sheltered_workshop", "0.00"),
+    ];
+    let expected: Vec<(String, String, String)> =
+        expected.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect();
+    assert_eq!(status, expected);
+    let summary: serde_json::Value = serde_json::from_str(&w.read("out/summary.json")).expect("json");
+    assert_eq!(summary["solidarity"]["contribution_total"], "2215.00");
+    assert_eq!(summary["solidarity"]["due_quarter"], "2026Q4");
+    assert_eq!(summary["solidarity"]["employers_liable"], 3);
+    assert!(!w.path("out/assessment.csv").exists(), "no levy in 2026Q1");
+    let o = w.run(&["explain", "--quarter", "2026Q1", "--employer", "E04", "--data", &example_dir()]);
+    assert!(o.status.success(), "{}", show(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("on or after the part-time resumption: 45 days, 2026-02-18 .. 2026-04-03"), "{text}");
+    assert!(text.contains("not a benefit weekday (Sundays): 2026-02-08, 2026-02-15"), "{text}");
+    assert!(text.contains("30 % of 12 days × 70.00 = 30 % of 840.00 → 252.00"), "{text}");
 }

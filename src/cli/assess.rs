@@ -191,7 +191,7 @@ pub fn run(a: Args) -> Result<()> {
         st.csv("rejects.csv", report::REJECTS_HEADER, report::rejects_rows(&loaded.rejects))?;
         match (levy_summary, solidarity_part, solidarity_assessment) {
             (Some(mut ls), part, _) => {
-                ls.solidarity = part.map(|p| serde_json::to_value(p)).transpose().map_err(anyhow::Error::from)?;
+                ls.solidarity = part.map(serde_json::to_value).transpose().map_err(anyhow::Error::from)?;
                 st.json("summary.json", &ls)?;
             }
             (None, Some(part), Some(sa)) => {

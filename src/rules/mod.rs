@@ -602,3 +602,33 @@ mod tests {
         assert_eq!(as_decimal(&toml::Value::Integer(-1)), None);
     }
 }
+
+#[cfg(test)]
+mod what_if_files {
+    use super::*;
+
+    /// The shipped what-if for the announced extension differs from the rule set only by
+    /// its header and window_months from 2027Q1 (so it cannot drift from the law).
+    #[test]
+    fn solidarity_months_4_5_is_the_rule_set_plus_one_value() {
+        let text = include_str!("../../data/what-if/solidarity-months-4-5.toml");
+        let set = RuleSet::parse(text, "what-if").unwrap();
+        let law = RuleSet::embedded().unwrap();
+        for q in ["2026Q1", "2026Q4", "2027Q1", "2028Q2"] {
+            let q: Quarter = q.parse().unwrap();
+            let (a, b) = (set.resolve(q, false).unwrap(), law.resolve(q, false).unwrap());
+            let months = if q >= "2027Q1".parse().unwrap() { 4 } else { 2 };
+            assert_eq!(a.solidarity.window_months, months, "{q}");
+            assert_eq!(b.solidarity.window_months, 2, "{q}");
+            let diff: Vec<&str> = a
+                .provenance
+                .iter()
+                .zip(&b.provenance)
+                .filter(|(x, y)| x.value != y.value)
+                .map(|(x, _)| x.name.as_str())
+                .collect();
+            let expected: Vec<&str> = if months == 4 { vec!["window_months"] } else { vec![] };
+            assert_eq!(diff, expected, "{q}");
+        }
+    }
+}
