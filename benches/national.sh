@@ -23,6 +23,8 @@ gen() { # scale format dir
 }
 gen tiny csv "$DATA/tiny-csv"; gen small csv "$DATA/small-csv"
 gen national csv "$DATA/national-csv"; gen national parquet "$DATA/national-parquet"
+# 2025Q1..2026Q4: the last levy quarters and the first solidarity quarters (SPEC §8).
+[ -e "$DATA/national26-csv/incapacity.csv" ] || "$BIN" generate --scale national --seed 1 --quarters 2025Q1..2026Q4 --out "$DATA/national26-csv" -q
 
 # measure KEY LABEL CMD...: median wall seconds and median peak RSS (MB) over $RUNS runs,
 # after one unmeasured warm-up run (the first run after a pause pays for page cache and,
@@ -61,6 +63,10 @@ if python3 -c 'import duckdb' 2>/dev/null && [ -f "$PEER" ]; then
 else
   echo "peer skipped: pip install duckdb"
 fi
+# The solidarity quarter against the levy quarter, on the same national data (SPEC §8).
+measure levy-2025q4 "responsa levy 2025Q4 (csv)" "$BIN" assess --quarter 2025Q4 --data "$DATA/national26-csv" --out "$OUT/l25" -q
+measure solidarity-2026q1 "responsa solidarity 2026Q1 (csv)" "$BIN" assess --quarter 2026Q1 --data "$DATA/national26-csv" --out "$OUT/s26" -q
+awk '{w[$1]=$2; m[$1]=$3} END { printf "solidarity/levy quarter: time %.2f, memory %.2f\n", w["solidarity-2026q1"]/w["levy-2025q4"], m["solidarity-2026q1"]/m["levy-2025q4"] }' /tmp/responsa-bench.results
 # Five quarters: one run sharing the read, against five separate runs.
 measure five-one-run "responsa 5 quarters, one run" "$BIN" assess --quarters 2022Q4..2023Q4 --data "$DATA/national-csv" --out "$OUT/multi" -q
 five() { for q in 2022Q4 2023Q1 2023Q2 2023Q3 2023Q4; do "$BIN" assess --quarter $q --data "$DATA/national-csv" --out "$OUT/one-$q" -q; done; }

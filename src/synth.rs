@@ -245,6 +245,8 @@ struct Rows {
     invalidity_rows: usize,
     employment_faults: Vec<Fault>,
     invalidity_faults: Vec<Fault>,
+    incapacity: Vec<u8>,
+    incapacity_rows: usize,
     cols: Option<Columns>,
 }
 
@@ -261,6 +263,14 @@ struct Columns {
     inv: [Vec<String>; 2],
     inv_dates: [Vec<i32>; 4],
     inv_resumption: Vec<bool>,
+    /// Incapacities: worker, employer, worker_type.
+    inc: [Vec<String>; 3],
+    /// incapacity_start, birth_date, service_start.
+    inc_dates: [Vec<i32>; 3],
+    /// incapacity_end, part_time_resumption.
+    inc_optional: [Vec<Option<i32>>; 2],
+    inc_disability: Vec<bool>,
+    inc_benefit: Vec<f64>,
 }
 
 impl Columns {
@@ -280,6 +290,15 @@ impl Columns {
             self.inv_dates[k].append(&mut o.inv_dates[k]);
         }
         self.inv_resumption.append(&mut o.inv_resumption);
+        for k in 0..3 {
+            self.inc[k].append(&mut o.inc[k]);
+            self.inc_dates[k].append(&mut o.inc_dates[k]);
+        }
+        for k in 0..2 {
+            self.inc_optional[k].append(&mut o.inc_optional[k]);
+        }
+        self.inc_disability.append(&mut o.inc_disability);
+        self.inc_benefit.append(&mut o.inc_benefit);
     }
 }
 
@@ -338,6 +357,7 @@ fn generate_employer(cfg: &Config, e: &Employer, quarters: &[Quarter]) -> Rows {
     let mut fault_counter = e.index;
     let mut inv_fault_counter = e.index;
     let mut rng = stream(cfg.seed, e.index, 2);
+    let mut irng = stream(cfg.seed, e.index, 4);
     let mut rows = Rows::default();
     let parquet = cfg.format == OutputFormat::Parquet;
     let mut cols = Columns::default();
@@ -415,6 +435,11 @@ fn generate_employer(cfg: &Config, e: &Employer, quarters: &[Quarter]) -> Rows {
                 *o = new_occupant(&mut rng, o.generation + 1, next, e.white_collar_share);
             }
         }
+        // Primary incapacities starting in this quarter (SPEC §8.1), from 2025 on, drawn
+        // from their own random stream so that the other files do not change.
+        if *q >= Quarter::new(2025, 1).unwrap_or(*q) {
+            incapacities(e, *q, &slots, &mut irng, &mut rows, parquet.then_some(&mut cols));
+        }
         // Entries into invalidity starting in this quarter.
         let lambda = BASE_INFLOW * e.inflow * fte_total as f64 / 1e6;
         let n = poisson(&mut rng, lambda).min(e.size);
@@ -485,9 +510,162 @@ fn generate_employer(cfg: &Config, e: &Employer, quarters: &[Quarter]) -> Rows {
     if parquet {
         rows.employment_rows = cols.quarter.len();
         rows.invalidity_rows = cols.inv_resumption.len();
+        rows.incapacity_rows = cols.inc_benefit.len();
         rows.cols = Some(cols);
     }
     rows
+}
+
+/// Primary incapacities of 31 days or more per worker and quarter, before the age profile
+/// (about 1.3 % of workers a quarter after it), and the share of shorter ones reported.
+const INCAPACITY_RATE: f64 = 0.0115;
+/// Relative incidence by age band: long incapacity grows with age.
+fn incidence(age: f64) -> f64 {
+    match age as u32 {
+        0..=29 => 0.7,
+        30..=44 => 1.0,
+        45..=54 => 1.35,
+        _ => 1.7,
+    }
+}
+/// Assumed bounds of the daily sickness benefit in 2026 (about 60 % of the capped daily
+/// wage at the top; a floor for low and part-time wages). Calibration, not law.
+const BENEFIT_MIN_CENTS: i64 = 3_500;
+const BENEFIT_MAX_CENTS: i64 = 10_700;
+
+/// One generated incapacity row.
+struct SynthIncapacity {
+    worker: String,
+    start: i32,
+    end: Option<i32>,
+    birth: i32,
+    service: i32,
+    worker_type: &'static str,
+    disability: bool,
+    resumption: Option<i32>,
+    benefit: i64,
+}
+
+/// The incapacities of one employer starting in quarter `q` (SPEC §8.1): ages 16–64,
+/// durations of which many end in the window (days 31–90), some by day 30 and some run
+/// on, part-time resumptions, worker types (statutory staff at public employers),
+/// recognised disabilities, and a daily benefit of 60 % of the daily wage within bounds.
+fn incapacities(
+    e: &Employer,
+    q: Quarter,
+    slots: &[Occupant],
+    rng: &mut ChaCha8Rng,
+    rows: &mut Rows,
+    cols: Option<&mut Columns>,
+) {
+    let lambda = INCAPACITY_RATE * 1.7 * e.size as f64;
+    let n = poisson(rng, lambda).min(e.size);
+    let mut taken = std::collections::BTreeSet::new();
+    let mut out: Vec<SynthIncapacity> = Vec::new();
+    for _ in 0..n {
+        let s = rng.gen_range(0..e.size as usize);
+        let age = 16.5 + 48.0 * rng.gen::<f64>().powf(0.9);
+        // The age profile: keep the draw with probability incidence / 1.7.
+        if rng.gen::<f64>() * 1.7 > incidence(age) || !taken.insert(s) {
+            continue;
+        }
+        let o = &slots[s];
+        let worker = format!("{}.{s}.{}", e.id, o.generation);
+        let span = (q.last_day() - q.first_day()) as u32 + 1;
+        let start = q.first_day() + rng.gen_range(0..span) as i32;
+        let birth = start - (age * 365.25) as i32 - rng.gen_range(0..365);
+        let service = o.hired.min(start);
+        // Durations: 20 % end by day 30, 45 % within the window, 35 % beyond (a fifth of
+        // those still running).
+        let roll: f64 = rng.gen();
+        let (end, days) = if roll < 0.20 {
+            let d = rng.gen_range(14..=30);
+            (Some(start + d - 1), d)
+        } else if roll < 0.65 {
+            let d = rng.gen_range(31..=91);
+            (Some(start + d - 1), d)
+        } else if rng.gen::<f64>() < 0.2 {
+            (None, 400)
+        } else {
+            let d = rng.gen_range(92..=400);
+            (Some(start + d - 1), d)
+        };
+        let resumption = (days > 45 && rng.gen::<f64>() < 0.10).then(|| start + rng.gen_range(31..=days.min(120)) - 1);
+        let worker_type = if !e.private {
+            if rng.gen::<f64>() < 0.65 {
+                "statutory"
+            } else {
+                "ordinary"
+            }
+        } else {
+            let t: f64 = rng.gen();
+            match t {
+                t if t < 0.890 => "ordinary",
+                t if t < 0.920 => "temporary_agency",
+                t if t < 0.945 => "flexi_job",
+                t if t < 0.965 => "student",
+                t if t < 0.980 => "occasional",
+                t if t < 0.995 => "apprentice",
+                _ => "foster_parent",
+            }
+        };
+        let disability = rng.gen::<f64>() < 0.03;
+        let daily = (o.wage_cents as f64 / 78.0 * 0.6) as i64;
+        let benefit = daily.clamp(BENEFIT_MIN_CENTS, BENEFIT_MAX_CENTS);
+        out.push(SynthIncapacity { worker, start, end, birth, service, worker_type, disability, resumption, benefit });
+    }
+    if let Some(c) = cols {
+        for SynthIncapacity {
+            worker,
+            start,
+            end,
+            birth,
+            service,
+            worker_type: t,
+            disability: dis,
+            resumption: res,
+            benefit,
+        } in out
+        {
+            c.inc[0].push(worker);
+            c.inc[1].push(e.id.clone());
+            c.inc[2].push(t.to_string());
+            for (k, d) in [start, birth, service].into_iter().enumerate() {
+                c.inc_dates[k].push(d);
+            }
+            c.inc_optional[0].push(end);
+            c.inc_optional[1].push(res);
+            c.inc_disability.push(dis);
+            c.inc_benefit.push(benefit as f64 / 100.0);
+        }
+        return;
+    }
+    for SynthIncapacity {
+        worker,
+        start,
+        end,
+        birth,
+        service,
+        worker_type: t,
+        disability: dis,
+        resumption: res,
+        benefit,
+    } in out
+    {
+        let opt = |d: Option<i32>| d.map(format_date).unwrap_or_default();
+        let _ = writeln!(
+            rows.incapacity,
+            "{worker},{},{},{},{},{},{t},{dis},{},{}",
+            e.id,
+            format_date(start),
+            opt(end),
+            format_date(birth),
+            format_date(service),
+            opt(res),
+            format_cents(benefit)
+        );
+        rows.incapacity_rows += 1;
+    }
 }
 
 fn new_occupant(rng: &mut ChaCha8Rng, generation: u32, hired: i32, white_collar_share: f64) -> Occupant {
@@ -521,6 +699,8 @@ pub struct Generated {
     pub register_rows: usize,
     pub employment_rows: usize,
     pub invalidity_rows: usize,
+    /// 0 when no generated quarter is from 2025 on (no incapacity file is written).
+    pub incapacity_rows: usize,
     pub faults: usize,
 }
 
@@ -600,6 +780,9 @@ pub fn generate(cfg: &Config) -> Result<Generated> {
     );
     let mut emp_out = Sink::new(&cfg.out, "employment", cfg.format, EMPLOYMENT_HEADER)?;
     let mut inv_out = Sink::new(&cfg.out, "invalidity", cfg.format, INVALIDITY_HEADER)?;
+    let with_incapacity = quarters.iter().any(|q| Some(*q) >= Quarter::new(2025, 1));
+    let mut inc_out =
+        if with_incapacity { Some(Sink::new(&cfg.out, "incapacity", cfg.format, INCAPACITY_HEADER)?) } else { None };
     let mut manifest: Vec<(String, usize, &str, &str)> =
         reg_faults.iter().map(|(l, k, r)| (reg_path.display().to_string(), *l, *k, *r)).collect();
     for chunk in emps.chunks(2_000) {
@@ -616,6 +799,10 @@ pub fn generate(cfg: &Config) -> Result<Generated> {
             summary.invalidity_rows += r.invalidity_rows;
             emp_out.push_text(&r.employment, r.employment_rows)?;
             inv_out.push_text(&r.invalidity, r.invalidity_rows)?;
+            summary.incapacity_rows += r.incapacity_rows;
+            if let Some(o) = inc_out.as_mut() {
+                o.push_text(&r.incapacity, r.incapacity_rows)?;
+            }
             if let Some(c) = r.cols {
                 merged.append(c);
             }
@@ -623,11 +810,17 @@ pub fn generate(cfg: &Config) -> Result<Generated> {
         if cfg.format == OutputFormat::Parquet {
             emp_out.push_employment(&merged)?;
             inv_out.push_invalidity(&merged)?;
+            if let Some(o) = inc_out.as_mut() {
+                o.push_incapacity(&merged)?;
+            }
         }
         pb.inc(chunk.len() as u64);
     }
     emp_out.finish()?;
     inv_out.finish()?;
+    if let Some(o) = inc_out {
+        o.finish()?;
+    }
     pb.finish_and_clear();
     summary.faults = manifest.len();
     if cfg.faults > 0.0 {
@@ -647,6 +840,8 @@ const EMPLOYMENT_HEADER: &str =
     "quarter,employer_id,worker_id,fte,seniority_date,in_service_at_quarter_end,wages,joint_committee\n";
 const INVALIDITY_HEADER: &str =
     "worker_id,employer_id,primary_incapacity_start,invalidity_start,birth_date,seniority_date,resumption_authorized\n";
+
+const INCAPACITY_HEADER: &str = "worker_id,employer_id,incapacity_start,incapacity_end,birth_date,service_start,worker_type,disability_recognised,part_time_resumption,daily_benefit\n";
 
 fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
     let f = File::create(path).map_err(|e| io(path, "create", e))?;
@@ -741,6 +936,27 @@ impl Sink {
         }
         cols.push(Column::new("resumption_authorized".into(), &c.inv_resumption));
         self.push_frame(DataFrame::new_infer_height(cols)?)
+    }
+
+    fn push_incapacity(&mut self, c: &Columns) -> Result<()> {
+        let date =
+            |n: &str, d: &Vec<i32>| -> Result<Column> { Ok(Series::new(n.into(), d).cast(&DataType::Date)?.into()) };
+        let optional = |n: &str, d: &Vec<Option<i32>>| -> Result<Column> {
+            Ok(Series::new(n.into(), d).cast(&DataType::Date)?.into())
+        };
+        let df = DataFrame::new_infer_height(vec![
+            Column::new("worker_id".into(), &c.inc[0]),
+            Column::new("employer_id".into(), &c.inc[1]),
+            date("incapacity_start", &c.inc_dates[0])?,
+            optional("incapacity_end", &c.inc_optional[0])?,
+            date("birth_date", &c.inc_dates[1])?,
+            date("service_start", &c.inc_dates[2])?,
+            Column::new("worker_type".into(), &c.inc[2]),
+            Column::new("disability_recognised".into(), &c.inc_disability),
+            optional("part_time_resumption", &c.inc_optional[1])?,
+            Column::new("daily_benefit".into(), &c.inc_benefit),
+        ])?;
+        self.push_frame(df)
     }
 
     fn finish(mut self) -> Result<()> {

@@ -139,10 +139,8 @@ fn example_2026q1_solidarity_matches_the_hand_computation() {
     let o = w.run(&["assess", "--quarter", "2026Q1", "--data", &example_dir(), "--out", "out", "-q"]);
     assert!(o.status.success(), "{}", show(&o));
     let rows = read_csv(&w.path("out/solidarity.csv"));
-    let status: Vec<(String, String, String)> = rows
-        .iter()
-        .map(|r| (r["worker_id"].clone(), r["status"].clone(), r["contribution"].clone()))
-        .collect();
+    let status: Vec<(String, String, String)> =
+        rows.iter().map(|r| (r["worker_id"].clone(), r["status"].clone(), r["contribution"].clone())).collect();
     let expected = [
         ("C02-W001", "small_employer", "0.00"),
         ("E02-W001", "due", "981.50"),

@@ -152,3 +152,28 @@ fn each_scale_draws_a_population_within_its_stated_bounds() {
         }
     }
 }
+
+#[test]
+fn quarters_from_2025_bring_incapacities_assessed_alike_from_csv_and_parquet() {
+    let w = Workdir::new();
+    let q = ["--quarters", "2025Q1..2026Q2"];
+    generate(&w, "csv", &q);
+    generate(&w, "again", &q);
+    generate(&w, "pq", &[q[0], q[1], "--format", "parquet"]);
+    assert_eq!(w.read("csv/incapacity.csv"), w.read("again/incapacity.csv"), "same seed, same incapacities");
+    let rows = read_csv(&w.path("csv/incapacity.csv"));
+    assert!(rows.len() > 100, "tiny: {} incapacities over six quarters", rows.len());
+    assert!(rows.iter().all(|r| r["incapacity_start"].as_str() >= "2025-01-01"));
+    let types: BTreeSet<&str> = rows.iter().map(|r| r["worker_type"].as_str()).collect();
+    assert!(types.contains("ordinary") && types.len() >= 4, "{types:?}");
+    for (data, out) in [("csv", "a"), ("pq", "b")] {
+        let o = w.run(&["assess", "--quarter", "2026Q1", "--data", data, "--out", out, "--strict", "-q"]);
+        assert!(o.status.success(), "{}", show(&o));
+    }
+    for f in ["solidarity.csv", "solidarity_by_employer.csv"] {
+        assert_eq!(w.read(&format!("a/{f}")), w.read(&format!("b/{f}")), "{f}: CSV and Parquet differ");
+    }
+    let statuses: BTreeSet<String> =
+        read_csv(&w.path("a/solidarity.csv")).into_iter().map(|r| r["status"].clone()).collect();
+    assert!(statuses.contains("due") && statuses.len() >= 5, "{statuses:?}");
+}

@@ -7,7 +7,9 @@ use crate::quarter::QuarterRange;
 use crate::synth::{self, OutputFormat, Scale};
 
 /// Write synthetic employers, employment and invalidity inputs, deterministically: the
-/// same seed gives the same bytes. No personal data: every identifier is made up.
+/// same seed gives the same bytes. When the quarters reach 2025 or later, also the
+/// incapacities of the solidarity contribution (SPEC §8.1) from 2025Q1 on. No personal
+/// data: every identifier is made up.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Scales (SPEC §7): tiny ~200 employers and ~10,000 workers a quarter; small ~5,000 and
@@ -16,7 +18,8 @@ Scales (SPEC §7): tiny ~200 employers and ~10,000 workers a quarter; small ~5,0
 Examples:
   responsa generate --scale tiny --seed 1 --out /tmp/tiny
   responsa generate --scale national --seed 7 --out /data/national --format parquet
-  responsa generate --scale small --seed 1 --out /tmp/dirty --faults 0.001   # + faults.csv")]
+  responsa generate --scale small --seed 1 --out /tmp/dirty --faults 0.001   # + faults.csv
+  responsa generate --scale tiny --seed 1 --quarters 2025Q1..2026Q4 --out /tmp/2026   # + incapacity.csv")]
 pub struct Args {
     #[arg(long, value_enum, default_value = "tiny")]
     pub scale: Scale,
@@ -52,11 +55,12 @@ pub fn run(a: Args) -> Result<()> {
     let g = synth::generate(&cfg)?;
     if !a.quiet {
         println!(
-            "{} employers, {} register rows, {} employment lines, {} invalidity rows{} written to {}",
+            "{} employers, {} register rows, {} employment lines, {} invalidity rows{}{} written to {}",
             g.employers,
             g.register_rows,
             g.employment_rows,
             g.invalidity_rows,
+            if g.incapacity_rows > 0 { format!(", {} incapacity rows", g.incapacity_rows) } else { String::new() },
             if g.faults > 0 { format!(", {} faults (faults.csv)", g.faults) } else { String::new() },
             a.out.display()
         );

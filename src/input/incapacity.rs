@@ -14,7 +14,7 @@ use crate::quarter::Quarter;
 
 use super::register::Register;
 use super::rejects::{field_reason, InputCounts, Reject};
-use super::{raw_rows, Kind, Source};
+use super::{Kind, Source};
 
 /// The worker types of SPEC §8.1, as written in the input.
 pub const WORKER_TYPES: [&str; 8] =
@@ -23,7 +23,8 @@ pub const WORKER_TYPES: [&str; 8] =
 /// A valid incapacity row.
 #[derive(Debug, Clone)]
 pub struct IncapacityRow {
-    pub file: String,
+    /// Shared by the rows of one file.
+    pub file: std::sync::Arc<str>,
     pub line: i64,
     pub worker_id: String,
     pub employer_id: String,
@@ -46,105 +47,132 @@ impl IncapacityRow {
     }
 }
 
-/// Reads and validates the incapacity input; the valid rows in file order.
+/// Reads and validates the incapacity input; the valid rows in file order. Rows are
+/// checked in parallel; duplicates are then found in file order.
 pub fn load(source: &Source, register: &Register) -> Result<(Vec<IncapacityRow>, Vec<Reject>, InputCounts)> {
+    use polars::prelude::{Column, DataType, PolarsResult};
+    use rayon::prelude::*;
     let dfs = source.collect_all(vec![source.scan(true)?])?;
-    let rows = raw_rows(&dfs[0])?;
-    let cols = source.table.columns();
-    let mut out = Vec::new();
+    let df = &dfs[0];
+    let file_index = df.column("__file")?.cast(&DataType::UInt32)?;
+    let file_index: Vec<u32> = file_index.u32()?.iter().map(|v| v.unwrap_or(u32::MAX)).collect();
+    let lines = df.column("__line")?.cast(&DataType::Int64)?;
+    let lines: Vec<i64> = lines.i64()?.iter().map(|v| v.unwrap_or(-1)).collect();
+    let text: Vec<Column> = source
+        .table
+        .columns()
+        .iter()
+        .map(|c| df.column(c).and_then(|c| c.cast(&DataType::String)))
+        .collect::<PolarsResult<_>>()?;
+    let text: Vec<Vec<Option<&str>>> =
+        text.iter().map(|c| c.str().map(|s| s.iter().collect())).collect::<PolarsResult<_>>()?;
+    let files: Vec<std::sync::Arc<str>> = (0..source.files.len()).map(|i| source.file_name(i as u32).into()).collect();
+    let checked: Vec<std::result::Result<IncapacityRow, String>> = (0..df.height())
+        .into_par_iter()
+        .map(|i| {
+            let t: Vec<Option<&str>> = text.iter().map(|c| c[i]).collect();
+            let shared = files.get(file_index[i] as usize).cloned().unwrap_or_else(|| "".into());
+            check(&t, shared, lines[i], register)
+        })
+        .collect();
+    let mut out: Vec<IncapacityRow> = Vec::new();
     let mut rejects = Vec::new();
-    let mut first: HashMap<(String, i32), (String, i64)> = HashMap::new();
-    for raw in &rows {
-        let file = source.file_name(raw.file);
-        let f = |name: &str| cols.iter().position(|c| *c == name).and_then(|i| raw.fields[i].as_deref());
-        let checked = (|| -> std::result::Result<IncapacityRow, String> {
-            let text =
-                |name: &str| f(name).filter(|s| !s.is_empty()).ok_or_else(|| field_reason(name, Fault::Missing, ""));
-            let date = |name: &str| {
-                f(name)
-                    .map(parse_date)
-                    .unwrap_or(Err(Fault::Missing))
-                    .map_err(|e| field_reason(name, e, Kind::Date.what()))
-            };
-            // An optional date: empty or absent is none; anything else must be a date.
-            let optional_date = |name: &str| match f(name).map(str::trim).filter(|s| !s.is_empty()) {
-                None => Ok(None),
-                Some(s) => parse_date(s).map(Some).map_err(|e| field_reason(name, e, Kind::Date.what())),
-            };
-            let worker_id = text("worker_id")?.to_string();
-            let employer_id = text("employer_id")?.to_string();
-            let incapacity_start = date("incapacity_start")?;
-            let incapacity_end = optional_date("incapacity_end")?;
-            let birth_date = date("birth_date")?;
-            let service_start = date("service_start")?;
-            let worker_type = text("worker_type")?;
-            let disability_recognised = f("disability_recognised")
-                .map(parse_bool)
-                .unwrap_or(Err(Fault::Missing))
-                .map_err(|e| field_reason("disability_recognised", e, Kind::Bool.what()))?;
-            let part_time_resumption = optional_date("part_time_resumption")?;
-            let daily_benefit = f("daily_benefit")
-                .map(parse_money)
-                .unwrap_or(Err(Fault::Missing))
-                .map_err(|e| field_reason("daily_benefit", e, Kind::Money.what()))?;
-            if !WORKER_TYPES.contains(&worker_type) {
-                return Err(format!(
-                    "worker_type: unknown type '{worker_type}' (expected one of {})",
-                    WORKER_TYPES.join(", ")
-                ));
-            }
-            if incapacity_end.is_some_and(|e| e < incapacity_start) {
-                return Err("incapacity_end before incapacity_start".to_string());
-            }
-            if part_time_resumption.is_some_and(|p| p < incapacity_start) {
-                return Err("part_time_resumption before incapacity_start".to_string());
-            }
-            let q = Quarter::of_day(incapacity_start);
-            if !register.declares(&employer_id, q) {
-                return Err(format!("employer_id: no register row in {q}, the quarter of incapacity_start"));
-            }
-            Ok(IncapacityRow {
-                file: file.clone(),
-                line: raw.line,
-                worker_id,
-                employer_id,
-                incapacity_start,
-                incapacity_end,
-                birth_date,
-                service_start,
-                worker_type: worker_type.to_string(),
-                disability_recognised,
-                part_time_resumption,
-                daily_benefit,
-            })
-        })();
+    // (worker, start) → the index in `out` of the row used.
+    let mut first: HashMap<(String, i32), usize> = HashMap::with_capacity(checked.len());
+    for (i, checked) in checked.into_iter().enumerate() {
+        let file = || source.file_name(file_index[i]);
         let row = match checked {
             Ok(r) => r,
             Err(reason) => {
-                rejects.push(Reject { file, line: raw.line, reason });
+                rejects.push(Reject { file: file(), line: lines[i], reason });
                 continue;
             }
         };
         let key = (row.worker_id.clone(), row.incapacity_start);
-        if let Some((ff, fl)) = first.get(&key) {
+        if let Some(&i) = first.get(&key) {
+            let (ff, fl) = (&out[i].file, out[i].line);
             rejects.push(Reject {
-                file,
-                line: raw.line,
+                file: file(),
+                line: lines[i],
                 reason: format!(
                     "duplicate incapacity row: same worker_id and incapacity_start as {ff}:{fl} (the first is used)"
                 ),
             });
             continue;
         }
-        first.insert(key, (file.clone(), raw.line));
+        first.insert(key, out.len());
         out.push(row);
     }
     let counts = InputCounts {
-        read: rows.len() as u64,
+        read: df.height() as u64,
         used: out.len() as u64,
         rejected: rejects.len() as u64,
         sha256: String::new(),
         files: source.files.iter().map(|f| f.path.display().to_string()).collect(),
     };
     Ok((out, rejects, counts))
+}
+
+/// One row's fields checked (SPEC §6, §8.1), or the reason it is rejected.
+fn check(
+    t: &[Option<&str>],
+    shared: std::sync::Arc<str>,
+    line: i64,
+    register: &Register,
+) -> std::result::Result<IncapacityRow, String> {
+    let cols = super::Table::Incapacity.columns();
+    let f = |name: &str| cols.iter().position(|c| *c == name).and_then(|k| t[k]);
+
+    let text = |name: &str| f(name).filter(|s| !s.is_empty()).ok_or_else(|| field_reason(name, Fault::Missing, ""));
+    let date = |name: &str| {
+        f(name).map(parse_date).unwrap_or(Err(Fault::Missing)).map_err(|e| field_reason(name, e, Kind::Date.what()))
+    };
+    // An optional date: empty or absent is none; anything else must be a date.
+    let optional_date = |name: &str| match f(name).map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => parse_date(s).map(Some).map_err(|e| field_reason(name, e, Kind::Date.what())),
+    };
+    let worker_id = text("worker_id")?.to_string();
+    let employer_id = text("employer_id")?.to_string();
+    let incapacity_start = date("incapacity_start")?;
+    let incapacity_end = optional_date("incapacity_end")?;
+    let birth_date = date("birth_date")?;
+    let service_start = date("service_start")?;
+    let worker_type = text("worker_type")?;
+    let disability_recognised = f("disability_recognised")
+        .map(parse_bool)
+        .unwrap_or(Err(Fault::Missing))
+        .map_err(|e| field_reason("disability_recognised", e, Kind::Bool.what()))?;
+    let part_time_resumption = optional_date("part_time_resumption")?;
+    let daily_benefit = f("daily_benefit")
+        .map(parse_money)
+        .unwrap_or(Err(Fault::Missing))
+        .map_err(|e| field_reason("daily_benefit", e, Kind::Money.what()))?;
+    if !WORKER_TYPES.contains(&worker_type) {
+        return Err(format!("worker_type: unknown type '{worker_type}' (expected one of {})", WORKER_TYPES.join(", ")));
+    }
+    if incapacity_end.is_some_and(|e| e < incapacity_start) {
+        return Err("incapacity_end before incapacity_start".to_string());
+    }
+    if part_time_resumption.is_some_and(|p| p < incapacity_start) {
+        return Err("part_time_resumption before incapacity_start".to_string());
+    }
+    let q = Quarter::of_day(incapacity_start);
+    if !register.declares(&employer_id, q) {
+        return Err(format!("employer_id: no register row in {q}, the quarter of incapacity_start"));
+    }
+    Ok(IncapacityRow {
+        file: shared,
+        line,
+        worker_id,
+        employer_id,
+        incapacity_start,
+        incapacity_end,
+        birth_date,
+        service_start,
+        worker_type: worker_type.to_string(),
+        disability_recognised,
+        part_time_resumption,
+        daily_benefit,
+    })
 }

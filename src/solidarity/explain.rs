@@ -93,7 +93,7 @@ pub fn explain(a: &Assessment, employer_id: &str) -> Result<Explanation> {
                 )
             });
             IncapacityFacts {
-                file: x.row.file.clone(),
+                file: x.row.file.to_string(),
                 line: x.row.line,
                 worker_id: x.row.worker_id.clone(),
                 worker_type: x.row.worker_type.clone(),
