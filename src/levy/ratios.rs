@@ -1,5 +1,11 @@
 //! Ratios and multiples (SPEC §3.3), decided exactly.
 //!
+//! > « werkgevers bij wie gemiddeld de instroom van werknemers in de invaliditeit 2 maal
+//! > hoger ligt dan in de ondernemingen uit dezelfde sector en 3 maal hoger dan in de
+//! > privé sector in het algemeen »
+//! > (ONSS/RSZ administrative instructions on the programmawet van 27 december 2021,
+//! > art. 141)
+//!
 //! `ratio = mean over reference quarters r with fte3y(r-4) > 0 of entries(r) / fte3y(r-4)`,
 //! for an employer (its own counts), a sector group or the private sector (pooled sums).
 //! A factor k is met when `ratio(e) > 0` and `ratio(e) >= k × reference`.

@@ -2,6 +2,14 @@
 //! row of the table that applies, in this order. [`Status::applies`] states each row
 //! once; [`decide`] and `explain` both use it.
 //!
+//! > "due by employers with on average 50 workers or more, private sector and public
+//! > sector (contractual staff); for workers aged 18 to 54 at the start of the incapacity
+//! > with at least one month of service; not for temporary agency workers, flexi-jobs,
+//! > student jobs, occasional workers, foster parents, apprentices, nor for workers with
+//! > a recognised work disability, psychosocial limitation or vulnerability, nor in
+//! > sheltered and social workshops"
+//! > (SPEC §8, summarising the law of December 2025, M.B. 30.12.2025)
+//!
 //! The employer's `private_sector` does not matter: public employers owe it for their
 //! contractual staff, and statutory staff are excluded by worker type.
 

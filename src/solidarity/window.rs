@@ -8,10 +8,12 @@
 //!   d < `part_time_resumption` (when given), and a weekday of `benefit_weekdays` (the
 //!   sickness insurance pays in a six-day week: Sundays bring no benefit).
 //!
-//! > « l'employeur paie une cotisation de solidarité de 30 % des indemnités de maladie
-//! > pour les deuxième et troisième mois d'incapacité de travail »
-//! > (SPEC §8's reading of the law of December 2025, M.B. 30.12.2025; quoted as SPEC
-//! > summarises the social secretariats, not from the Moniteur)
+//! > "the contribution is 30 % of the sickness benefit (indemnité AMI / ZIV-uitkering) paid
+//! > by the mutuality for each day of the two months of primary incapacity that follow the
+//! > 30th day [...] it is computed by the office to the day from the 31st day"
+//! > (SPEC §8, summarising the law of December 2025, M.B. 30.12.2025, as the social
+//! > secretariats and sector federations reported it; the law's own text could not be
+//! > checked here, so none is quoted)
 
 use serde::Serialize;
 
