@@ -83,7 +83,7 @@ pub fn load(
     let (mut incapacity_rows, mut inc_rejects) = (Vec::new(), Vec::new());
     if let Some(src) = &incapacity {
         progress("reading incapacities");
-        let (rows, rj, c) = incapacity::load(src, &register)?;
+        let (rows, rj, c) = incapacity::load(src, &register, quarters)?;
         (incapacity_rows, inc_rejects) = (rows, rj);
         counts.push(("incapacity", c));
     }

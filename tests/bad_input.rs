@@ -396,3 +396,67 @@ fn an_empty_worker_id_is_rejected_from_csv_and_from_parquet() {
         assert_eq!(rejects[0]["reason"], "worker_id: missing value");
     }
 }
+
+#[test]
+fn incapacity_row_faults_go_to_rejects_with_their_reason() {
+    // SPEC §8.1: each fault rejected with its reason, the run goes on, read = used + rejected.
+    let w = Workdir::new();
+    let employers = "quarter,employer_id,nace,employer_category,joint_committee,private_sector
+2025Q4,A,47110,010,201,true
+2026Q1,A,47110,010,201,true
+2026Q2,B,47110,010,201,true
+";
+    let employment = "quarter,employer_id,worker_id,fte,seniority_date,in_service_at_quarter_end,wages
+2025Q4,A,w1,1,2010-01-01,true,3000.00
+";
+    let h = "worker_id,employer_id,incapacity_start,incapacity_end,birth_date,service_start,worker_type,disability_recognised,part_time_resumption,daily_benefit";
+    let rows = [
+        ("w1,A,2026-01-05,,1980-01-01,2010-01-01,ordinary,false,,64.15", ""),
+        ("w2,A,2026-01-05,,1980-01-01,2010-01-01,interim,false,,64.15", "worker_type: unknown type 'interim'"),
+        ("w3,A,2026-01-05,,1980-01-01,2010-01-01,Ordinary,false,,64.15", "worker_type: unknown type 'Ordinary'"),
+        (
+            "w4,A,2026-01-05,2026-01-04,1980-01-01,2010-01-01,ordinary,false,,64.15",
+            "incapacity_end before incapacity_start",
+        ),
+        (
+            "w5,A,2026-01-05,,1980-01-01,2010-01-01,ordinary,false,2026-01-04,64.15",
+            "part_time_resumption before incapacity_start",
+        ),
+        ("w6,B,2026-01-05,,1980-01-01,2010-01-01,ordinary,false,,64.15", "employer_id: no register row in 2026Q1"),
+        ("w1,B,2026-01-05,,1980-01-01,2010-01-01,ordinary,false,,64.15", "employer_id: no register row in 2026Q1"),
+        ("w1,A,2026-01-05,,1981-01-01,2011-01-01,ordinary,false,,70.00", "duplicate incapacity row"),
+        ("w7,A,2026-02-30,,1980-01-01,2010-01-01,ordinary,false,,64.15", "incapacity_start: not a date"),
+        ("w8,A,2026-01-05,,1980-01-01,2010-01-01,ordinary,maybe,,64.15", "disability_recognised: not a boolean"),
+        ("w9,A,2026-01-05,,1980-01-01,2010-01-01,ordinary,false,,-1.00", "daily_benefit: negative value"),
+        ("w10,A,2026-01-05,,1980-01-01,2010-01-01,ordinary,false,,1.234", "daily_benefit: too many decimals"),
+    ];
+    let mut incapacity = format!("{h}\n");
+    for (r, _) in rows {
+        incapacity.push_str(r);
+        incapacity.push('\n');
+    }
+    w.write("data/employers.csv", employers);
+    w.write("data/employment.csv", employment);
+    w.write("data/incapacity.csv", incapacity);
+    let o = w.run(&["assess", "--quarter", "2026Q1", "--data", "data", "--out", "out", "-q"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let rejects = read_csv(&w.path("out/rejects.csv"));
+    for (i, (_, reason)) in rows.iter().enumerate() {
+        let line = (i + 2).to_string();
+        let got = rejects.iter().find(|r| r["line"] == line).map(|r| r["reason"].as_str());
+        if reason.is_empty() {
+            assert_eq!(got, None, "line {line} is valid");
+        } else {
+            assert!(got.is_some_and(|g| g.starts_with(reason)), "line {line}: expected '{reason}', got {got:?}");
+        }
+    }
+    let summary: serde_json::Value = serde_json::from_str(&w.read("out/summary.json")).expect("summary");
+    let c = &summary["inputs"]["incapacity"];
+    assert_eq!((c["read"].as_u64(), c["used"].as_u64(), c["rejected"].as_u64()), (Some(12), Some(1), Some(11)), "{c}");
+    assert!(
+        !summary["inputs"].as_object().is_some_and(|m| m.contains_key("invalidity")),
+        "no invalidity input needed in 2026Q1"
+    );
+    let o = w.run(&["assess", "--quarter", "2026Q1", "--data", "data", "--out", "strict", "--strict", "-q"]);
+    assert_eq!(o.status.code(), Some(3), "{}", show(&o));
+}

@@ -197,3 +197,35 @@ fn what_if_both_factors_lowered_makes_e03_liable() {
     assert_eq!(s["what_if"]["levy_total_after"], "9249.23");
     assert_eq!(s["what_if"]["levy_total_change"], "2812.50");
 }
+
+#[test]
+fn no_factor_is_met_against_a_group_that_did_not_qualify() {
+    // C01 is sector_too_small: its group 86 holds 3 base employers, and C01 stands at
+    // 1.33 times the group's ratio. With a what-if sector_factor of 1.2, 1.33 would pass
+    // it, but no factor is met against a group that did not qualify (SPEC §3.3, §3.5):
+    // explain prints the choice and the decision assess made.
+    let w = Workdir::new();
+    let rules = responsa::rules::DEFAULT_RULES.replace(SECTOR_2, "\"2022Q4\" = { value = \"1.2\", source = {");
+    w.write("low.toml", rules);
+    let o = w.run(&[
+        "explain",
+        "--quarter",
+        "2023Q4",
+        "--employer",
+        "C01",
+        "--data",
+        &example_dir(),
+        "--format",
+        "json",
+        "--rules",
+        "low.toml",
+    ]);
+    assert!(o.status.success(), "{}", show(&o));
+    let c01: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(c01["status"]["status"], "sector_too_small");
+    assert_eq!(c01["sector"]["found"], false);
+    assert_eq!(c01["sector"]["group"], "86");
+    assert_eq!(c01["multiples"]["sector_factor"], "1.2");
+    assert!(c01["multiples"]["sector_multiple"].as_f64().is_some_and(|m| m >= 1.2), "{}", c01["multiples"]);
+    assert_eq!(c01["multiples"]["sector_factor_met"], false, "{}", c01["multiples"]);
+}

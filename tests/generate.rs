@@ -177,3 +177,54 @@ fn quarters_from_2025_bring_incapacities_assessed_alike_from_csv_and_parquet() {
         read_csv(&w.path("a/solidarity.csv")).into_iter().map(|r| r["status"].clone()).collect();
     assert!(statuses.contains("due") && statuses.len() >= 5, "{statuses:?}");
 }
+
+#[test]
+fn a_range_across_the_switch_writes_each_quarter_under_its_law() {
+    let w = Workdir::new();
+    generate(&w, "data", &["--quarters", "2024Q3..2026Q2"]);
+    let o = w.run(&["assess", "--quarters", "2025Q3..2026Q2", "--data", "data", "--out", "out"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("invalidity levy") && text.contains("solidarity contribution"), "{text}");
+    for q in ["2025Q3", "2025Q4"] {
+        assert!(w.path(&format!("out/{q}/assessment.csv")).exists(), "{q}: the levy");
+        assert!(!w.path(&format!("out/{q}/solidarity.csv")).exists(), "{q}: no solidarity yet");
+    }
+    for q in ["2026Q1", "2026Q2"] {
+        assert!(w.path(&format!("out/{q}/solidarity.csv")).exists(), "{q}: the solidarity contribution");
+        assert!(!w.path(&format!("out/{q}/assessment.csv")).exists(), "{q}: no levy any more");
+    }
+}
+
+#[test]
+fn the_announced_extension_lists_every_employer_whose_contribution_changes() {
+    let w = Workdir::new();
+    generate(&w, "data", &["--quarters", "2026Q1..2027Q1"]);
+    let what_if = format!("{}/data/what-if/solidarity-months-4-5.toml", env!("CARGO_MANIFEST_DIR"));
+    let o = w.run(&[
+        "assess",
+        "--quarter",
+        "2027Q1",
+        "--data",
+        "data",
+        "--out",
+        "out",
+        "--rules",
+        &what_if,
+        "--compare-to",
+        "default",
+    ]);
+    assert!(o.status.success(), "{}", show(&o));
+    let changes = read_csv(&w.path("out/solidarity_what_if.csv"));
+    assert!(!changes.is_empty(), "four months instead of two change some contributions");
+    let due = read_csv(&w.path("out/solidarity_by_employer.csv"));
+    let liable = due.iter().filter(|e| e["due_incapacities"] != "0").count();
+    for c in &changes {
+        let (before, after): (f64, f64) =
+            (c["contribution_before"].parse().unwrap_or(-1.0), c["contribution_after"].parse().unwrap_or(-1.0));
+        assert!(after >= before, "a longer window never lowers a contribution: {c:?}");
+    }
+    assert!(changes.len() <= liable, "only employers with a due incapacity can change");
+    let summary: serde_json::Value = serde_json::from_str(&w.read("out/summary.json")).expect("summary");
+    assert_eq!(summary["solidarity"]["what_if"]["changed_employers"].as_u64(), Some(changes.len() as u64));
+}

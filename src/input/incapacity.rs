@@ -49,7 +49,12 @@ impl IncapacityRow {
 
 /// Reads and validates the incapacity input; the valid rows in file order. Rows are
 /// checked in parallel; duplicates are then found in file order.
-pub fn load(source: &Source, register: &Register) -> Result<(Vec<IncapacityRow>, Vec<Reject>, InputCounts)> {
+/// Only the rows of the `keep` quarters are returned (every row is checked and counted).
+pub fn load(
+    source: &Source,
+    register: &Register,
+    keep: &[Quarter],
+) -> Result<(Vec<IncapacityRow>, Vec<Reject>, InputCounts)> {
     use polars::prelude::{Column, DataType, PolarsResult};
     use rayon::prelude::*;
     let dfs = source.collect_all(vec![source.scan(true)?])?;
@@ -64,48 +69,60 @@ pub fn load(source: &Source, register: &Register) -> Result<(Vec<IncapacityRow>,
         .iter()
         .map(|c| df.column(c).and_then(|c| c.cast(&DataType::String)))
         .collect::<PolarsResult<_>>()?;
-    let text: Vec<Vec<Option<&str>>> =
-        text.iter().map(|c| c.str().map(|s| s.iter().collect())).collect::<PolarsResult<_>>()?;
+    let text: Vec<polars::prelude::StringChunked> =
+        text.iter().map(|c| c.str().map(|s| s.rechunk().into_owned())).collect::<PolarsResult<_>>()?;
     let files: Vec<std::sync::Arc<str>> = (0..source.files.len()).map(|i| source.file_name(i as u32).into()).collect();
-    let checked: Vec<std::result::Result<IncapacityRow, String>> = (0..df.height())
-        .into_par_iter()
-        .map(|i| {
-            let t: Vec<Option<&str>> = text.iter().map(|c| c[i]).collect();
-            let shared = files.get(file_index[i] as usize).cloned().unwrap_or_else(|| "".into());
-            check(&t, shared, lines[i], register)
-        })
-        .collect();
     let mut out: Vec<IncapacityRow> = Vec::new();
     let mut rejects = Vec::new();
-    // (worker, start) → the index in `out` of the row used.
-    let mut first: HashMap<(String, i32), usize> = HashMap::with_capacity(checked.len());
-    for (i, checked) in checked.into_iter().enumerate() {
-        let file = || source.file_name(file_index[i]);
-        let row = match checked {
-            Ok(r) => r,
-            Err(reason) => {
-                rejects.push(Reject { file: file(), line: lines[i], reason });
+    // (worker, start) → the file and line of the row used.
+    let mut first: HashMap<(String, i32), (u32, i64)> = HashMap::with_capacity(df.height());
+    let mut used = 0u64;
+    // Checked in chunks, in parallel within a chunk: only a chunk's rows are in memory at
+    // once besides the kept ones.
+    const CHUNK: usize = 1 << 16;
+    for from in (0..df.height()).step_by(CHUNK) {
+        let to = (from + CHUNK).min(df.height());
+        let checked: Vec<std::result::Result<IncapacityRow, String>> = (from..to)
+            .into_par_iter()
+            .map(|i| {
+                let t: Vec<Option<&str>> = text.iter().map(|c| c.get(i)).collect();
+                let shared = files.get(file_index[i] as usize).cloned().unwrap_or_else(|| "".into());
+                check(&t, shared, lines[i], register)
+            })
+            .collect();
+        for (i, checked) in (from..to).zip(checked) {
+            let file = || source.file_name(file_index[i]);
+            let row = match checked {
+                Ok(r) => r,
+                Err(reason) => {
+                    rejects.push(Reject { file: file(), line: lines[i], reason });
+                    continue;
+                }
+            };
+            let key = (row.worker_id.clone(), row.incapacity_start);
+            if let Some(&(ff, fl)) = first.get(&key) {
+                let ff = source.file_name(ff);
+                rejects.push(Reject {
+                    file: file(),
+                    line: lines[i],
+                    reason: format!(
+                        "duplicate incapacity row: same worker_id and incapacity_start as {ff}:{fl} (the first is used)"
+                    ),
+                });
                 continue;
             }
-        };
-        let key = (row.worker_id.clone(), row.incapacity_start);
-        if let Some(&i) = first.get(&key) {
-            let (ff, fl) = (&out[i].file, out[i].line);
-            rejects.push(Reject {
-                file: file(),
-                line: lines[i],
-                reason: format!(
-                    "duplicate incapacity row: same worker_id and incapacity_start as {ff}:{fl} (the first is used)"
-                ),
-            });
-            continue;
+            first.insert(key, (file_index[i], lines[i]));
+            used += 1;
+            // A duplicate has the same start, hence the same quarter: keeping only the
+            // assessed quarters loses no duplicate.
+            if keep.contains(&row.quarter()) {
+                out.push(row);
+            }
         }
-        first.insert(key, out.len());
-        out.push(row);
     }
     let counts = InputCounts {
         read: df.height() as u64,
-        used: out.len() as u64,
+        used,
         rejected: rejects.len() as u64,
         sha256: String::new(),
         files: source.files.iter().map(|f| f.path.display().to_string()).collect(),
