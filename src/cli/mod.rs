@@ -3,6 +3,7 @@
 
 pub mod assess;
 pub mod explain;
+pub mod funds;
 pub mod generate;
 pub mod rules;
 
@@ -33,6 +34,7 @@ pub struct Cli {
 pub enum Command {
     Assess(assess::Args),
     Explain(explain::Args),
+    Funds(funds::Args),
     Rules(rules::Args),
     Generate(generate::Args),
 }
@@ -41,6 +43,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Assess(a) => assess::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Funds(a) => funds::run(a),
         Command::Rules(a) => rules::run(a),
         Command::Generate(a) => generate::run(a),
     }

@@ -8,6 +8,7 @@ pub mod csvblocks;
 pub mod employment;
 pub mod incapacity;
 pub mod invalidity;
+pub mod ledger;
 pub mod register;
 pub mod rejects;
 

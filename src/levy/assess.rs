@@ -56,6 +56,8 @@ pub struct EmployerRow {
     /// Q-1 wages in cents (SPEC §3.6).
     pub wage_base: i64,
     pub levy: Option<i64>,
+    /// The levy's parts per joint committee (SPEC §3.8), by committee; empty unless liable.
+    pub parts: Vec<(String, i64)>,
 }
 
 impl EmployerRow {
@@ -254,6 +256,7 @@ pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
                 warning: None,
                 wage_base: b.occ.wage_base,
                 levy: None,
+                parts: Vec::new(),
             };
             let facts = row.facts(&private);
             let status = decide(&facts, &rules);
@@ -266,9 +269,10 @@ pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
         })
         .collect();
 
-    // SPEC §3.8, summed per joint committee.
+    // SPEC §3.8: each liable employer's parts, then summed per joint committee.
+    let mut employers = employers;
     let mut out: BTreeMap<String, (u64, i64)> = BTreeMap::new();
-    for (b, e) in base.iter().zip(&employers) {
+    for (b, e) in base.iter().zip(employers.iter_mut()) {
         let Some(levy) = e.levy else { continue };
         let carried: Vec<(&str, i64)> = data
             .occupation
@@ -280,11 +284,13 @@ pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
                 (if jc.is_empty() { e.joint_committee.as_str() } else { jc }, c.wages)
             })
             .collect();
-        for (jc, cents) in receipts::attribute(levy, e.wage_base, &e.joint_committee, &carried) {
-            let slot = out.entry(jc).or_default();
+        let parts = receipts::attribute(levy, e.wage_base, &e.joint_committee, &carried);
+        for (jc, cents) in &parts {
+            let slot = out.entry(jc.clone()).or_default();
             slot.0 += 1;
             slot.1 += cents;
         }
+        e.parts = parts;
     }
     let receipts = out
         .into_iter()

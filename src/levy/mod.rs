@@ -17,7 +17,8 @@
 //! - [`status`]: the status table (§3.5);
 //! - [`warnings`]: early warnings W1–W3 (§3.7);
 //! - [`amount`]: the levy and its rounding (§3.6);
-//! - [`receipts`]: the split over joint committees (§3.8).
+//! - [`receipts`]: the split over joint committees (§3.8);
+//! - [`funds`]: the sector funds' yearly notice and three-year ledger (§10).
 //!
 //! And the pipeline around them: [`assess`] gathers the facts and applies the rules,
 //! [`report`] writes the outputs of §4, [`explain`] tells one employer's computation,
@@ -27,6 +28,7 @@ pub mod amount;
 pub mod assess;
 pub mod entries;
 pub mod explain;
+pub mod funds;
 pub mod ratios;
 pub mod receipts;
 pub mod reference;

@@ -40,6 +40,8 @@ pub enum Type {
     Code,
     /// A list of week days by their English names (`monday` … `sunday`).
     Weekdays,
+    /// A day of the year, `MM-DD`.
+    MonthDay,
 }
 
 /// The week days as the rule file writes them, Monday first (index 0).
@@ -75,6 +77,10 @@ pub const PARAMETERS: &[(&str, Type)] = &[
     ("solidarity_max_age", Type::Count),
     ("solidarity_min_service_months", Type::Count),
     ("solidarity_payment_lag", Type::Count),
+    ("funds_notice_day", Type::MonthDay),
+    ("funds_payment_days", Type::Count),
+    ("funds_request_years", Type::Count),
+    ("funds_allocation_years", Type::Count),
 ];
 
 fn type_of(name: &str) -> Option<Type> {
@@ -228,6 +234,20 @@ pub struct SolidarityRules {
     pub payment_lag: i32,
 }
 
+/// The deadlines of the sector funds' receipts (SPEC §10).
+#[derive(Debug, Clone)]
+pub struct FundsRules {
+    /// The notice of the receipts of year Y is due by this day of Y+1: (month, day).
+    pub notice_day: (u32, u32),
+    /// Days within which the office pays a fund's request.
+    pub payment_days: u32,
+    /// Years after the notice within which a fund may request; later, DG HUT receives.
+    pub request_years: u32,
+    /// Calendar years (the payment's and the next ones) within which a fund allocates
+    /// what it was paid; the rest goes back to the office.
+    pub allocation_years: u32,
+}
+
 /// The rule set resolved for one assessed quarter (SPEC §3, §5).
 #[derive(Debug, Clone)]
 pub struct Rules {
@@ -237,6 +257,7 @@ pub struct Rules {
     pub shared: SharedRules,
     pub levy: LevyRules,
     pub solidarity: SolidarityRules,
+    pub funds: FundsRules,
     pub origin: String,
     pub sha256: String,
     pub provenance: Vec<Provenance>,
@@ -388,6 +409,12 @@ impl RuleSet {
             min_service_months: r.count("solidarity_min_service_months")? as i32,
             payment_lag: r.count("solidarity_payment_lag")? as i32,
         };
+        let funds = FundsRules {
+            notice_day: r.typed("funds_notice_day", as_month_day)?,
+            payment_days: r.count("funds_payment_days")? as u32,
+            request_years: r.count("funds_request_years")? as u32,
+            allocation_years: r.count("funds_allocation_years")? as u32,
+        };
         Ok(Rules {
             quarter: q,
             first_quarter,
@@ -395,6 +422,7 @@ impl RuleSet {
             shared,
             levy,
             solidarity,
+            funds,
             origin: self.origin.clone(),
             sha256: self.sha256.clone(),
             provenance: r.provenance,
@@ -490,7 +518,15 @@ fn type_ok(ty: Type, v: &toml::Value) -> bool {
         Type::Codes => v.as_array().is_some_and(|a| a.iter().all(|x| x.as_str().is_some())),
         Type::Code => v.as_str().is_some_and(|s| !s.trim().is_empty()),
         Type::Weekdays => as_weekdays(v).is_some(),
+        Type::MonthDay => as_month_day(v).is_some(),
     }
+}
+
+/// `"MM-DD"`, a day that exists in every year (not 29 February).
+fn as_month_day(v: &toml::Value) -> Option<(u32, u32)> {
+    let (m, d) = v.as_str()?.split_once('-')?;
+    let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
+    ((1..=12).contains(&m) && d >= 1 && d <= crate::quarter::days_in_month(2023, m)).then_some((m, d))
 }
 
 fn as_weekdays(v: &toml::Value) -> Option<[bool; 7]> {
