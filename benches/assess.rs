@@ -65,11 +65,11 @@ fn benches(c: &mut Criterion) {
         let employment = open(&dir, Table::Employment).expect("open");
         g.bench_function(format!("read_register_and_invalidity_{tag}"), |b| {
             b.iter(|| {
-                let (reg, _, _) = responsa::input::register::load(&employers, &[q]).expect("register");
+                let (reg, _, _) = responsa::input::register::load(&employers, Some(&[q])).expect("register");
                 responsa::input::invalidity::load(&invalidity, &reg).expect("invalidity")
             })
         });
-        let (reg, _, _) = responsa::input::register::load(&employers, &[q]).expect("register");
+        let (reg, _, _) = responsa::input::register::load(&employers, Some(&[q])).expect("register");
         g.bench_function(format!("aggregate_employment_{tag}"), |b| {
             b.iter(|| {
                 responsa::occupation::aggregate(

@@ -71,7 +71,7 @@ pub fn load(
         })
     };
     progress("reading the employer register");
-    let (register, mut rejects, reg_counts) = register::load(&employers, quarters)?;
+    let (register, mut rejects, reg_counts) = register::load(&employers, Some(quarters))?;
     let mut counts: Vec<(&'static str, InputCounts)> = vec![("employers", reg_counts)];
     let (mut invalidity_rows, mut inv_rejects) = (Vec::new(), Vec::new());
     if let Some(src) = &invalidity {
@@ -118,4 +118,40 @@ pub fn load(
         inputs.insert(name, c);
     }
     Ok(Dataset { register, invalidity: invalidity_rows, incapacity: incapacity_rows, occupation, rejects, inputs })
+}
+
+/// Where a run reads its inputs: a data directory (SPEC §2) or a store (SPEC §9).
+#[derive(Debug, Clone)]
+pub enum Origin {
+    Data(std::path::PathBuf),
+    Store(std::path::PathBuf),
+}
+
+impl Origin {
+    /// `--data` or `--store`, exactly one.
+    pub fn of(data: Option<&Path>, store: Option<&Path>) -> Result<Origin> {
+        match (data, store) {
+            (Some(d), None) => Ok(Origin::Data(d.to_path_buf())),
+            (None, Some(s)) => Ok(Origin::Store(s.to_path_buf())),
+            _ => Err(crate::error::Error::Usage("give --data DIR or --store STORE".into())),
+        }
+    }
+}
+
+/// Reads a run's dataset from a data directory or a store. `rules` are the rule sets of
+/// the run (the store checks it can serve each); the last one gives the line parameters.
+pub fn open(
+    from: &Origin,
+    rules: &[Rules],
+    quarters: &[Quarter],
+    needs: Needs,
+    progress: &dyn Fn(&str),
+) -> Result<Dataset> {
+    match from {
+        Origin::Data(d) => {
+            let line_rules = rules.last().ok_or_else(|| anyhow::anyhow!("no rule set"))?;
+            load(d, line_rules, quarters, needs, progress)
+        }
+        Origin::Store(s) => crate::store::load(s, rules, quarters, needs, progress),
+    }
 }

@@ -10,6 +10,7 @@
 //! - [`employer`]: the sheltered-workshop rule and the average headcount (SPEC §3.4, §3.5);
 //! - [`dataset`]: everything a run reads, read once;
 //! - [`report`]: publishing reports atomically (SPEC §4, §6);
+//! - [`store`]: the quarterly store, ingest once and assess from aggregates (SPEC §9);
 //! - [`synth`]: synthetic national-scale inputs (SPEC §7);
 //! - [`cli`]: the command line.
 //!
@@ -30,6 +31,7 @@ pub mod quarter;
 pub mod report;
 pub mod rules;
 pub mod solidarity;
+pub mod store;
 pub mod synth;
 
 pub use error::Error;

@@ -62,10 +62,20 @@ pub struct CommitteeWages {
     pub wages: i64,
 }
 
+/// The most seniority buckets the store keeps: completed years 0 ..= `MAX_BOUND` (the last
+/// bucket holding that many years or more).
+pub const MAX_BOUND: u32 = 15;
+
+/// FTE millionths by completed years of seniority on the quarter's last day: index y for
+/// y years, the bound's index for the bound or more (SPEC §9).
+pub type Buckets = [i64; MAX_BOUND as usize + 1];
+
 /// Per employer-quarter aggregates and per employer-quarter-committee wages.
 pub struct Occupation {
     /// Sorted by (employer, quarter).
     pub by_quarter: Vec<EmployerQuarter>,
+    /// When asked for (the store): the FTE by seniority years of each row of `by_quarter`.
+    pub buckets: Vec<Buckets>,
     /// Sorted by (employer, quarter, joint_committee); only the committee quarters.
     pub by_committee: Vec<CommitteeWages>,
     pub rejects: Vec<Reject>,
@@ -130,6 +140,10 @@ struct Params<'r> {
     committee_quarters: Vec<i32>,
     /// On a second pass: the split groups whose worker ids are collected.
     collect: Option<&'r PlHashSet<Key>>,
+    /// For the store: FTE by completed years of seniority up to this bound (SPEC §9).
+    bound: Option<u32>,
+    /// Headcounts and committee wages of every quarter, not only the assessed ones'.
+    all_quarters: bool,
 }
 
 /// Sums of one run (or, after merging, one group).
@@ -160,6 +174,8 @@ struct Part {
     rejects: Vec<(u64, String)>,
     /// Second pass: worker ids of the split groups.
     collected: Vec<(Key, Box<str>)>,
+    /// The store: FTE by seniority years of each run.
+    buckets: Vec<(Key, Buckets)>,
 }
 
 /// What a quarter means for a line, computed once per quarter.
@@ -169,6 +185,8 @@ struct QuarterFacts {
     cutoff: i32,
     headcount: bool,
     committee: bool,
+    /// With a bound: the latest seniority date giving y completed years, y = 1 ..= bound.
+    cutoffs: [i32; MAX_BOUND as usize + 1],
 }
 
 /// The running aggregation of one block or batch.
@@ -183,6 +201,7 @@ struct Agg<'p> {
     spans: Vec<(u64, u32, u32)>,
     /// Committee wages of the current run.
     run_committee: Vec<(String, i64)>,
+    run_buckets: Buckets,
     quarter: Option<QuarterFacts>,
 }
 
@@ -196,6 +215,7 @@ impl<'p> Agg<'p> {
             arena: Vec::new(),
             spans: Vec::new(),
             run_committee: Vec::new(),
+            run_buckets: [0; MAX_BOUND as usize + 1],
             quarter: None,
         }
     }
@@ -204,11 +224,16 @@ impl<'p> Agg<'p> {
         match self.quarter {
             Some(f) if f.qi == q.0 => f,
             _ => {
+                let mut cutoffs = [0; MAX_BOUND as usize + 1];
+                for y in 1..=self.p.bound.unwrap_or(0).min(MAX_BOUND) {
+                    cutoffs[y as usize] = q.seniority_cutoff(y);
+                }
                 let f = QuarterFacts {
                     qi: q.0,
                     cutoff: q.seniority_cutoff(self.p.min_seniority_years),
-                    headcount: self.p.headcount_quarters.binary_search(&q.0).is_ok(),
-                    committee: self.p.committee_quarters.binary_search(&q.0).is_ok(),
+                    headcount: self.p.all_quarters || self.p.headcount_quarters.binary_search(&q.0).is_ok(),
+                    committee: self.p.all_quarters || self.p.committee_quarters.binary_search(&q.0).is_ok(),
+                    cutoffs,
                 };
                 self.quarter = Some(f);
                 f
@@ -241,6 +266,12 @@ impl<'p> Agg<'p> {
             }
             run.wages += l.wages;
         }
+        if let Some(bound) = self.p.bound {
+            // Completed years on the quarter's last day, capped at the bound: the number
+            // of cutoffs the seniority date is not after.
+            let years = (1..=bound.min(MAX_BOUND)).take_while(|&y| l.seniority_date <= q.cutoffs[y as usize]).count();
+            self.run_buckets[years] += l.fte;
+        }
         // SPEC §3.4: headcount counts distinct workers in service at the quarter's end.
         if q.headcount && l.in_service {
             if let Some(set) = self.p.collect {
@@ -269,6 +300,10 @@ impl<'p> Agg<'p> {
     fn end_run(&mut self, last: bool) {
         let Some((run, q)) = self.run.take() else { return };
         self.part.sums.push(run);
+        if self.p.bound.is_some() {
+            self.part.buckets.push((run.key, self.run_buckets));
+            self.run_buckets = [0; MAX_BOUND as usize + 1];
+        }
         if q.headcount && !self.spans.is_empty() {
             let arena = &self.arena;
             let id = |s: &(u64, u32, u32)| &arena[s.1 as usize..s.2 as usize];
@@ -580,6 +615,28 @@ pub fn aggregate(
     max_line_fte_micro: i64,
     assessed: &[Quarter],
 ) -> Result<Occupation> {
+    aggregate_with(source, register, min_seniority_years, max_line_fte_micro, assessed, None)
+}
+
+/// [`aggregate`] for the store (SPEC §9): every quarter's headcounts and committee wages,
+/// and the FTE by completed years of seniority up to `bound`.
+pub fn aggregate_for_store(
+    source: &Source,
+    register: &Register,
+    bound: u32,
+    max_line_fte_micro: i64,
+) -> Result<Occupation> {
+    aggregate_with(source, register, bound.min(MAX_BOUND), max_line_fte_micro, &[], Some(bound.min(MAX_BOUND)))
+}
+
+fn aggregate_with(
+    source: &Source,
+    register: &Register,
+    min_seniority_years: u32,
+    max_line_fte_micro: i64,
+    assessed: &[Quarter],
+    bound: Option<u32>,
+) -> Result<Occupation> {
     // Headcounts are needed for Q-4..Q-1 of each assessed quarter (SPEC §3.4), committee
     // wages for Q-1 (SPEC §3.8): the distinct-worker count, the costliest part, is
     // restricted to those quarters.
@@ -597,6 +654,8 @@ pub fn aggregate(
         headcount_quarters,
         committee_quarters,
         collect: None,
+        bound,
+        all_quarters: bound.is_some(),
     };
     let (parts, mut rejects, sha256) = read_parts(source, &p)?;
 
@@ -663,6 +722,22 @@ pub fn aggregate(
         })
         .collect();
 
+    // The store's buckets, merged per group like the sums, aligned with `by_quarter`.
+    let buckets: Vec<Buckets> = if bound.is_some() {
+        let mut all: Vec<&(Key, Buckets)> = parts.iter().flat_map(|p| p.buckets.iter()).collect();
+        all.par_sort_unstable_by_key(|b| b.0);
+        let mut merged: Vec<(Key, Buckets)> = Vec::with_capacity(by_quarter.len());
+        for (key, b) in all {
+            match merged.last_mut() {
+                Some((k, m)) if k == key => m.iter_mut().zip(b).for_each(|(x, y)| *x += y),
+                _ => merged.push((*key, *b)),
+            }
+        }
+        merged.into_iter().map(|(_, b)| b).collect()
+    } else {
+        Vec::new()
+    };
+
     let mut committee: PlHashMap<(Key, String), i64> = PlHashMap::new();
     let mut invalid = 0u64;
     for part in &parts {
@@ -707,7 +782,7 @@ pub fn aggregate(
         )
         .into());
     }
-    Ok(Occupation { by_quarter, by_committee, rejects, counts })
+    Ok(Occupation { by_quarter, buckets, by_committee, rejects, counts })
 }
 
 /// The rejected rows of Parquet files, with their reasons: a second scan with row

@@ -36,6 +36,7 @@ Examples:
   responsa assess --quarter 2023Q4 --data data/example --out out
   responsa assess --quarters 2022Q4..2023Q4 --data DIR --out out --strict
   responsa assess --quarter 2023Q4 --data DIR --out what-if --rules my-rules.toml --compare-to default
+  responsa assess --quarter 2026Q1 --store STORE --out out        # after responsa ingest
 
 Exit codes: 0 success, 2 usage or structural error, 3 --strict and rows were rejected, 1 other.")]
 pub struct Args {
@@ -46,9 +47,12 @@ pub struct Args {
     /// folder is written per quarter.
     #[arg(long, value_name = "FIRST..LAST")]
     pub quarters: Option<QuarterRange>,
-    /// Folder holding the inputs.
-    #[arg(long, value_name = "DIR")]
-    pub data: PathBuf,
+    /// Folder holding the inputs (SPEC §2).
+    #[arg(long, value_name = "DIR", required_unless_present = "store", conflicts_with = "store")]
+    pub data: Option<PathBuf>,
+    /// A store written by `responsa ingest` to read instead of --data (SPEC §9).
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<PathBuf>,
     /// Folder the reports are written to (created if needed; previous reports are
     /// replaced only once the new ones are complete).
     #[arg(long, value_name = "DIR")]
@@ -130,7 +134,9 @@ pub fn run(a: Args) -> Result<()> {
         let t = clock.elapsed().as_secs_f64();
         stages.borrow_mut().push((what.to_string(), t));
     };
-    let loaded = dataset::load(&a.data, line_rules, &quarters, needs, &|m: &str| {
+    let from = dataset::Origin::of(a.data.as_deref(), a.store.as_deref())?;
+    let all_rules: Vec<_> = rules.iter().chain(reference.iter().flatten()).cloned().collect();
+    let loaded = dataset::open(&from, &all_rules, &quarters, needs, &|m: &str| {
         mark(m);
         pb.set_message(m.to_string())
     })?;

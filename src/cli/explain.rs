@@ -48,8 +48,11 @@ pub struct Args {
     /// The employer_id to explain.
     #[arg(long, value_name = "ID")]
     pub employer: String,
-    #[arg(long, value_name = "DIR")]
-    pub data: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "store", conflicts_with = "store")]
+    pub data: Option<PathBuf>,
+    /// A store written by `responsa ingest` to read instead of --data (SPEC §9).
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<PathBuf>,
     /// A rule file to use instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
@@ -67,7 +70,8 @@ pub fn run(a: Args) -> Result<()> {
         invalidity: on.contains(&Contribution::InvalidityLevy),
         incapacity: on.contains(&Contribution::Solidarity),
     };
-    let loaded = dataset::load(&a.data, &rules, &[a.quarter], needs, &|_| {})?;
+    let from = dataset::Origin::of(a.data.as_deref(), a.store.as_deref())?;
+    let loaded = dataset::open(&from, std::slice::from_ref(&rules), &[a.quarter], needs, &|_| {})?;
     let json = |v: &dyn erased::Json| v.pretty();
     let mut texts = Vec::new();
     if needs.invalidity {

@@ -33,8 +33,8 @@ The ledger (CSV): joint_committee,date,event,amount,reference
   negative amount, a payment without a request, more paid than available, a late request).
 
 Examples:
-  responsa funds --year 2023 --data data/example --out funds
-  responsa funds --year 2023 --data data/example --out funds --ledger data/example/ledger.csv --as-of 2027-03-01
+  responsa funds --year 2024 --data data/example --out funds
+  responsa funds --year 2024 --store STORE --out funds --ledger data/example/ledger.csv --as-of 2028-03-01
 
 Exit codes: 0 success, 2 usage or structural error, 3 --strict and rows were rejected, 1 other.")]
 pub struct Args {
@@ -42,8 +42,11 @@ pub struct Args {
     #[arg(long, value_name = "YYYY")]
     pub year: i32,
     /// Folder holding the inputs (SPEC §2).
-    #[arg(long, value_name = "DIR")]
-    pub data: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "store", conflicts_with = "store")]
+    pub data: Option<PathBuf>,
+    /// A store written by `responsa ingest` to read instead of --data (SPEC §9).
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<PathBuf>,
     /// Folder the reports are written to.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -137,9 +140,9 @@ pub fn run(a: Args) -> Result<()> {
     }
     let quarters: Vec<Quarter> = due.values().flatten().map(|(q, _)| *q).collect::<BTreeSet<_>>().into_iter().collect();
     let rules: Vec<_> = quarters.iter().map(|q| set.resolve(*q, false)).collect::<Result<_>>()?;
-    let line_rules = rules.last().ok_or_else(|| anyhow::anyhow!("no quarter to assess"))?;
     let needs = Needs { invalidity: true, incapacity: false };
-    let data = dataset::load(&a.data, line_rules, &quarters, needs, &|_| {})?;
+    let from = dataset::Origin::of(a.data.as_deref(), a.store.as_deref())?;
+    let data = dataset::open(&from, &rules, &quarters, needs, &|_| {})?;
     let mut parts_by_quarter: BTreeMap<Quarter, Vec<Vec<(String, i64)>>> = BTreeMap::new();
     for r in rules {
         let q = r.quarter;

@@ -5,6 +5,7 @@ pub mod assess;
 pub mod explain;
 pub mod funds;
 pub mod generate;
+pub mod ingest;
 pub mod rules;
 
 use clap::{Parser, Subcommand};
@@ -35,6 +36,7 @@ pub enum Command {
     Assess(assess::Args),
     Explain(explain::Args),
     Funds(funds::Args),
+    Ingest(ingest::Args),
     Rules(rules::Args),
     Generate(generate::Args),
 }
@@ -44,6 +46,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Assess(a) => assess::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Funds(a) => funds::run(a),
+        Command::Ingest(a) => ingest::run(a),
         Command::Rules(a) => rules::run(a),
         Command::Generate(a) => generate::run(a),
     }

@@ -61,10 +61,10 @@ struct Checked<'a> {
     private: bool,
 }
 
-/// Reads the register; keeps the full rows of the quarters in `keep` (all rows are
-/// validated and counted). Rows are checked in parallel; duplicates are found by sorting
+/// Reads the register; keeps the full rows of the quarters in `keep`, or of every quarter
+/// (all rows are validated and counted). Rows are checked in parallel; duplicates are found by sorting
 /// (employer, quarter, row), so the first row in file order is the one kept.
-pub fn load(source: &Source, keep: &[Quarter]) -> Result<(Register, Vec<Reject>, InputCounts)> {
+pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<Reject>, InputCounts)> {
     let dfs = source.collect_all(vec![source.scan(true)?])?;
     let df = &dfs[0];
     let files = df.column("__file")?.cast(&DataType::UInt32)?;
@@ -159,7 +159,7 @@ pub fn load(source: &Source, keep: &[Quarter]) -> Result<(Register, Vec<Reject>,
     let mut reg = Register::default();
     for i in kept {
         let Ok(c) = &checked[i as usize] else { continue };
-        if keep.contains(&c.quarter) {
+        if keep.is_none_or(|k| k.contains(&c.quarter)) {
             reg.rows.push(RegisterRow {
                 quarter: c.quarter,
                 employer_id: c.employer_id.to_string(),

@@ -12,7 +12,7 @@ pub struct Reject {
 }
 
 /// Row counts and fingerprint of one input (SPEC §4 `summary.json` → `inputs`).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct InputCounts {
     pub read: u64,
     pub used: u64,

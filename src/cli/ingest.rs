@@ -1,0 +1,80 @@
+//! `responsa ingest`: the quarterly store (SPEC §9).
+
+use std::path::PathBuf;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::error::Result;
+use crate::quarter::Quarter;
+
+/// Read the inputs of whole quarters once, check them (rejects are kept in the store with
+/// their file and line) and write per quarter the aggregates every computation needs:
+/// the register, per employer the lines, the FTE by completed years of seniority, the
+/// workers in service at the quarter's end, the wages per joint committee, and the
+/// invalidity and incapacity rows. No worker identifier of the employment lines is kept.
+/// Ingesting a quarter again replaces it atomically. Then `assess`, `explain` and `funds`
+/// read `--store STORE` instead of `--data`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+The quarterly routine:
+  responsa ingest --data /extracts/2026Q2 --store /srv/responsa/store     # the new quarter
+  responsa assess --quarter 2026Q2 --store /srv/responsa/store --out /srv/responsa/2026Q2
+  responsa explain --quarter 2026Q2 --employer 0123456789 --store /srv/responsa/store
+
+Exit codes: 0 success, 2 usage or structural error, 3 --strict and rows were rejected, 1 other.")]
+pub struct Args {
+    /// Folder holding the inputs of one or more whole quarters (SPEC §2).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// The store (created when missing).
+    #[arg(long, value_name = "STORE")]
+    pub store: PathBuf,
+    /// Completed years of seniority kept per line (0 .. N, the last meaning N or more):
+    /// what-if runs may then set min_seniority_years up to N.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub seniority_bound: u32,
+    /// A rule file whose max_line_fte checks the lines (the embedded one by default).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Fail (exit 3) when any input row was rejected (the store is written all the same).
+    #[arg(long)]
+    pub strict: bool,
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let set = super::rules::load(a.rules.as_deref())?;
+    // The data-quality bound of the lines, as the rule set states it today.
+    let max_fte = set.resolve(Quarter::new(9999, 4).unwrap_or(Quarter(0)), true)?.shared.max_line_fte_micro;
+    let pb = if a.quiet { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    let done =
+        crate::store::ingest(&a.data, &a.store, a.seniority_bound, max_fte, &|m: &str| pb.set_message(m.to_string()))?;
+    pb.finish_and_clear();
+    if !a.quiet {
+        let list = |v: &[Quarter]| v.iter().map(|q| q.to_string()).collect::<Vec<_>>().join(", ");
+        println!("ingested {} into {}", list(&done.quarters), a.store.display());
+        if !done.replaced.is_empty() {
+            println!("replaced: {}", list(&done.replaced));
+        }
+        if done.rejected > 0 {
+            println!(
+                "rejected input rows: {} (kept in {}/batches/{}/rejects.csv)",
+                done.rejected,
+                a.store.display(),
+                done.batch
+            );
+        }
+    }
+    if a.strict && done.rejected > 0 {
+        return Err(crate::error::Error::Strict {
+            rejected: done.rejected,
+            rejects: a.store.join("batches").join(&done.batch).join("rejects.csv").display().to_string(),
+        });
+    }
+    Ok(())
+}

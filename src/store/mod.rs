@@ -1,0 +1,88 @@
+//! The quarterly store (SPEC §9): ingest the inputs once, assess any quarter from
+//! aggregates in well under a second.
+//!
+//! `STORE/manifest.json` lists every stored quarter with the folder holding its Parquet
+//! files and the ingest (batch) it came from; `STORE/batches/ID/` keeps that ingest's
+//! source files with their sha256, its row counts and its rejects. Per quarter:
+//!
+//! | file | rows | columns |
+//! |---|---|---|
+//! | `register.parquet` | the register rows of the quarter | `employer_id, nace, employer_category, joint_committee, private_sector` |
+//! | `occupation.parquet` | one per employer with lines | `employer_id, lines, headcount, wages_cents, fte_y0 … fte_yN` (FTE millionths by completed years of seniority on the quarter's last day; `fte_yN`: N years or more) |
+//! | `committees.parquet` | one per employer and committee carried by lines | `employer_id, joint_committee, wages_cents` |
+//! | `invalidity.parquet` | the invalidity rows starting in the quarter | `file, line, worker_id, employer_id, primary_incapacity_start, invalidity_start, birth_date, seniority_date, resumption_authorized` |
+//! | `incapacity.parquet` | the incapacity rows starting in the quarter | `file, line, worker_id, employer_id, incapacity_start, incapacity_end, birth_date, service_start, worker_type, disability_recognised, part_time_resumption, daily_benefit_cents` |
+//!
+//! No worker identifier of the employment lines is kept: the law needs only the counts.
+//! Ingesting a quarter again replaces it atomically: the new folders are written first,
+//! then `manifest.json` is replaced by a rename, then the old folders are removed; a
+//! killed ingest leaves the previous manifest, which names only complete folders.
+
+mod ingest;
+mod read;
+
+pub use ingest::{ingest, Ingested};
+pub use read::load;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{io, Error, Result};
+use crate::input::rejects::InputCounts;
+
+pub const FORMAT: u32 = 1;
+pub const MANIFEST: &str = "manifest.json";
+
+/// One stored quarter.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QuarterEntry {
+    /// The folder of its files, relative to the store.
+    pub dir: String,
+    /// The ingest it came from (`batches/ID`).
+    pub batch: String,
+}
+
+/// The store's index.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    /// Completed years of seniority kept (SPEC §9): a rule set with a larger
+    /// `min_seniority_years` needs a new ingest.
+    pub seniority_bound: u32,
+    /// The data-quality bound the lines were checked with, in FTE millionths.
+    pub max_line_fte_micro: i64,
+    pub quarters: BTreeMap<String, QuarterEntry>,
+}
+
+/// What an ingest records of its sources (`batches/ID/batch.json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Batch {
+    pub data: String,
+    pub quarters: Vec<String>,
+    /// Per input: rows read, used, rejected, the files and their sha256.
+    pub inputs: BTreeMap<String, InputCounts>,
+}
+
+pub fn read_manifest(store: &Path) -> Result<Option<Manifest>> {
+    let path = store.join(MANIFEST);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| io(&path, "read", e))?;
+    let m: Manifest = serde_json::from_str(&text)
+        .map_err(|e| Error::Structure(format!("{}: not a responsa store manifest: {e}", path.display())))?;
+    if m.format != FORMAT {
+        return Err(Error::Structure(format!(
+            "{}: store format {} (this responsa reads format {FORMAT}): ingest again into a new store",
+            path.display(),
+            m.format
+        )));
+    }
+    Ok(Some(m))
+}
+
+fn batch_dir(store: &Path, id: &str) -> PathBuf {
+    store.join("batches").join(id)
+}

@@ -1,0 +1,382 @@
+//! Reading the store into a run's [`Dataset`] (SPEC §9): the register of every stored
+//! quarter, the aggregates of the quarters the assessed ones need, their invalidity and
+//! incapacity rows — the same typed tables a run from `--data` builds, so every report
+//! is the same.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::dataset::{Dataset, Needs};
+use crate::error::{Error, Result};
+use crate::input::incapacity::IncapacityRow;
+use crate::input::invalidity::InvalidityRow;
+use crate::input::register::{Register, RegisterRow};
+use crate::input::rejects::{InputCounts, Reject};
+use crate::occupation::{CommitteeWages, EmployerQuarter, Occupation};
+use crate::quarter::Quarter;
+use crate::rules::Rules;
+
+use super::{batch_dir, read_manifest, Batch, Manifest};
+
+fn frame(path: &Path) -> Result<DataFrame> {
+    let f = File::open(path)
+        .map_err(|e| Error::Structure(format!("{}: cannot open the stored file: {e}", path.display())))?;
+    ParquetReader::new(f)
+        .finish()
+        .map_err(|e| Error::Structure(format!("{}: unreadable stored file: {e}", path.display())))
+}
+
+fn strs<'a>(df: &'a DataFrame, name: &str) -> Result<Vec<&'a str>> {
+    Ok(df.column(name)?.str()?.iter().map(|v| v.unwrap_or_default()).collect())
+}
+
+fn ints(df: &DataFrame, name: &str) -> Result<Vec<i64>> {
+    let c = df.column(name)?.cast(&DataType::Int64)?;
+    Ok(c.i64()?.iter().map(|v| v.unwrap_or_default()).collect())
+}
+
+fn days(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>> {
+    let c = df.column(name)?.cast(&DataType::Int32)?;
+    Ok(c.i32()?.iter().collect())
+}
+
+fn bools(df: &DataFrame, name: &str) -> Result<Vec<bool>> {
+    Ok(df.column(name)?.bool()?.iter().map(|v| v.unwrap_or_default()).collect())
+}
+
+/// The union of two sorted lists without repeats.
+fn merge_sorted<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<&'a str> {
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let next = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x == y => {
+                i += 1;
+                j += 1;
+                *x
+            }
+            (Some(x), Some(y)) if x < y => {
+                i += 1;
+                *x
+            }
+            (Some(x), None) => {
+                i += 1;
+                *x
+            }
+            (_, Some(y)) => {
+                j += 1;
+                *y
+            }
+            (None, None) => break,
+        };
+        out.push(next);
+    }
+    out
+}
+
+/// The position of each identifier of `col` in the sorted `ids`: a merge when `col` is
+/// sorted (as the store writes it), a binary search per value otherwise.
+fn positions(ids: &[&str], col: &[&str]) -> Result<Vec<u32>> {
+    let missing = |id: &str| -> Error { anyhow::anyhow!("stored employer {id} has no register row").into() };
+    if col.windows(2).all(|w| w[0] <= w[1]) {
+        let mut out = Vec::with_capacity(col.len());
+        let mut at = 0usize;
+        for id in col {
+            while at < ids.len() && ids[at] < *id {
+                at += 1;
+            }
+            if ids.get(at) != Some(id) {
+                return Err(missing(id));
+            }
+            out.push(at as u32);
+        }
+        return Ok(out);
+    }
+    col.iter().map(|id| ids.binary_search(id).map(|i| i as u32).map_err(|_| missing(id))).collect()
+}
+
+/// Whether the store can serve a rule set: its seniority bound covers
+/// `min_seniority_years` and its lines were checked with the same `max_line_fte`.
+pub fn check_rules(store: &Path, m: &Manifest, rules: &[Rules]) -> Result<()> {
+    for r in rules {
+        let years = r.levy.min_seniority_years;
+        if years > m.seniority_bound {
+            return Err(Error::Usage(format!(
+                "{}: the store keeps seniority up to {} years; min_seniority_years = {years} ({}) needs \
+                 the quarters ingested again with --seniority-bound {years} into a new store",
+                store.display(),
+                m.seniority_bound,
+                r.origin
+            )));
+        }
+        if r.shared.max_line_fte_micro != m.max_line_fte_micro {
+            return Err(Error::Usage(format!(
+                "{}: the store's lines were checked with max_line_fte {}; the rule set ({}) asks {}: \
+                 ingest the quarters again with that rule set (--rules) into a new store",
+                store.display(),
+                crate::parse::format_micro(m.max_line_fte_micro),
+                r.origin,
+                crate::parse::format_micro(r.shared.max_line_fte_micro)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The dataset of a run from the store.
+pub fn load(
+    store: &Path,
+    rules: &[Rules],
+    quarters: &[Quarter],
+    needs: Needs,
+    progress: &dyn Fn(&str),
+) -> Result<Dataset> {
+    let m = read_manifest(store)?.ok_or_else(|| {
+        Error::Usage(format!("{}: no store here (no manifest.json): run responsa ingest first", store.display()))
+    })?;
+    check_rules(store, &m, rules)?;
+    let min_years = rules.first().map_or(0, |r| r.levy.min_seniority_years) as usize;
+    for q in quarters {
+        if !m.quarters.contains_key(&q.to_string()) {
+            return Err(Error::Usage(format!(
+                "{}: quarter {q} is not in the store (stored: {}): responsa ingest --data DIR --store {} with its inputs",
+                store.display(),
+                m.quarters.keys().cloned().collect::<Vec<_>>().join(", "),
+                store.display()
+            )));
+        }
+    }
+    let dir = |q: &str| store.join(&m.quarters[q].dir);
+    progress("reading the stored register");
+    use rayon::prelude::*;
+    // The register of every stored quarter: every employer known in any quarter. The full
+    // rows only for the assessed quarters; the identifiers alone for the others.
+    let stored: Vec<(Quarter, &String)> = m
+        .quarters
+        .keys()
+        .map(|q| Ok((q.parse::<Quarter>().map_err(|e: String| anyhow::anyhow!(e))?, q)))
+        .collect::<Result<_>>()?;
+    let frames: Vec<(Quarter, DataFrame)> = stored
+        .par_iter()
+        .map(|(quarter, q)| {
+            let path = dir(q).join("register.parquet");
+            let df = if quarters.contains(quarter) {
+                frame(&path)?
+            } else {
+                let f = File::open(&path)
+                    .map_err(|e| Error::Structure(format!("{}: cannot open the stored file: {e}", path.display())))?;
+                ParquetReader::new(f)
+                    .with_columns(Some(vec!["employer_id".to_string()]))
+                    .finish()
+                    .map_err(|e| Error::Structure(format!("{}: unreadable stored file: {e}", path.display())))?
+            };
+            Ok((*quarter, df))
+        })
+        .collect::<Result<_>>()?;
+    let id_cols: Vec<(Quarter, Vec<&str>)> =
+        frames.iter().map(|(q, df)| Ok((*q, strs(df, "employer_id")?))).collect::<Result<_>>()?;
+    // Each quarter's identifiers come sorted (the store writes them so): merged, not sorted.
+    let mut all_ids: Vec<&str> = Vec::new();
+    for (_, v) in &id_cols {
+        if !v.windows(2).all(|w| w[0] < w[1]) {
+            let mut v = v.clone();
+            v.par_sort_unstable();
+            v.dedup();
+            all_ids = merge_sorted(&all_ids, &v);
+        } else {
+            all_ids = merge_sorted(&all_ids, v);
+        }
+    }
+    let ids: Vec<String> = all_ids.iter().map(|s| s.to_string()).collect();
+    let declared: Vec<Vec<(u32, i32)>> = id_cols
+        .par_iter()
+        .map(|(q, v)| Ok(positions(&all_ids, v)?.into_iter().map(|e| (e, q.0)).collect()))
+        .collect::<Result<_>>()?;
+    let mut declared: Vec<(u32, i32)> = declared.into_iter().flatten().collect();
+    declared.par_sort_unstable();
+    let mut rows: Vec<RegisterRow> = Vec::new();
+    for (quarter, df) in frames.iter().filter(|(q, _)| quarters.contains(q)) {
+        let (id, nace, cat, jc) =
+            (strs(df, "employer_id")?, strs(df, "nace")?, strs(df, "employer_category")?, strs(df, "joint_committee")?);
+        let private = bools(df, "private_sector")?;
+        for i in 0..df.height() {
+            rows.push(RegisterRow {
+                quarter: *quarter,
+                employer_id: id[i].to_string(),
+                nace: nace[i].to_string(),
+                employer_category: cat[i].to_string(),
+                joint_committee: jc[i].to_string(),
+                private_sector: private[i],
+            });
+        }
+    }
+    let index: PlHashMap<String, u32> = ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
+    drop(id_cols);
+    let register = Register { rows, ids, index, declared };
+    let sorted_ids: Vec<&str> = register.ids.iter().map(String::as_str).collect();
+
+    // The aggregates of Q-7..Q of each assessed quarter (denominators, headcounts, wages),
+    // one quarter per thread.
+    progress("reading the stored aggregates");
+    let needed: Vec<Quarter> =
+        quarters.iter().flat_map(|q| (0..=7).map(move |k| q.offset(-k))).collect::<BTreeSet<_>>().into_iter().collect();
+    let parts: Vec<(Vec<EmployerQuarter>, Vec<CommitteeWages>)> = needed
+        .par_iter()
+        .filter_map(|q| m.quarters.get(&q.to_string()).map(|e| (*q, store.join(&e.dir))))
+        .map(|(q, d)| {
+            let df = frame(&d.join("occupation.parquet"))?;
+            let (id, lines, head, wages) =
+                (strs(&df, "employer_id")?, ints(&df, "lines")?, ints(&df, "headcount")?, ints(&df, "wages_cents")?);
+            let buckets: Vec<Vec<i64>> = (min_years..=m.seniority_bound as usize)
+                .map(|y| ints(&df, &format!("fte_y{y}")))
+                .collect::<Result<_>>()?;
+            let employers = positions(&sorted_ids, &id)?;
+            let mut occ = Vec::with_capacity(df.height());
+            for i in 0..df.height() {
+                occ.push(EmployerQuarter {
+                    employer: employers[i],
+                    quarter: q,
+                    lines: lines[i],
+                    // SPEC §3.2: the FTE of lines with at least min_seniority_years.
+                    fte3y: buckets.iter().map(|b| b[i]).sum(),
+                    headcount: head[i],
+                    wages: wages[i],
+                });
+            }
+            let df = frame(&d.join("committees.parquet"))?;
+            let (id, jc, w) = (strs(&df, "employer_id")?, strs(&df, "joint_committee")?, ints(&df, "wages_cents")?);
+            let employers = positions(&sorted_ids, &id)?;
+            let com: Vec<CommitteeWages> = (0..df.height())
+                .map(|i| CommitteeWages {
+                    employer: employers[i],
+                    quarter: q,
+                    joint_committee: jc[i].to_string(),
+                    wages: w[i],
+                })
+                .collect();
+            Ok((occ, com))
+        })
+        .collect::<Result<_>>()?;
+    let mut by_quarter: Vec<EmployerQuarter> = Vec::new();
+    let mut by_committee: Vec<CommitteeWages> = Vec::new();
+    for (o, c) in parts {
+        by_quarter.extend(o);
+        by_committee.extend(c);
+    }
+    by_quarter.par_sort_unstable_by_key(|g| (g.employer, g.quarter));
+    by_committee.par_sort_unstable();
+
+    progress("reading the stored rows");
+    let mut invalidity = Vec::new();
+    let mut incapacity = Vec::new();
+    for (q, e) in &m.quarters {
+        let d = store.join(&e.dir);
+        let quarter: Quarter = q.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+        if needs.invalidity {
+            let df = frame(&d.join("invalidity.parquet"))?;
+            let (file, line, w, id) =
+                (strs(&df, "file")?, ints(&df, "line")?, strs(&df, "worker_id")?, strs(&df, "employer_id")?);
+            let (pis, inv, birth, sen) = (
+                days(&df, "primary_incapacity_start")?,
+                days(&df, "invalidity_start")?,
+                days(&df, "birth_date")?,
+                days(&df, "seniority_date")?,
+            );
+            let res = bools(&df, "resumption_authorized")?;
+            for i in 0..df.height() {
+                invalidity.push(InvalidityRow {
+                    file: file[i].to_string(),
+                    line: line[i],
+                    worker_id: w[i].to_string(),
+                    employer_id: id[i].to_string(),
+                    primary_incapacity_start: pis[i].unwrap_or_default(),
+                    invalidity_start: inv[i].unwrap_or_default(),
+                    birth_date: birth[i].unwrap_or_default(),
+                    seniority_date: sen[i].unwrap_or_default(),
+                    resumption_authorized: res[i],
+                });
+            }
+        }
+        if needs.incapacity && quarters.contains(&quarter) {
+            let df = frame(&d.join("incapacity.parquet"))?;
+            let (file, line, w, id) =
+                (strs(&df, "file")?, ints(&df, "line")?, strs(&df, "worker_id")?, strs(&df, "employer_id")?);
+            let (start, end, birth, service, res) = (
+                days(&df, "incapacity_start")?,
+                days(&df, "incapacity_end")?,
+                days(&df, "birth_date")?,
+                days(&df, "service_start")?,
+                days(&df, "part_time_resumption")?,
+            );
+            let (t, dis, benefit) =
+                (strs(&df, "worker_type")?, bools(&df, "disability_recognised")?, ints(&df, "daily_benefit_cents")?);
+            for i in 0..df.height() {
+                incapacity.push(IncapacityRow {
+                    file: file[i].into(),
+                    line: line[i],
+                    worker_id: w[i].to_string(),
+                    employer_id: id[i].to_string(),
+                    incapacity_start: start[i].unwrap_or_default(),
+                    incapacity_end: end[i],
+                    birth_date: birth[i].unwrap_or_default(),
+                    service_start: service[i].unwrap_or_default(),
+                    worker_type: t[i].to_string(),
+                    disability_recognised: dis[i],
+                    part_time_resumption: res[i],
+                    daily_benefit: benefit[i],
+                });
+            }
+        }
+    }
+    invalidity.sort_by(|a, b| (a.file.as_str(), a.line).cmp(&(b.file.as_str(), b.line)));
+    incapacity.sort_by(|a, b| (a.file.as_ref(), a.line).cmp(&(b.file.as_ref(), b.line)));
+
+    // The rejects and counts of the ingests the quarters came from.
+    let batches: BTreeSet<&str> =
+        quarters.iter().filter_map(|q| m.quarters.get(&q.to_string())).map(|e| e.batch.as_str()).collect();
+    let mut rejects: Vec<Reject> = Vec::new();
+    let mut inputs: BTreeMap<&'static str, InputCounts> = BTreeMap::new();
+    for b in batches {
+        let bd = batch_dir(store, b);
+        let path = bd.join("batch.json");
+        let text = std::fs::read_to_string(&path).map_err(|e| crate::error::io(&path, "read", e))?;
+        let batch: Batch =
+            serde_json::from_str(&text).map_err(|e| Error::Structure(format!("{}: {e}", path.display())))?;
+        for (name, c) in batch.inputs {
+            let key: &'static str = match name.as_str() {
+                "employers" => "employers",
+                "employment" => "employment",
+                "invalidity" if needs.invalidity => "invalidity",
+                "incapacity" if needs.incapacity => "incapacity",
+                _ => continue,
+            };
+            let slot = inputs.entry(key).or_default();
+            slot.read += c.read;
+            slot.used += c.used;
+            slot.rejected += c.rejected;
+            slot.sha256 = if slot.sha256.is_empty() { c.sha256 } else { format!("{},{}", slot.sha256, c.sha256) };
+            slot.files.extend(c.files);
+        }
+        let mut r =
+            csv::Reader::from_path(bd.join("rejects.csv")).map_err(|e| anyhow::anyhow!("{}: {e}", bd.display()))?;
+        for rec in r.records() {
+            let rec = rec.map_err(anyhow::Error::from)?;
+            rejects.push(Reject {
+                file: rec.get(0).unwrap_or_default().to_string(),
+                line: rec.get(1).and_then(|l| l.parse().ok()).unwrap_or(-1),
+                reason: rec.get(2).unwrap_or_default().to_string(),
+            });
+        }
+    }
+    let occupation = Occupation {
+        by_quarter,
+        buckets: Vec::new(),
+        by_committee,
+        rejects: Vec::new(),
+        counts: InputCounts::default(),
+    };
+    Ok(Dataset { register, invalidity, incapacity, occupation, rejects, inputs })
+}

@@ -1,0 +1,210 @@
+//! The quarterly store (SPEC §9): a run from `--store` gives the same reports as a run
+//! from `--data`, on the example, on generated data across the 2025/2026 switch, from CSV
+//! and Parquet sources; the store keeps no worker identifier of the employment lines; a
+//! rule set it cannot serve is refused; a killed ingest leaves it as it was.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{read_csv, show, Workdir};
+
+fn example() -> String {
+    format!("{}/data/example", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn ok(w: &Workdir, args: &[&str]) -> String {
+    let o = w.run(args);
+    assert!(o.status.success(), "{:?}\n{}", args, show(&o));
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+/// Every CSV report of two output folders, byte for byte (summary.json differs by design:
+/// it names where the inputs came from).
+fn same_reports(w: &Workdir, a: &str, b: &str) -> usize {
+    let mut n = 0;
+    for e in std::fs::read_dir(w.path(a)).expect("out").flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if e.path().is_dir() {
+            n += same_reports(w, &format!("{a}/{name}"), &format!("{b}/{name}"));
+        } else if name.ends_with(".csv") && name != "rejects.csv" {
+            assert!(
+                w.read(&format!("{a}/{name}")) == w.read(&format!("{b}/{name}")),
+                "{a}/{name} differs from {b}/{name}"
+            );
+            n += 1;
+        }
+    }
+    n
+}
+
+#[test]
+fn the_example_from_the_store_gives_the_same_reports() {
+    let w = Workdir::new();
+    let ex = example();
+    ok(&w, &["ingest", "--data", &ex, "--store", "store", "-q"]);
+    for (q, expect) in [("2023Q4", 5), ("2026Q1", 2)] {
+        ok(&w, &["assess", "--quarter", q, "--data", &ex, "--out", &format!("d{q}"), "-q"]);
+        ok(&w, &["assess", "--quarter", q, "--store", "store", "--out", &format!("s{q}"), "-q"]);
+        assert_eq!(same_reports(&w, &format!("d{q}"), &format!("s{q}")), expect, "{q}");
+    }
+    for (q, e) in [("2023Q4", "E01"), ("2023Q4", "B01"), ("2026Q1", "E04")] {
+        let d = ok(&w, &["explain", "--quarter", q, "--employer", e, "--data", &ex]);
+        let s = ok(&w, &["explain", "--quarter", q, "--employer", e, "--store", "store"]);
+        assert_eq!(d, s, "explain {e} {q}");
+    }
+    let ledger = format!("{ex}/ledger.csv");
+    ok(
+        &w,
+        &["funds", "--year", "2024", "--data", &ex, "--out", "fd", "--ledger", &ledger, "--as-of", "2028-03-01", "-q"],
+    );
+    ok(
+        &w,
+        &[
+            "funds",
+            "--year",
+            "2024",
+            "--store",
+            "store",
+            "--out",
+            "fs",
+            "--ledger",
+            &ledger,
+            "--as-of",
+            "2028-03-01",
+            "-q",
+        ],
+    );
+    assert_eq!(same_reports(&w, "fd", "fs"), 2, "notice_2024.csv and ledger.csv");
+}
+
+#[test]
+fn generated_quarters_across_the_switch_from_csv_and_parquet() {
+    let w = Workdir::new();
+    for fmt in ["csv", "parquet"] {
+        ok(
+            &w,
+            &[
+                "generate",
+                "--scale",
+                "tiny",
+                "--seed",
+                "5",
+                "--quarters",
+                "2024Q1..2026Q2",
+                "--format",
+                fmt,
+                "--out",
+                fmt,
+                "-q",
+            ],
+        );
+        ok(&w, &["ingest", "--data", fmt, "--store", &format!("store-{fmt}"), "-q"]);
+        let range = "2025Q1..2026Q2";
+        ok(&w, &["assess", "--quarters", range, "--data", fmt, "--out", &format!("d-{fmt}"), "-q"]);
+        ok(
+            &w,
+            &["assess", "--quarters", range, "--store", &format!("store-{fmt}"), "--out", &format!("s-{fmt}"), "-q"],
+        );
+        let n = same_reports(&w, &format!("d-{fmt}"), &format!("s-{fmt}"));
+        assert_eq!(n, 4 * 5 + 2 * 2, "{fmt}: five levy tables for 2025, two solidarity tables for 2026");
+    }
+}
+
+#[test]
+fn the_store_keeps_no_worker_identifier_of_the_employment_lines() {
+    use polars::prelude::*;
+    let w = Workdir::new();
+    ok(&w, &["ingest", "--data", &example(), "--store", "store", "-q"]);
+    let workers: BTreeSet<String> = read_csv(std::path::Path::new(&format!("{}/employment.csv", example())))
+        .into_iter()
+        .map(|r| r["worker_id"].clone())
+        .collect();
+    let mut files = 0;
+    for q in std::fs::read_dir(w.path("store/quarters")).expect("quarters").flatten() {
+        for f in std::fs::read_dir(q.path()).expect("quarter").flatten() {
+            let name = f.file_name().to_string_lossy().to_string();
+            let df = ParquetReader::new(std::fs::File::open(f.path()).expect("open"))
+                .finish()
+                .expect("a Parquet file any reader opens");
+            files += 1;
+            if name == "invalidity.parquet" || name == "incapacity.parquet" {
+                continue; // the rows of entries and incapacities, which name their worker
+            }
+            for c in df.columns() {
+                assert!(!c.name().contains("worker"), "{name}: column {}", c.name());
+                if let Ok(s) = c.str() {
+                    for v in s.iter().flatten() {
+                        assert!(!workers.contains(v), "{name}: a worker identifier of the employment lines: {v}");
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(files, 15 * 5, "five files for each of the 15 quarters");
+}
+
+#[test]
+fn a_rule_set_the_store_cannot_serve_is_refused() {
+    let w = Workdir::new();
+    let ex = example();
+    ok(&w, &["ingest", "--data", &ex, "--store", "store", "--seniority-bound", "5", "-q"]);
+    let rules = responsa::rules::DEFAULT_RULES.to_string();
+    let at = |years: u32| {
+        rules.replace("\"2022Q4\" = { value = 3, source = { act = \"Loi-programme du 27 décembre 2021 / Programmawet van 27 december 2021\", article = \"art. 140 ff.\", moniteur = \"2021-12-31\", url = \"https://www.socialsecurity.be/employer/instructions/dmfa/nl/latest/instructions/special_contributions/other_specialcontributions/respo_sickness.html\", reading = \"at least three successive",
+        &format!("\"2022Q4\" = {{ value = {years}, source = {{ act = \"what-if\", reading = \"at least three successive"))
+    };
+    assert_ne!(at(5), rules, "min_seniority_years is where this test expects it");
+    w.write("five.toml", at(5));
+    w.write("six.toml", at(6));
+    ok(&w, &["assess", "--quarter", "2023Q4", "--data", &ex, "--out", "d", "--rules", "five.toml", "-q"]);
+    ok(&w, &["assess", "--quarter", "2023Q4", "--store", "store", "--out", "s", "--rules", "five.toml", "-q"]);
+    assert_eq!(same_reports(&w, "d", "s"), 5, "min_seniority_years 5 within the stored bound");
+    let o = w.run(&["assess", "--quarter", "2023Q4", "--store", "store", "--out", "x", "--rules", "six.toml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--seniority-bound 6") && err.contains("up to 5 years"), "{err}");
+    let o = w.run(&["assess", "--quarter", "2027Q1", "--store", "store", "--out", "x"]);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("2027Q1 is not in the store"), "{}", show(&o));
+}
+
+#[test]
+fn a_killed_ingest_leaves_the_store_as_it_was() {
+    let w = Workdir::new();
+    let ex = example();
+    ok(&w, &["ingest", "--data", &ex, "--store", "store", "-q"]);
+    ok(&w, &["assess", "--quarter", "2023Q4", "--store", "store", "--out", "before", "-q"]);
+    let manifest = w.read("store/manifest.json");
+    // Another ingest of other data (2023Q4's wages doubled), held before it publishes, is killed.
+    for f in ["employers.csv", "invalidity.csv", "incapacity.csv"] {
+        w.write(&format!("other/{f}"), std::fs::read(format!("{ex}/{f}")).expect("example"));
+    }
+    let lines = std::fs::read_to_string(format!("{ex}/employment.csv")).expect("example");
+    w.write("other/employment.csv", lines.replace(",3000.00,", ",6000.00,"));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_responsa"))
+        .current_dir(w.dir.path())
+        .env("RESPONSA_PAUSE_BEFORE_PUBLISH_MS", "20000")
+        .args(["ingest", "--data", "other", "--store", "store", "-q"])
+        .spawn()
+        .expect("spawn");
+    let staged = |w: &Workdir| std::fs::read_dir(w.path("store/quarters")).map_or(0, |d| d.count()) >= 30;
+    let start = std::time::Instant::now();
+    while !staged(&w) && start.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(staged(&w), "the ingest never wrote its quarters");
+    child.kill().expect("kill");
+    let _ = child.wait();
+    assert_eq!(w.read("store/manifest.json"), manifest, "the manifest is the previous one");
+    ok(&w, &["assess", "--quarter", "2023Q4", "--store", "store", "--out", "after", "-q"]);
+    assert_eq!(same_reports(&w, "before", "after"), 5, "the store gives what it gave before");
+    // The next ingest replaces the quarters and removes what the killed one left.
+    let out = ok(&w, &["ingest", "--data", "other", "--store", "store"]);
+    assert!(out.contains("replaced: 2022Q1"), "{out}");
+    assert_eq!(std::fs::read_dir(w.path("store/quarters")).expect("quarters").count(), 15, "no leftover folders");
+    assert_eq!(std::fs::read_dir(w.path("store/batches")).expect("batches").count(), 1, "one batch");
+    ok(&w, &["assess", "--quarter", "2023Q4", "--store", "store", "--out", "doubled", "-q"]);
+    assert_ne!(w.read("doubled/levy.csv"), w.read("before/levy.csv"), "the new wages are assessed");
+}
