@@ -30,8 +30,10 @@ pub struct Register {
     /// Every employer with a register row in any quarter, sorted (SPEC §6: others are
     /// unknown); an employer's index is its position here.
     pub ids: Vec<String>,
+    /// `ids` → index; may be left empty (the store), [`Register::position`] then searches.
     pub index: PlHashMap<String, u32>,
-    /// Every (employer index, quarter) with a valid register row, sorted.
+    /// Every (employer index, quarter) with a valid register row, sorted (empty when
+    /// read from the store, which checked the rows that need it at ingest).
     pub declared: Vec<(u32, i32)>,
 }
 
@@ -43,11 +45,19 @@ impl Register {
         v
     }
     pub fn is_known(&self, id: &str) -> bool {
-        self.index.contains_key(id)
+        self.position(id).is_some()
+    }
+    /// The employer's index: its position in `ids` (through `index` when it was built,
+    /// else by a binary search of the sorted `ids`).
+    pub fn position(&self, id: &str) -> Option<u32> {
+        if !self.index.is_empty() {
+            return self.index.get(id).copied();
+        }
+        self.ids.binary_search_by(|x| x.as_str().cmp(id)).ok().map(|i| i as u32)
     }
     /// Whether the employer has a register row in quarter `q` (SPEC §8.1).
     pub fn declares(&self, id: &str, q: Quarter) -> bool {
-        self.index.get(id).is_some_and(|&e| self.declared.binary_search(&(e, q.0)).is_ok())
+        self.position(id).is_some_and(|e| self.declared.binary_search(&(e, q.0)).is_ok())
     }
 }
 

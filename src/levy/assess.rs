@@ -184,13 +184,25 @@ pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
         occ: Occupied,
         employer: u32,
     }
+    // Both lists are sorted by identifier: the employers' indexes by one walk.
+    let mut at = 0usize;
+    let ids = &data.register.ids;
+    let index: Vec<Option<u32>> = reg_q
+        .iter()
+        .map(|reg| {
+            while at < ids.len() && ids[at].as_str() < reg.employer_id.as_str() {
+                at += 1;
+            }
+            (ids.get(at) == Some(&reg.employer_id)).then_some(at as u32)
+        })
+        .collect();
     let base: Vec<Base> = reg_q
         .par_iter()
-        .map(|reg| {
-            let employer =
-                data.register.index.get(&reg.employer_id).copied().ok_or_else(|| {
-                    anyhow::anyhow!("register row of {} at {q} has no register index", reg.employer_id)
-                })?;
+        .zip(index.par_iter())
+        .map(|(reg, employer)| {
+            let employer = employer
+                .or_else(|| data.register.position(&reg.employer_id))
+                .ok_or_else(|| anyhow::anyhow!("register row of {} at {q} has no register index", reg.employer_id))?;
             let occ = occupied(data, employer, q);
             let entries = entries_of.get(reg.employer_id.as_str()).copied().unwrap_or([0; 4]);
             Ok(Base { reg, pool: Pool { entries, fte: occ.fte }, occ, employer })

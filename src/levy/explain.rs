@@ -212,7 +212,7 @@ pub fn explain(data: &Dataset, a: &Assessment, employer_id: &str) -> Result<Expl
     };
 
     // SPEC §3.2 and §3.4, from the employer-quarter aggregates.
-    let index = data.register.index.get(employer_id).copied();
+    let index = data.register.position(employer_id);
     let groups = index.map(|i| data.occupation.of_employer(i)).unwrap_or_default();
     let headcount = Headcount {
         quarters: employer::headcount_quarters(q)

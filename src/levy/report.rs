@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::input::rejects::{InputCounts, Reject};
 use crate::parse::{format_cents, format_micro};
-use crate::report::{fmt_ratio, rejects_rows, Staging, REJECTS_HEADER};
+use crate::report::{fmt_ratio, rejects_rows, Fields, Staging, REJECTS_HEADER};
 
 use super::assess::{Assessment, EmployerRow};
 use super::status::Status;
@@ -46,33 +46,31 @@ pub const ASSESSMENT_HEADER: &[&str] = &[
     "due_quarter",
 ];
 
-fn assessment_row(a: &Assessment, e: &EmployerRow) -> Vec<String> {
-    let q = a.quarter().to_string();
+fn assessment_row(a: &Assessment, e: &EmployerRow, f: &mut Fields<'_>) {
     let liable = e.status == Status::Liable;
-    let mut r = vec![
-        q,
-        e.employer_id.clone(),
-        e.nace4().to_string(),
-        e.sector.group.clone(),
-        e.joint_committee.clone(),
-        e.employer_category.clone(),
-        format!("{}", e.headcount.average()),
-    ];
-    r.extend(e.pool.entries.iter().map(|n| n.to_string()));
-    r.push(e.pool.entries_total().to_string());
-    r.extend(e.pool.fte.iter().map(|f| format_micro(*f)));
-    r.push(fmt_ratio(e.ratio));
-    r.push(fmt_ratio(e.sector_ratio));
-    r.push(fmt_ratio(a.private_ratio));
-    r.push(fmt_ratio(e.sector_multiple));
-    r.push(fmt_ratio(e.private_multiple));
-    r.push(e.sector_employers.to_string());
-    r.push(e.status.as_str().to_string());
-    r.push(e.warning.map(|w| w.as_str().to_string()).unwrap_or_default());
-    r.push(if liable { format_cents(e.wage_base) } else { String::new() });
-    r.push(e.levy.map(format_cents).unwrap_or_default());
-    r.push(if liable { a.due_quarter().to_string() } else { String::new() });
-    r
+    f.plain(a.quarter());
+    f.text(&e.employer_id);
+    f.text(e.nace4());
+    f.text(&e.sector.group);
+    f.text(&e.joint_committee);
+    f.text(&e.employer_category);
+    f.plain(e.headcount.average());
+    for n in e.pool.entries {
+        f.plain(n);
+    }
+    f.plain(e.pool.entries_total());
+    for x in e.pool.fte {
+        f.plain(format_micro(x));
+    }
+    for r in [e.ratio, e.sector_ratio, a.private_ratio, e.sector_multiple, e.private_multiple] {
+        f.plain(fmt_ratio(r));
+    }
+    f.plain(e.sector_employers);
+    f.plain(e.status.as_str());
+    f.plain(e.warning.map_or("", |w| w.as_str()));
+    f.plain(if liable { format_cents(e.wage_base) } else { String::new() });
+    f.plain(e.levy.map(format_cents).unwrap_or_default());
+    f.plain(if liable { a.due_quarter().to_string() } else { String::new() });
 }
 
 #[derive(Debug, Serialize)]
@@ -155,7 +153,7 @@ pub fn stage(
     what_if: Option<(&[whatif::Change], &whatif::Totals)>,
 ) -> Result<Summary> {
     let q = a.quarter().to_string();
-    st.csv_par("assessment.csv", ASSESSMENT_HEADER, &a.employers, |e| assessment_row(a, e))?;
+    st.csv_fields("assessment.csv", ASSESSMENT_HEADER, &a.employers, |e, f| assessment_row(a, e, f))?;
     st.csv(
         "levy.csv",
         &[

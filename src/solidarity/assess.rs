@@ -99,7 +99,7 @@ pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
             anyhow::anyhow!("{}:{}: employer {} has no register row at {q}", row.file, row.line, row.employer_id)
         })?;
         let mut headcount = Headcount::default();
-        if let Some(&e) = data.register.index.get(&row.employer_id) {
+        if let Some(e) = data.register.position(&row.employer_id) {
             for g in data.occupation.of_employer(e).iter().filter(|g| averaged.contains(&g.quarter)) {
                 headcount.add_quarter(g.headcount);
             }

@@ -77,25 +77,22 @@ fn merge_sorted<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<&'a str> {
     out
 }
 
-/// The position of each identifier of `col` in the sorted `ids`: a merge when `col` is
-/// sorted (as the store writes it), a binary search per value otherwise.
-fn positions(ids: &[&str], col: &[&str]) -> Result<Vec<u32>> {
-    let missing = |id: &str| -> Error { anyhow::anyhow!("stored employer {id} has no register row").into() };
+/// The position of each identifier of `col` in the sorted `ids` (`None`: not there): a
+/// merge when `col` is sorted (as the store writes it), a binary search otherwise.
+fn positions(ids: &[&str], col: &[&str]) -> Vec<Option<u32>> {
     if col.windows(2).all(|w| w[0] <= w[1]) {
-        let mut out = Vec::with_capacity(col.len());
         let mut at = 0usize;
-        for id in col {
-            while at < ids.len() && ids[at] < *id {
-                at += 1;
-            }
-            if ids.get(at) != Some(id) {
-                return Err(missing(id));
-            }
-            out.push(at as u32);
-        }
-        return Ok(out);
+        return col
+            .iter()
+            .map(|id| {
+                while at < ids.len() && ids[at] < *id {
+                    at += 1;
+                }
+                (ids.get(at) == Some(id)).then_some(at as u32)
+            })
+            .collect();
     }
-    col.iter().map(|id| ids.binary_search(id).map(|i| i as u32).map_err(|_| missing(id))).collect()
+    col.iter().map(|id| ids.binary_search(id).ok().map(|i| i as u32)).collect()
 }
 
 /// Whether the store can serve a rule set: its seniority bound covers
@@ -152,28 +149,20 @@ pub fn load(
     let dir = |q: &str| store.join(&m.quarters[q].dir);
     progress("reading the stored register");
     use rayon::prelude::*;
-    // The register of every stored quarter: every employer known in any quarter. The full
-    // rows only for the assessed quarters; the identifiers alone for the others.
+    // The register of the assessed quarters. Only their employers are assessed, and only
+    // theirs enter the pooled sums (SPEC §3.3), so the aggregates of other employers are
+    // not read; the checks that need every quarter's register were made at ingest.
     let stored: Vec<(Quarter, &String)> = m
         .quarters
         .keys()
         .map(|q| Ok((q.parse::<Quarter>().map_err(|e: String| anyhow::anyhow!(e))?, q)))
+        .filter(|r: &Result<(Quarter, &String)>| r.as_ref().map_or(true, |(q, _)| quarters.contains(q)))
         .collect::<Result<_>>()?;
     let frames: Vec<(Quarter, DataFrame)> = stored
         .par_iter()
         .map(|(quarter, q)| {
             let path = dir(q).join("register.parquet");
-            let df = if quarters.contains(quarter) {
-                frame(&path)?
-            } else {
-                let f = File::open(&path)
-                    .map_err(|e| Error::Structure(format!("{}: cannot open the stored file: {e}", path.display())))?;
-                ParquetReader::new(f)
-                    .with_columns(Some(vec!["employer_id".to_string()]))
-                    .finish()
-                    .map_err(|e| Error::Structure(format!("{}: unreadable stored file: {e}", path.display())))?
-            };
-            Ok((*quarter, df))
+            Ok((*quarter, frame(&path)?))
         })
         .collect::<Result<_>>()?;
     let id_cols: Vec<(Quarter, Vec<&str>)> =
@@ -191,12 +180,6 @@ pub fn load(
         }
     }
     let ids: Vec<String> = all_ids.iter().map(|s| s.to_string()).collect();
-    let declared: Vec<Vec<(u32, i32)>> = id_cols
-        .par_iter()
-        .map(|(q, v)| Ok(positions(&all_ids, v)?.into_iter().map(|e| (e, q.0)).collect()))
-        .collect::<Result<_>>()?;
-    let mut declared: Vec<(u32, i32)> = declared.into_iter().flatten().collect();
-    declared.par_sort_unstable();
     let mut rows: Vec<RegisterRow> = Vec::new();
     for (quarter, df) in frames.iter().filter(|(q, _)| quarters.contains(q)) {
         let (id, nace, cat, jc) =
@@ -213,16 +196,27 @@ pub fn load(
             });
         }
     }
-    let index: PlHashMap<String, u32> = ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
     drop(id_cols);
-    let register = Register { rows, ids, index, declared };
+    drop(frames);
+    // No index map and no declared pairs: positions come from the sorted ids, and the
+    // checks that need declared quarters were made at ingest.
+    let register = Register { rows, ids, index: PlHashMap::new(), declared: Vec::new() };
     let sorted_ids: Vec<&str> = register.ids.iter().map(String::as_str).collect();
 
     // The aggregates of Q-7..Q of each assessed quarter (denominators, headcounts, wages),
     // one quarter per thread.
     progress("reading the stored aggregates");
-    let needed: Vec<Quarter> =
-        quarters.iter().flat_map(|q| (0..=7).map(move |k| q.offset(-k))).collect::<BTreeSet<_>>().into_iter().collect();
+    // The levy reads Q-7..Q-4 (denominators), Q-4..Q-1 (headcounts) and Q-1 (wages, their
+    // committees); the solidarity contribution Q-4..Q-1 (headcounts).
+    let deepest = if needs.invalidity { 7 } else { 4 };
+    let needed: Vec<Quarter> = quarters
+        .iter()
+        .flat_map(|q| (1..=deepest).map(move |k| q.offset(-k)))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let wage_quarters: BTreeSet<Quarter> =
+        if needs.invalidity { quarters.iter().map(|q| q.offset(-1)).collect() } else { BTreeSet::new() };
     let parts: Vec<(Vec<EmployerQuarter>, Vec<CommitteeWages>)> = needed
         .par_iter()
         .filter_map(|q| m.quarters.get(&q.to_string()).map(|e| (*q, store.join(&e.dir))))
@@ -233,11 +227,12 @@ pub fn load(
             let buckets: Vec<Vec<i64>> = (min_years..=m.seniority_bound as usize)
                 .map(|y| ints(&df, &format!("fte_y{y}")))
                 .collect::<Result<_>>()?;
-            let employers = positions(&sorted_ids, &id)?;
+            let employers = positions(&sorted_ids, &id);
             let mut occ = Vec::with_capacity(df.height());
             for i in 0..df.height() {
+                let Some(employer) = employers[i] else { continue };
                 occ.push(EmployerQuarter {
-                    employer: employers[i],
+                    employer,
                     quarter: q,
                     lines: lines[i],
                     // SPEC §3.2: the FTE of lines with at least min_seniority_years.
@@ -246,27 +241,34 @@ pub fn load(
                     wages: wages[i],
                 });
             }
+            if !wage_quarters.contains(&q) {
+                return Ok((occ, Vec::new()));
+            }
             let df = frame(&d.join("committees.parquet"))?;
             let (id, jc, w) = (strs(&df, "employer_id")?, strs(&df, "joint_committee")?, ints(&df, "wages_cents")?);
-            let employers = positions(&sorted_ids, &id)?;
+            let employers = positions(&sorted_ids, &id);
             let com: Vec<CommitteeWages> = (0..df.height())
-                .map(|i| CommitteeWages {
-                    employer: employers[i],
-                    quarter: q,
-                    joint_committee: jc[i].to_string(),
-                    wages: w[i],
+                .filter_map(|i| {
+                    Some(CommitteeWages {
+                        employer: employers[i]?,
+                        quarter: q,
+                        joint_committee: jc[i].to_string(),
+                        wages: w[i],
+                    })
                 })
                 .collect();
             Ok((occ, com))
         })
         .collect::<Result<_>>()?;
-    let mut by_quarter: Vec<EmployerQuarter> = Vec::new();
+    // By (employer, quarter): each part is sorted by employer, so the concatenation is a
+    // few sorted runs, which a stable sort merges in a few passes.
+    let mut by_quarter: Vec<EmployerQuarter> = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
     let mut by_committee: Vec<CommitteeWages> = Vec::new();
     for (o, c) in parts {
         by_quarter.extend(o);
         by_committee.extend(c);
     }
-    by_quarter.par_sort_unstable_by_key(|g| (g.employer, g.quarter));
+    by_quarter.sort_by_key(|g| (g.employer, g.quarter));
     by_committee.par_sort_unstable();
 
     progress("reading the stored rows");
