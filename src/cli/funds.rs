@@ -143,13 +143,18 @@ pub fn run(a: Args) -> Result<()> {
     let needs = Needs { invalidity: true, incapacity: false };
     let from = dataset::Origin::of(a.data.as_deref(), a.store.as_deref())?;
     let data = dataset::open(&from, &rules, &quarters, needs, &|_| {})?;
-    let mut parts_by_quarter: BTreeMap<Quarter, Vec<Vec<(String, i64)>>> = BTreeMap::new();
-    for r in rules {
-        let q = r.quarter;
-        let assessment = assess(&data, r)?;
-        parts_by_quarter
-            .insert(q, assessment.employers.into_iter().filter(|e| e.levy.is_some()).map(|e| e.parts).collect());
-    }
+    // The quarters are assessed side by side; each keeps only its liable employers' parts.
+    use rayon::prelude::*;
+    let parts_by_quarter: BTreeMap<Quarter, Vec<Vec<(String, i64)>>> = rules
+        .into_par_iter()
+        .map(|r| {
+            let q = r.quarter;
+            let assessment = assess(&data, r)?;
+            let parts = assessment.employers.iter().filter(|e| e.levy.is_some()).map(|e| e.parts.clone()).collect();
+            std::thread::spawn(move || drop(assessment));
+            Ok((q, parts))
+        })
+        .collect::<Result<_>>()?;
     let funds_rules: FundsRules = set.resolve(Quarter::new(a.year, 4).unwrap_or(Quarter(0)), true)?.funds;
     let notice_of = |y: i32| -> Vec<NoticeLine> {
         let mut parts: [Vec<&[(String, i64)]>; 4] = Default::default();
@@ -295,6 +300,8 @@ pub fn run(a: Args) -> Result<()> {
         });
     }
     st.publish()?;
+    // The process ends right after: its memory goes back to the OS at once.
+    std::mem::forget(data);
     if !a.quiet {
         println!(
             "receipts of {} (levies due in {}): EUR {} for {} joint committees; notice by {}",

@@ -170,7 +170,10 @@ pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
 
     // SPEC §3.1: counted entries per employer and reference quarter.
     let mut entries_of: HashMap<&str, [i64; 4]> = HashMap::new();
-    for row in &data.invalidity {
+    // Rows starting outside Q-3..Q are dropped by rule 1 whatever the others say: they are
+    // passed over before their ages are computed.
+    let (first, last) = (reference.quarter(0).first_day(), reference.quarter(3).last_day());
+    for row in data.invalidity.iter().filter(|r| (first..=last).contains(&r.invalidity_start)) {
         let c = entries::criteria(row, reference, &rules.levy);
         if let (None, Some(k)) = (c.dropped, c.reference_index) {
             entries_of.entry(row.employer_id.as_str()).or_default()[k] += 1;
