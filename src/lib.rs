@@ -12,6 +12,7 @@
 //! - [`report`]: publishing reports atomically (SPEC §4, §6);
 //! - [`store`]: the quarterly store, ingest once and assess from aggregates (SPEC §9);
 //! - [`synth`]: synthetic national-scale inputs (SPEC §7);
+//! - [`xlsx`]: every table of a run in one workbook (SPEC §11);
 //! - [`cli`]: the command line.
 //!
 //! One folder per contribution:
@@ -33,5 +34,6 @@ pub mod rules;
 pub mod solidarity;
 pub mod store;
 pub mod synth;
+pub mod xlsx;
 
 pub use error::Error;

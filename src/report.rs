@@ -143,6 +143,11 @@ impl Staging {
         Ok(())
     }
 
+    /// The staged files so far, with their paths in the staging folder.
+    pub fn staged(&self) -> Vec<(String, PathBuf)> {
+        self.files.iter().map(|f| (f.clone(), self.tmp.join(f))).collect()
+    }
+
     /// Moves every file into place, `summary.json` last, and removes the staging folder.
     pub fn publish(mut self) -> Result<()> {
         // Test hook: hold the complete staging folder before publishing, so that a test

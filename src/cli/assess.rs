@@ -53,6 +53,10 @@ pub struct Args {
     /// A store written by `responsa ingest` to read instead of --data (SPEC §9).
     #[arg(long, value_name = "STORE")]
     pub store: Option<PathBuf>,
+    /// How the CSV inputs are written: `standard` (SPEC §2) or `belgian` (a spreadsheet in
+    /// a Belgian locale: `;` separator, decimal comma, byte-order mark).
+    #[arg(long, value_enum, default_value = "standard", value_name = "DIALECT")]
+    pub csv_dialect: crate::input::dialect::Dialect,
     /// Folder the reports are written to (created if needed; previous reports are
     /// replaced only once the new ones are complete).
     #[arg(long, value_name = "DIR")]
@@ -71,6 +75,10 @@ pub struct Args {
     /// Assess a quarter before the rule set's first_quarter (2022Q4).
     #[arg(long)]
     pub allow_before_first_quarter: bool,
+    /// Also write every table of the run into OUT/responsa.xlsx, one sheet per table, with
+    /// numbers as numbers and dates as dates.
+    #[arg(long)]
+    pub xlsx: bool,
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
@@ -135,11 +143,19 @@ pub fn run(a: Args) -> Result<()> {
         stages.borrow_mut().push((what.to_string(), t));
     };
     let from = dataset::Origin::of(a.data.as_deref(), a.store.as_deref())?;
+    let converted = match (&from, a.data.as_deref()) {
+        (dataset::Origin::Data(_), Some(d)) => crate::input::dialect::convert(d, a.csv_dialect)?,
+        _ => None,
+    };
+    let from = converted.as_ref().map_or(from, |c| dataset::Origin::Data(c.dir.clone()));
     let all_rules: Vec<_> = rules.iter().chain(reference.iter().flatten()).cloned().collect();
-    let loaded = dataset::open(&from, &all_rules, &quarters, needs, &|m: &str| {
+    let mut loaded = dataset::open(&from, &all_rules, &quarters, needs, &|m: &str| {
         mark(m);
         pb.set_message(m.to_string())
     })?;
+    if let Some(c) = &converted {
+        c.restore_dataset(&mut loaded)?;
+    }
     mark("assessing");
     let rejected = loaded.rejects.len() as u64;
     if a.strict && rejected > 0 {
@@ -148,6 +164,7 @@ pub fn run(a: Args) -> Result<()> {
         return Err(Error::Strict { rejected, rejects: a.out.join("rejects.csv").display().to_string() });
     }
     let multi = quarters.len() > 1;
+    let mut book = a.xlsx.then(crate::xlsx::Book::new);
     let mut summaries = Vec::new();
     for (i, r) in rules.into_iter().enumerate() {
         let q = r.quarter;
@@ -208,8 +225,17 @@ pub fn run(a: Args) -> Result<()> {
             }
             _ => return Err(anyhow::anyhow!("{q}: no contribution was computed").into()),
         }
+        if let Some(b) = book.as_mut() {
+            let qs = q.to_string();
+            for (name, path) in st.staged().iter().filter(|(n, _)| n.ends_with(".csv")) {
+                b.add_csv(&crate::xlsx::sheet_name(multi.then_some(qs.as_str()), name), path)?;
+            }
+        }
         st.publish()?;
         summaries.push(text);
+    }
+    if let Some(b) = book {
+        b.save(&a.out.join("responsa.xlsx"))?;
     }
     pb.finish_and_clear();
     // The process ends right after: the OS takes the inputs' memory back at once, where

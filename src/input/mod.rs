@@ -5,6 +5,7 @@
 //! [`crate::parse`]. One module per table reads its rows and their faults.
 
 pub mod csvblocks;
+pub mod dialect;
 pub mod employment;
 pub mod incapacity;
 pub mod invalidity;
@@ -200,8 +201,11 @@ fn match_columns(path: &Path, table: Table, header: &[String], actual: &[String]
     for c in table.columns() {
         let pos = header.iter().position(|h| h == c);
         if pos.is_none() && table.required().contains(&c) {
-            let hint = if header.len() == 1 && (header[0].contains(';') || header[0].contains('\t')) {
-                " (the header is one field: is the file separated by ';' or tabs instead of commas?)"
+            let hint = if header.len() == 1 && header[0].contains(';') {
+                " (the header is one field separated by ';': a file saved by a spreadsheet in a Belgian \
+                 locale? pass --csv-dialect belgian)"
+            } else if header.len() == 1 && header[0].contains('\t') {
+                " (the header is one field: is the file separated by tabs instead of commas?)"
             } else {
                 ""
             };
