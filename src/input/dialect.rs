@@ -125,21 +125,6 @@ fn rewrite(src: &Path, dst: &Path) -> Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decimal_commas() {
-        assert_eq!(decimal("1234,56"), "1234.56");
-        assert_eq!(decimal("1.234,56"), "1234.56");
-        assert_eq!(decimal("1 234,5"), "1234.5");
-        assert_eq!(decimal("0,5"), "0.5");
-        assert_eq!(decimal("3000"), "3000");
-        assert_eq!(decimal("12.5"), "12.5", "a point alone stays a decimal point");
-    }
-}
-
 impl Converted {
     /// Names the original files again in what a run read, with the originals' sha256.
     pub fn restore_dataset(&self, data: &mut crate::dataset::Dataset) -> Result<()> {
@@ -163,5 +148,20 @@ impl Converted {
             c.sha256 = crate::rules::hex(&h.finalize());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_commas() {
+        assert_eq!(decimal("1234,56"), "1234.56");
+        assert_eq!(decimal("1.234,56"), "1234.56");
+        assert_eq!(decimal("1 234,5"), "1234.5");
+        assert_eq!(decimal("0,5"), "0.5");
+        assert_eq!(decimal("3000"), "3000");
+        assert_eq!(decimal("12.5"), "12.5", "a point alone stays a decimal point");
     }
 }
