@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{read_csv, show, Workdir};
+use common::{show, Workdir};
 
 /// The example's files as a Belgian spreadsheet saves them.
 fn belgian(w: &Workdir) {
