@@ -10,6 +10,7 @@
 //! - [`employer`]: the sheltered-workshop rule and the average headcount (SPEC §3.4, §3.5);
 //! - [`dataset`]: everything a run reads, read once;
 //! - [`report`]: publishing reports atomically (SPEC §4, §6);
+//! - [`html`]: the HTML report and the warning letters (SPEC §11);
 //! - [`store`]: the quarterly store, ingest once and assess from aggregates (SPEC §9);
 //! - [`synth`]: synthetic national-scale inputs (SPEC §7);
 //! - [`xlsx`]: every table of a run in one workbook (SPEC §11);
@@ -24,6 +25,7 @@ pub mod contribution;
 pub mod dataset;
 pub mod employer;
 pub mod error;
+pub mod html;
 pub mod input;
 pub mod levy;
 pub mod occupation;

@@ -26,6 +26,7 @@ pub struct Staging {
     out: PathBuf,
     tmp: PathBuf,
     files: Vec<String>,
+    folders: Vec<String>,
 }
 
 impl Staging {
@@ -38,7 +39,7 @@ impl Staging {
             fs::remove_dir_all(&tmp).map_err(|e| io(&tmp, "remove a stale staging folder", e))?;
         }
         fs::create_dir_all(&tmp).map_err(|e| io(&tmp, "create the staging folder", e))?;
-        Ok(Staging { out: out.to_path_buf(), tmp, files: Vec::new() })
+        Ok(Staging { out: out.to_path_buf(), tmp, files: Vec::new(), folders: Vec::new() })
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -143,6 +144,19 @@ impl Staging {
         Ok(())
     }
 
+    /// A text file in a folder of the staging area (`letters/E01.html`); the folder
+    /// replaces the published one whole.
+    pub fn text_in(&mut self, folder: &str, name: &str, content: &str) -> Result<()> {
+        let dir = self.tmp.join(folder);
+        std::fs::create_dir_all(&dir).map_err(|e| io(&dir, "create", e))?;
+        let path = dir.join(name);
+        fs::write(&path, content).map_err(|e| io(&path, "write", e))?;
+        if !self.folders.iter().any(|f| f == folder) {
+            self.folders.push(folder.to_string());
+        }
+        Ok(())
+    }
+
     /// The staged files so far, with their paths in the staging folder.
     pub fn staged(&self) -> Vec<(String, PathBuf)> {
         self.files.iter().map(|f| (f.clone(), self.tmp.join(f))).collect()
@@ -156,6 +170,13 @@ impl Staging {
             std::thread::sleep(std::time::Duration::from_millis(ms));
         }
         self.files.sort_by_key(|f| f == "summary.json");
+        for folder in &self.folders {
+            let to = self.out.join(folder);
+            if to.exists() {
+                fs::remove_dir_all(&to).map_err(|e| io(&to, "replace", e))?;
+            }
+            fs::rename(self.tmp.join(folder), &to).map_err(|e| io(&to, "publish", e))?;
+        }
         for f in &self.files {
             let to = self.out.join(f);
             fs::rename(self.tmp.join(f), &to).map_err(|e| io(&to, "publish", e))?;
@@ -200,6 +221,13 @@ impl Fields<'_> {
         self.sep();
         let _ = write!(self.buf, "{v}");
     }
+}
+
+/// Writes one file atomically: a temporary name in the same folder, then a rename.
+pub fn write_atomic(path: &Path, content: &str) -> Result<()> {
+    let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
+    fs::write(&tmp, content).map_err(|e| io(&tmp, "write", e))?;
+    fs::rename(&tmp, path).map_err(|e| io(path, "publish", e))
 }
 
 /// Removes the staging folders left by runs that were killed (their process is gone).

@@ -165,6 +165,8 @@ pub fn run(a: Args) -> Result<()> {
     }
     let multi = quarters.len() > 1;
     let mut book = a.xlsx.then(crate::xlsx::Book::new);
+    // report.html of each quarter, written once the trend over the run's quarters is known.
+    let mut pages: Vec<(PathBuf, crate::html::Page)> = Vec::new();
     let mut summaries = Vec::new();
     for (i, r) in rules.into_iter().enumerate() {
         let q = r.quarter;
@@ -181,6 +183,18 @@ pub fn run(a: Args) -> Result<()> {
             };
             let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
             levy_summary = Some(levy::report::stage(&mut st, &assessment, &loaded.inputs, what_if)?);
+            // SPEC §11: a letter for every warned employer, in its language.
+            for e in assessment.employers.iter().filter(|e| e.warning.is_some()) {
+                if let Some(html) = crate::html::letters::letter(&assessment, e)? {
+                    let name: String = e
+                        .employer_id
+                        .chars()
+                        .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' })
+                        .collect();
+                    st.text_in("letters", &format!("{name}.html"), &html)?;
+                }
+            }
+            pages.push((out.clone(), crate::html::levy_page(&assessment)));
             text.push_str(&format!("{}\n", Contribution::InvalidityLevy.name()));
             text.push_str(&levy::report::terminal_summary(&assessment, rejected));
             if let Some((_, t)) = &compared {
@@ -202,6 +216,16 @@ pub fn run(a: Args) -> Result<()> {
             };
             let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
             solidarity_part = Some(solidarity::report::stage(&mut st, &sa, what_if)?);
+            let page = crate::html::solidarity_page(&sa);
+            match pages.last_mut() {
+                // Both contributions in force (a what-if): one page with both.
+                Some((o, p)) if *o == out => {
+                    p.figures.extend(page.figures);
+                    p.charts.extend(page.charts);
+                    p.trend_value.1 += page.trend_value.1;
+                }
+                _ => pages.push((out.clone(), page)),
+            }
             text.push_str(&format!("{}\n", Contribution::Solidarity.name()));
             text.push_str(&solidarity::report::terminal_summary(&sa));
             if levy_summary.is_none() && rejected > 0 {
@@ -236,6 +260,11 @@ pub fn run(a: Args) -> Result<()> {
     }
     if let Some(b) = book {
         b.save(&a.out.join("responsa.xlsx"))?;
+    }
+    let values: Vec<(String, i64)> = pages.iter().map(|(_, p)| p.trend_value.clone()).collect();
+    for (out, mut page) in pages {
+        page.trend = crate::html::trend("Amount assessed per quarter in this run", &values);
+        report::write_atomic(&out.join("report.html"), &crate::html::render(&page)?)?;
     }
     pb.finish_and_clear();
     // The process ends right after: the OS takes the inputs' memory back at once, where

@@ -72,6 +72,7 @@ impl Table {
     /// Optional columns: read when present, null otherwise.
     pub fn optional(self) -> &'static [&'static str] {
         match self {
+            Table::Employers => &["language"],
             Table::Employment => &["joint_committee"],
             Table::Incapacity => &["incapacity_end", "part_time_resumption"],
             _ => &[],
@@ -447,7 +448,14 @@ impl Source {
 fn is_text_column(c: &str) -> bool {
     matches!(
         c,
-        "employer_id" | "worker_id" | "joint_committee" | "nace" | "employer_category" | "quarter" | "worker_type"
+        "employer_id"
+            | "worker_id"
+            | "joint_committee"
+            | "nace"
+            | "employer_category"
+            | "quarter"
+            | "worker_type"
+            | "language"
     )
 }
 

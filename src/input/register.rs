@@ -21,6 +21,8 @@ pub struct RegisterRow {
     pub employer_category: String,
     pub joint_committee: String,
     pub private_sector: bool,
+    /// The employer's language for letters (SPEC §11: `fr`, `nl` or `de`), when given.
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -90,6 +92,7 @@ pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<
         text_col("joint_committee")?,
         text_col("private_sector")?,
     );
+    let language = text_col("language")?;
     let check = |i: usize| -> std::result::Result<Checked<'_>, String> {
         let quarter = quarter[i]
             .map(|s| parse_quarter(s).ok_or(Fault::Unparseable))
@@ -177,6 +180,7 @@ pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<
                 employer_category: c.cat.to_string(),
                 joint_committee: c.jc.to_string(),
                 private_sector: c.private,
+                language: text(language[i as usize]).map(|l| l.to_ascii_lowercase()),
             });
         }
     }

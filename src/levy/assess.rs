@@ -36,6 +36,8 @@ pub struct EmployerRow {
     pub joint_committee: String,
     pub employer_category: String,
     pub private_sector: bool,
+    /// For letters (SPEC §11), from the register's optional `language` column.
+    pub language: Option<String>,
     pub sheltered: bool,
     /// Over the quarters of Q-4..Q-1 with a line (SPEC §3.4).
     pub headcount: Headcount,
@@ -257,6 +259,7 @@ pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
                 joint_committee: reg.joint_committee.clone(),
                 employer_category: reg.employer_category.clone(),
                 private_sector: reg.private_sector,
+                language: reg.language.clone(),
                 sheltered: employer::is_sheltered(&reg.employer_category, &reg.joint_committee, &rules.shared),
                 headcount: b.occ.headcount,
                 pool,

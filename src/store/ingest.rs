@@ -154,6 +154,7 @@ pub fn ingest(
             "employer_category" => rows.iter().map(|r| r.employer_category.as_str()).collect::<Vec<_>>(),
             "joint_committee" => rows.iter().map(|r| r.joint_committee.as_str()).collect::<Vec<_>>(),
             "private_sector" => rows.iter().map(|r| r.private_sector).collect::<Vec<_>>(),
+            "language" => rows.iter().map(|r| r.language.clone()).collect::<Vec<Option<String>>>(),
         )?;
         write(&dir.join("register.parquet"), &mut df)?;
 

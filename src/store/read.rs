@@ -185,8 +185,10 @@ pub fn load(
         let (id, nace, cat, jc) =
             (strs(df, "employer_id")?, strs(df, "nace")?, strs(df, "employer_category")?, strs(df, "joint_committee")?);
         let private = bools(df, "private_sector")?;
+        let language: Vec<Option<&str>> = df.column("language")?.str()?.iter().collect();
         for i in 0..df.height() {
             rows.push(RegisterRow {
+                language: language[i].map(str::to_string),
                 quarter: *quarter,
                 employer_id: id[i].to_string(),
                 nace: nace[i].to_string(),
