@@ -286,7 +286,7 @@ pub fn levy_page(a: &Assessment) -> Page {
     let scatter = Scatter {
         title: format!("Employers of {}+ workers by sector and private multiple", r.min_workers),
         note: format!(
-            "{count} employers with a ratio. Liable employers in red, warned ones in orange; solid lines at {}× the sector and {}× the private sector, dashed at {}× and {}× (warnings).",
+            "{count} employers with a ratio (those without a counted entry sit at the origin). Liable employers in red, warned ones in orange; solid lines at {}× the sector and {}× the private sector, dashed at {}× and {}× (warnings).",
             r.sector_factor, r.private_factor, r.warn_sector_factor, r.warn_private_factor
         ),
         width: w,
