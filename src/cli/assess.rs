@@ -47,16 +47,8 @@ pub struct Args {
     /// folder is written per quarter.
     #[arg(long, value_name = "FIRST..LAST")]
     pub quarters: Option<QuarterRange>,
-    /// Folder holding the inputs (SPEC §2).
-    #[arg(long, value_name = "DIR", required_unless_present = "store", conflicts_with = "store")]
-    pub data: Option<PathBuf>,
-    /// A store written by `responsa ingest` to read instead of --data (SPEC §9).
-    #[arg(long, value_name = "STORE")]
-    pub store: Option<PathBuf>,
-    /// How the CSV inputs are written: `standard` (SPEC §2) or `belgian` (a spreadsheet in
-    /// a Belgian locale: `;` separator, decimal comma, byte-order mark).
-    #[arg(long, value_enum, default_value = "standard", value_name = "DIALECT")]
-    pub csv_dialect: crate::input::dialect::Dialect,
+    #[command(flatten)]
+    pub inputs: super::inputs::Inputs,
     /// Folder the reports are written to (created if needed; previous reports are
     /// replaced only once the new ones are complete).
     #[arg(long, value_name = "DIR")]
@@ -142,20 +134,11 @@ pub fn run(a: Args) -> Result<()> {
         let t = clock.elapsed().as_secs_f64();
         stages.borrow_mut().push((what.to_string(), t));
     };
-    let from = dataset::Origin::of(a.data.as_deref(), a.store.as_deref())?;
-    let converted = match (&from, a.data.as_deref()) {
-        (dataset::Origin::Data(_), Some(d)) => crate::input::dialect::convert(d, a.csv_dialect)?,
-        _ => None,
-    };
-    let from = converted.as_ref().map_or(from, |c| dataset::Origin::Data(c.dir.clone()));
     let all_rules: Vec<_> = rules.iter().chain(reference.iter().flatten()).cloned().collect();
-    let mut loaded = dataset::open(&from, &all_rules, &quarters, needs, &|m: &str| {
+    let loaded = a.inputs.open(&all_rules, &quarters, needs, &|m: &str| {
         mark(m);
         pb.set_message(m.to_string())
     })?;
-    if let Some(c) = &converted {
-        c.restore_dataset(&mut loaded)?;
-    }
     mark("assessing");
     let rejected = loaded.rejects.len() as u64;
     if a.strict && rejected > 0 {

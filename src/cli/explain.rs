@@ -48,15 +48,8 @@ pub struct Args {
     /// The employer_id to explain.
     #[arg(long, value_name = "ID")]
     pub employer: String,
-    #[arg(long, value_name = "DIR", required_unless_present = "store", conflicts_with = "store")]
-    pub data: Option<PathBuf>,
-    /// A store written by `responsa ingest` to read instead of --data (SPEC §9).
-    #[arg(long, value_name = "STORE")]
-    pub store: Option<PathBuf>,
-    /// How the CSV inputs are written: `standard` (SPEC §2) or `belgian` (a spreadsheet in
-    /// a Belgian locale: `;` separator, decimal comma, byte-order mark).
-    #[arg(long, value_enum, default_value = "standard", value_name = "DIALECT")]
-    pub csv_dialect: crate::input::dialect::Dialect,
+    #[command(flatten)]
+    pub inputs: super::inputs::Inputs,
     /// A rule file to use instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
@@ -74,16 +67,7 @@ pub fn run(a: Args) -> Result<()> {
         invalidity: on.contains(&Contribution::InvalidityLevy),
         incapacity: on.contains(&Contribution::Solidarity),
     };
-    let from = dataset::Origin::of(a.data.as_deref(), a.store.as_deref())?;
-    let converted = match (&from, a.data.as_deref()) {
-        (dataset::Origin::Data(_), Some(d)) => crate::input::dialect::convert(d, a.csv_dialect)?,
-        _ => None,
-    };
-    let from = converted.as_ref().map_or(from, |c| dataset::Origin::Data(c.dir.clone()));
-    let mut loaded = dataset::open(&from, std::slice::from_ref(&rules), &[a.quarter], needs, &|_| {})?;
-    if let Some(c) = &converted {
-        c.restore_dataset(&mut loaded)?;
-    }
+    let loaded = a.inputs.open(std::slice::from_ref(&rules), &[a.quarter], needs, &|_| {})?;
     let json = |v: &dyn erased::Json| v.pretty();
     let mut texts = Vec::new();
     if needs.invalidity {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::dataset::{self, Needs};
+use crate::dataset::Needs;
 use crate::error::{Error, Result};
 use crate::input::ledger;
 use crate::input::rejects::{InputCounts, Reject};
@@ -41,16 +41,8 @@ pub struct Args {
     /// The year of collection Y (the levies due in its quarters).
     #[arg(long, value_name = "YYYY")]
     pub year: i32,
-    /// Folder holding the inputs (SPEC §2).
-    #[arg(long, value_name = "DIR", required_unless_present = "store", conflicts_with = "store")]
-    pub data: Option<PathBuf>,
-    /// A store written by `responsa ingest` to read instead of --data (SPEC §9).
-    #[arg(long, value_name = "STORE")]
-    pub store: Option<PathBuf>,
-    /// How the CSV inputs are written: `standard` (SPEC §2) or `belgian` (a spreadsheet in
-    /// a Belgian locale: `;` separator, decimal comma, byte-order mark).
-    #[arg(long, value_enum, default_value = "standard", value_name = "DIALECT")]
-    pub csv_dialect: crate::input::dialect::Dialect,
+    #[command(flatten)]
+    pub inputs: super::inputs::Inputs,
     /// Folder the reports are written to.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -145,16 +137,7 @@ pub fn run(a: Args) -> Result<()> {
     let quarters: Vec<Quarter> = due.values().flatten().map(|(q, _)| *q).collect::<BTreeSet<_>>().into_iter().collect();
     let rules: Vec<_> = quarters.iter().map(|q| set.resolve(*q, false)).collect::<Result<_>>()?;
     let needs = Needs { invalidity: true, incapacity: false };
-    let from = dataset::Origin::of(a.data.as_deref(), a.store.as_deref())?;
-    let converted = match (&from, a.data.as_deref()) {
-        (dataset::Origin::Data(_), Some(d)) => crate::input::dialect::convert(d, a.csv_dialect)?,
-        _ => None,
-    };
-    let from = converted.as_ref().map_or(from, |c| dataset::Origin::Data(c.dir.clone()));
-    let mut data = dataset::open(&from, &rules, &quarters, needs, &|_| {})?;
-    if let Some(c) = &converted {
-        c.restore_dataset(&mut data)?;
-    }
+    let data = a.inputs.open(&rules, &quarters, needs, &|_| {})?;
     // The quarters are assessed side by side; each keeps only its liable employers' parts.
     use rayon::prelude::*;
     let parts_by_quarter: BTreeMap<Quarter, Vec<Vec<(String, i64)>>> = rules

@@ -6,6 +6,7 @@ pub mod explain;
 pub mod funds;
 pub mod generate;
 pub mod ingest;
+pub mod inputs;
 pub mod rules;
 
 use clap::{Parser, Subcommand};

@@ -1,0 +1,49 @@
+//! Where `assess`, `explain` and `funds` read their inputs: `--data DIR` (SPEC §2, in the
+//! standard or the Belgian CSV dialect of SPEC §11) or `--store STORE` (SPEC §9). One
+//! definition of the arguments and of the reading, flattened into each subcommand.
+
+use std::path::PathBuf;
+
+use crate::dataset::{self, Dataset, Needs, Origin};
+use crate::error::Result;
+use crate::input::dialect::{self, Dialect};
+use crate::quarter::Quarter;
+use crate::rules::Rules;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Inputs {
+    /// Folder holding the inputs (SPEC §2).
+    #[arg(long, value_name = "DIR", required_unless_present = "store", conflicts_with = "store")]
+    pub data: Option<PathBuf>,
+    /// A store written by `responsa ingest` to read instead of --data (SPEC §9).
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<PathBuf>,
+    /// How the CSV inputs are written: `standard` (SPEC §2) or `belgian` (a spreadsheet in
+    /// a Belgian locale: `;` separator, decimal comma, byte-order mark).
+    #[arg(long, value_enum, default_value = "standard", value_name = "DIALECT")]
+    pub csv_dialect: Dialect,
+}
+
+impl Inputs {
+    /// Reads the run's dataset; files read through the Belgian dialect are reported under
+    /// their own names.
+    pub fn open(
+        &self,
+        rules: &[Rules],
+        quarters: &[Quarter],
+        needs: Needs,
+        progress: &dyn Fn(&str),
+    ) -> Result<Dataset> {
+        let from = Origin::of(self.data.as_deref(), self.store.as_deref())?;
+        let converted = match &from {
+            Origin::Data(d) => dialect::convert(d, self.csv_dialect)?,
+            Origin::Store(_) => None,
+        };
+        let from = converted.as_ref().map_or(from, |c| Origin::Data(c.dir.clone()));
+        let mut data = dataset::open(&from, rules, quarters, needs, progress)?;
+        if let Some(c) = &converted {
+            c.restore_dataset(&mut data)?;
+        }
+        Ok(data)
+    }
+}
