@@ -615,54 +615,35 @@ fn incapacities(
         out.push(SynthIncapacity { worker, start, end, birth, service, worker_type, disability, resumption, benefit });
     }
     if let Some(c) = cols {
-        for SynthIncapacity {
-            worker,
-            start,
-            end,
-            birth,
-            service,
-            worker_type: t,
-            disability: dis,
-            resumption: res,
-            benefit,
-        } in out
-        {
-            c.inc[0].push(worker);
+        for x in out {
+            c.inc[0].push(x.worker);
             c.inc[1].push(e.id.clone());
-            c.inc[2].push(t.to_string());
-            for (k, d) in [start, birth, service].into_iter().enumerate() {
+            c.inc[2].push(x.worker_type.to_string());
+            for (k, d) in [x.start, x.birth, x.service].into_iter().enumerate() {
                 c.inc_dates[k].push(d);
             }
-            c.inc_optional[0].push(end);
-            c.inc_optional[1].push(res);
-            c.inc_disability.push(dis);
-            c.inc_benefit.push(benefit as f64 / 100.0);
+            c.inc_optional[0].push(x.end);
+            c.inc_optional[1].push(x.resumption);
+            c.inc_disability.push(x.disability);
+            c.inc_benefit.push(x.benefit as f64 / 100.0);
         }
         return;
     }
-    for SynthIncapacity {
-        worker,
-        start,
-        end,
-        birth,
-        service,
-        worker_type: t,
-        disability: dis,
-        resumption: res,
-        benefit,
-    } in out
-    {
+    for x in out {
         let opt = |d: Option<i32>| d.map(format_date).unwrap_or_default();
         let _ = writeln!(
             rows.incapacity,
-            "{worker},{},{},{},{},{},{t},{dis},{},{}",
+            "{},{},{},{},{},{},{},{},{},{}",
+            x.worker,
             e.id,
-            format_date(start),
-            opt(end),
-            format_date(birth),
-            format_date(service),
-            opt(res),
-            format_cents(benefit)
+            format_date(x.start),
+            opt(x.end),
+            format_date(x.birth),
+            format_date(x.service),
+            x.worker_type,
+            x.disability,
+            opt(x.resumption),
+            format_cents(x.benefit)
         );
         rows.incapacity_rows += 1;
     }

@@ -120,13 +120,7 @@ pub fn load(
             }
         }
     }
-    let counts = InputCounts {
-        read: df.height() as u64,
-        used,
-        rejected: rejects.len() as u64,
-        sha256: String::new(),
-        files: source.files.iter().map(|f| f.path.display().to_string()).collect(),
-    };
+    let counts = InputCounts::of(source, df.height() as u64, used, rejects.len() as u64);
     Ok((out, rejects, counts))
 }
 

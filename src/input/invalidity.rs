@@ -102,12 +102,6 @@ pub fn load(source: &Source, register: &Register) -> Result<(Vec<InvalidityRow>,
         }
         out.push(row);
     }
-    let counts = InputCounts {
-        read: rows.len() as u64,
-        used: out.len() as u64,
-        rejected: rejects.len() as u64,
-        sha256: String::new(),
-        files: source.files.iter().map(|f| f.path.display().to_string()).collect(),
-    };
+    let counts = InputCounts::of(source, rows.len() as u64, out.len() as u64, rejects.len() as u64);
     Ok((out, rejects, counts))
 }

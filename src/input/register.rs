@@ -187,13 +187,7 @@ pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<
     reg.index = ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
     reg.ids = ids;
     reg.declared = declared;
-    let counts = InputCounts {
-        read: df.height() as u64,
-        used,
-        rejected: rejects.len() as u64,
-        sha256: String::new(),
-        files: source.files.iter().map(|f| f.path.display().to_string()).collect(),
-    };
+    let counts = InputCounts::of(source, df.height() as u64, used, rejects.len() as u64);
     Ok((reg, rejects, counts))
 }
 

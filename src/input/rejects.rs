@@ -21,6 +21,20 @@ pub struct InputCounts {
     pub files: Vec<String>,
 }
 
+impl InputCounts {
+    /// The counts of an input read from `source` (its fingerprint is added by the caller,
+    /// who computes it while the input is read).
+    pub fn of(source: &super::Source, read: u64, used: u64, rejected: u64) -> InputCounts {
+        InputCounts {
+            read,
+            used,
+            rejected,
+            sha256: String::new(),
+            files: source.files.iter().map(|f| f.path.display().to_string()).collect(),
+        }
+    }
+}
+
 /// The reason text of a field that failed to parse.
 pub fn field_reason(column: &str, fault: crate::parse::Fault, what: &str) -> String {
     format!("{column}: {}", fault.describe(what))
