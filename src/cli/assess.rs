@@ -13,9 +13,11 @@ use crate::quarter::{Quarter, QuarterRange};
 use crate::report;
 use crate::solidarity;
 
-/// Assess one quarter under the contributions in force for it: read the employer
-/// register, employment lines and invalidity entries of DATA, decide every employer's
-/// status, warning and levy, and write the reports to OUT. The rule set says which
+/// Assess a quarter under the contribution in force: reports, letters, report.html.
+///
+/// Reads the register, the employment lines and the invalidity entries or incapacities
+/// of DATA (or STORE), decides every employer's status, warning and levy, or every
+/// incapacity's contribution, and writes the reports to OUT. The rule set says which
 /// contribution applies to which quarter (`responsa rules --quarter Q`): the invalidity
 /// levy up to 2025Q4; a quarter where none that responsa computes is in force is refused.
 #[derive(Debug, clap::Args)]

@@ -30,17 +30,18 @@ pub enum Format {
     Json,
 }
 
-/// Explain one employer's assessment step by step. For a quarter under the solidarity
-/// contribution: each of its incapacities starting in the quarter, the window, the days
-/// counted and not (Sundays, after the end, after a part-time resumption), each row of
-/// the status table with its rule and source, and the arithmetic. For the levy:: its counted and uncounted invalidity
-/// entries and the rule that dropped each, its denominators, its ratio, its sector's and
-/// the private sector's ratios with their sums, both multiples, its average headcount, the
-/// status and the rule that decided it, the levy arithmetic and the warning — each step
-/// with its SPEC rule and the legal source from the rule set.
+/// Explain one employer's assessment step by step, each rule with its source.
+///
+/// For a levy quarter: its counted and uncounted invalidity entries and the rule that
+/// dropped each, its denominators, its ratio, its sector's and the private sector's ratios
+/// with their sums, both multiples, its average headcount, the status and the rule that
+/// decided it, the levy arithmetic and the warning. For a solidarity quarter: each of its
+/// incapacities starting in the quarter, the window, the days counted and not (Sundays,
+/// after the end, after a part-time resumption), each row of the status table, and the
+/// arithmetic. Each step names its SPEC rule and the legal source from the rule set.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  responsa explain --quarter 2023Q4 --employer E01 --data data/example\n  responsa explain --quarter 2023Q4 --employer E01 --data data/example --format json"
+    after_help = "Examples:\n  responsa explain --quarter 2023Q4 --employer E01 --data data/example\n  responsa explain --quarter 2023Q4 --employer E01 --data data/example --format json\n  responsa explain --quarter 2026Q1 --employer E04 --store STORE"
 )]
 pub struct Args {
     #[arg(long, value_name = "YYYYQn")]

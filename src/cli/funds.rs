@@ -18,7 +18,9 @@ use crate::quarter::{format_date, Quarter};
 use crate::report::{self, Staging};
 use crate::rules::{FundsRules, RuleSet};
 
-/// The sector funds' receipts of year Y: assesses the quarters whose levy falls due in Y
+/// The sector funds' receipts of a year: the notice, and the three-year ledger.
+///
+/// Assesses the quarters whose levy falls due in Y
 /// and writes notice_Y.csv, one row per joint committee with its receipts per due
 /// quarter (the parts of SPEC §3.8, adding up to the cent to the levies) and the notice
 /// date (15 February of Y+1). With --ledger and --as-of, also ledger.csv: per committee

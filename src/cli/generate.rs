@@ -6,8 +6,9 @@ use crate::error::Result;
 use crate::quarter::QuarterRange;
 use crate::synth::{self, OutputFormat, Scale};
 
-/// Write synthetic employers, employment and invalidity inputs, deterministically: the
-/// same seed gives the same bytes. When the quarters reach 2025 or later, also the
+/// Write synthetic inputs at tiny, small or national scale, deterministically.
+///
+/// Employers, employment and invalidity inputs: the same seed gives the same bytes. When the quarters reach 2025 or later, also the
 /// incapacities of the solidarity contribution (SPEC §8.1) from 2025Q1 on. No personal
 /// data: every identifier is made up.
 #[derive(Debug, clap::Args)]

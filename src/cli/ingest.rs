@@ -7,7 +7,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::error::Result;
 use crate::quarter::Quarter;
 
-/// Read the inputs of whole quarters once, check them (rejects are kept in the store with
+/// Ingest whole quarters into the store, to assess them in well under a second.
+///
+/// Reads the inputs of whole quarters once, checks them (rejects are kept in the store with
 /// their file and line) and write per quarter the aggregates every computation needs:
 /// the register, per employer the lines, the FTE by completed years of seniority, the
 /// workers in service at the quarter's end, the wages per joint committee, and the

@@ -22,8 +22,12 @@ use crate::error::Result;
 workers' long incapacity from the social security office's extracts. Up to 2025Q4: the \
 cotisation de responsabilisation, 0.625 % of wages for private-sector employers whose inflow of \
 workers into invalidity is at least twice their sector's and three times the whole private \
-sector's (loi-programme of 27 December 2021, art. 140 ff.). Which contribution applies to a \
-quarter is a dated switch of the rule set (`responsa rules --quarter Q`).\n\n\
+sector's (loi-programme of 27 December 2021, art. 140 ff.). From 2026Q1: the cotisation de \
+solidarité, 30 % of the sickness benefit of the two months after the 30th day of a primary \
+incapacity, for employers of 50 workers or more. Which contribution applies to a quarter is a \
+dated switch of the rule set (`responsa rules --quarter Q`).\n\n\
+The quarterly routine: `responsa ingest` the new quarter into a store, then `responsa assess \
+--store`; `responsa explain` for one employer; `responsa funds` for the sector funds.\n\n\
 Start with `responsa assess --help`. Exit codes: 0 success, 2 usage or structural error, \
 3 --strict and rows were rejected, 1 anything else."
 )]

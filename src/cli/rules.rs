@@ -6,8 +6,10 @@ use crate::error::Result;
 use crate::quarter::Quarter;
 use crate::rules::RuleSet;
 
-/// Print the rule set in force for a quarter: every parameter, its value, the quarter it
-/// applies from, its source and the rule of the specification that uses it.
+/// Print the rule set in force for a quarter, every value with its source.
+///
+/// Every parameter, its value, the quarter it applies from, its source and the rule of
+/// the specification that uses it; the contributions in force are its first two lines.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  responsa rules\n  responsa rules --quarter 2024Q1 --rules what-if.toml")]
 pub struct Args {
