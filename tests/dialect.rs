@@ -86,3 +86,20 @@ fn without_the_option_the_file_and_the_option_are_named() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("be/employers.csv") && err.contains("--csv-dialect belgian"), "{err}");
 }
+
+#[test]
+fn a_belgian_export_is_ingested_under_its_own_names() {
+    let w = Workdir::new();
+    belgian(&w);
+    let ex = format!("{}/data/example", env!("CARGO_MANIFEST_DIR"));
+    let o = w.run(&["ingest", "--data", "be", "--store", "store", "--csv-dialect", "belgian", "-q"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let o = w.run(&["assess", "--quarter", "2023Q4", "--store", "store", "--out", "s", "-q"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let o = w.run(&["assess", "--quarter", "2023Q4", "--data", &ex, "--out", "d", "-q"]);
+    assert!(o.status.success(), "{}", show(&o));
+    assert_eq!(w.read("s/assessment.csv"), w.read("d/assessment.csv"));
+    let batch = std::fs::read_dir(w.path("store/batches")).expect("batches").flatten().next().expect("a batch");
+    let record = std::fs::read_to_string(batch.path().join("batch.json")).expect("batch.json");
+    assert!(record.contains("be/employment.csv") && !record.contains("responsa-dialect"), "{record}");
+}

@@ -28,6 +28,10 @@ pub struct Args {
     /// Folder holding the inputs of one or more whole quarters (SPEC §2).
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
+    /// How the CSV inputs are written: `standard` (SPEC §2) or `belgian` (a spreadsheet in
+    /// a Belgian locale: `;` separator, decimal comma, byte-order mark).
+    #[arg(long, value_enum, default_value = "standard", value_name = "DIALECT")]
+    pub csv_dialect: crate::input::dialect::Dialect,
     /// The store (created when missing).
     #[arg(long, value_name = "STORE")]
     pub store: PathBuf,
@@ -54,8 +58,9 @@ pub fn run(a: Args) -> Result<()> {
         ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     pb.enable_steady_tick(std::time::Duration::from_millis(120));
-    let done =
-        crate::store::ingest(&a.data, &a.store, a.seniority_bound, max_fte, &|m: &str| pb.set_message(m.to_string()))?;
+    let done = crate::store::ingest(&a.data, a.csv_dialect, &a.store, a.seniority_bound, max_fte, &|m: &str| {
+        pb.set_message(m.to_string())
+    })?;
     pb.finish_and_clear();
     if !a.quiet {
         let list = |v: &[Quarter]| v.iter().map(|q| q.to_string()).collect::<Vec<_>>().join(", ");

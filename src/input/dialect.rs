@@ -128,7 +128,6 @@ fn rewrite(src: &Path, dst: &Path) -> Result<()> {
 impl Converted {
     /// Names the original files again in what a run read, with the originals' sha256.
     pub fn restore_dataset(&self, data: &mut crate::dataset::Dataset) -> Result<()> {
-        use sha2::{Digest, Sha256};
         for r in &mut data.rejects {
             r.file = self.restore(&r.file);
         }
@@ -139,14 +138,21 @@ impl Converted {
             r.file = self.restore(&r.file).into();
         }
         for c in data.inputs.values_mut() {
-            c.files = c.files.iter().map(|f| self.restore(f)).collect();
-            let mut h = Sha256::new();
-            for f in &c.files {
-                let bytes = std::fs::read(f).map_err(|e| io(Path::new(f), "read", e))?;
-                h.update(&bytes);
-            }
-            c.sha256 = crate::rules::hex(&h.finalize());
+            self.restore_counts(c)?;
         }
+        Ok(())
+    }
+
+    /// An input's files named as the originals, with the originals' sha256.
+    pub fn restore_counts(&self, c: &mut crate::input::rejects::InputCounts) -> Result<()> {
+        use sha2::{Digest, Sha256};
+        c.files = c.files.iter().map(|f| self.restore(f)).collect();
+        let mut h = Sha256::new();
+        for f in &c.files {
+            let bytes = std::fs::read(f).map_err(|e| io(Path::new(f), "read", e))?;
+            h.update(&bytes);
+        }
+        c.sha256 = crate::rules::hex(&h.finalize());
         Ok(())
     }
 }

@@ -50,6 +50,7 @@ fn opt_date_col(name: &str, v: Vec<Option<i32>>) -> Result<Column> {
 /// invalidity and incapacity rows) replaces the stored one.
 pub fn ingest(
     data: &Path,
+    dialect: crate::input::dialect::Dialect,
     store: &Path,
     seniority_bound: u32,
     max_line_fte_micro: i64,
@@ -74,6 +75,10 @@ pub fn ingest(
             )));
         }
     }
+    // A Belgian spreadsheet export is read through a converted copy, named as the original.
+    let converted = crate::input::dialect::convert(data, dialect)?;
+    let original = data;
+    let data: &Path = converted.as_ref().map_or(data, |c| c.dir.as_path());
     let employers = input::open(data, Table::Employers)?;
     let employment = input::open(data, Table::Employment)?;
     let invalidity_src =
@@ -109,6 +114,20 @@ pub fn ingest(
     }
     inputs.insert("employment".into(), lines);
     inputs.insert("employers".into(), InputCounts { sha256: employers.sha256()?, ..reg_counts });
+    if let Some(c) = &converted {
+        for r in &mut rejects {
+            r.file = c.restore(&r.file);
+        }
+        for r in &mut inv_rows {
+            r.file = c.restore(&r.file);
+        }
+        for r in &mut inc_rows {
+            r.file = c.restore(&r.file).into();
+        }
+        for counts in inputs.values_mut() {
+            c.restore_counts(counts)?;
+        }
+    }
     rejects.sort();
 
     let mut all_quarters = quarters.clone();
@@ -121,7 +140,7 @@ pub fn ingest(
     let bdir = batch_dir(store, &id);
     std::fs::create_dir_all(&bdir).map_err(|e| io(&bdir, "create", e))?;
     let batch = Batch {
-        data: data.display().to_string(),
+        data: original.display().to_string(),
         quarters: all_quarters.iter().map(|q| q.to_string()).collect(),
         inputs,
     };
