@@ -185,7 +185,11 @@ pub fn load(
         let (id, nace, cat, jc) =
             (strs(df, "employer_id")?, strs(df, "nace")?, strs(df, "employer_category")?, strs(df, "joint_committee")?);
         let private = bools(df, "private_sector")?;
-        let language: Vec<Option<&str>> = df.column("language")?.str()?.iter().collect();
+        // The optional language (a store written before it was kept has none).
+        let language: Vec<Option<&str>> = match df.column("language") {
+            Ok(c) => c.str()?.iter().collect(),
+            Err(_) => vec![None; df.height()],
+        };
         for i in 0..df.height() {
             rows.push(RegisterRow {
                 language: language[i].map(str::to_string),
