@@ -14,6 +14,15 @@ pub fn is_sheltered(employer_category: &str, joint_committee: &str, r: &SharedRu
         || joint_committee.strip_prefix(jc).is_some_and(|rest| rest.starts_with('.'))
 }
 
+/// The sheltered-workshop rule in words, with its parameters (for explanations).
+pub fn sheltered_rule(r: &SharedRules) -> String {
+    format!(
+        "employer_category in {} or joint_committee {}[.xx]",
+        r.sheltered_categories.join("/"),
+        r.sheltered_joint_committee
+    )
+}
+
 /// The quarters whose headcount is averaged for quarter `q`: Q-4..Q-1 (SPEC §3.4).
 pub fn headcount_quarters(q: Quarter) -> [Quarter; 4] {
     [q.offset(-4), q.offset(-3), q.offset(-2), q.offset(-1)]

@@ -59,44 +59,9 @@ impl Staging {
         Ok(())
     }
 
-    /// [`Staging::csv`] for a large table: rows are formatted on every core, in chunks
-    /// written in order.
-    pub fn csv_par<T: Sync>(
-        &mut self,
-        name: &str,
-        header: &[&str],
-        items: &[T],
-        row: impl Fn(&T) -> Vec<String> + Sync,
-    ) -> Result<()> {
-        use rayon::prelude::*;
-        let chunks: Vec<Vec<u8>> = items
-            .par_chunks(8192)
-            .map(|chunk| -> Result<Vec<u8>> {
-                let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-                for item in chunk {
-                    w.write_record(row(item)).map_err(anyhow::Error::from)?;
-                }
-                w.into_inner().map_err(|e| anyhow::anyhow!("{e}").into())
-            })
-            .collect::<Result<_>>()?;
-        let path = self.path(name);
-        let mut file = std::io::BufWriter::new(fs::File::create(&path).map_err(|e| io(&path, "create", e))?);
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(header).map_err(anyhow::Error::from)?;
-        let head = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-        use std::io::Write;
-        file.write_all(&head).map_err(|e| io(&path, "write", e))?;
-        for c in &chunks {
-            file.write_all(c).map_err(|e| io(&path, "write", e))?;
-        }
-        file.flush().map_err(|e| io(&path, "write", e))?;
-        self.files.push(name.to_string());
-        Ok(())
-    }
-
-    /// [`Staging::csv_par`] for a table of national size whose rows are written field by
-    /// field into the file's bytes, without a string per field; quoted as the csv crate
-    /// quotes (a field holding a comma, a quote or a line end).
+    /// [`Staging::csv`] for a table of national size: rows are formatted on every core, in
+    /// chunks written in order, field by field into the file's bytes without a string per
+    /// field; quoted as the csv crate quotes (a field holding a comma, a quote or a line end).
     pub fn csv_fields<T: Sync>(
         &mut self,
         name: &str,

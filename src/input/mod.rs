@@ -617,25 +617,3 @@ fn parse_column(s: &Series, kind: Kind) -> PolarsResult<Series> {
     };
     Ok(out.with_name(name))
 }
-
-/// A Polars expression mapping an Int32 quarter index to an Int32 day computed by `f`
-/// (memoised: lines come in runs of the same quarter).
-pub fn quarter_day(e: Expr, f: impl Fn(crate::quarter::Quarter) -> i32 + Send + Sync + Copy + 'static) -> Expr {
-    e.map(
-        move |c| {
-            let s = c.as_materialized_series();
-            let mut last: Option<(i32, i32)> = None;
-            let mut day = |q: i32| match last {
-                Some((lq, d)) if lq == q => d,
-                _ => {
-                    let d = f(crate::quarter::Quarter(q));
-                    last = Some((q, d));
-                    d
-                }
-            };
-            let out: Int32Chunked = s.i32()?.iter().map(|o| o.map(&mut day)).collect();
-            Ok(out.with_name(s.name().clone()).into_series().into())
-        },
-        |_, f| Ok(Field::new(f.name().clone(), DataType::Int32)),
-    )
-}

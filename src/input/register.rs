@@ -63,6 +63,24 @@ impl Register {
     }
 }
 
+/// The position of each identifier of `col` in the sorted `ids` (`None`: not there): a
+/// merge when `col` is sorted (as the store writes it), a binary search otherwise.
+pub fn positions(ids: &[&str], col: &[&str]) -> Vec<Option<u32>> {
+    if col.windows(2).all(|w| w[0] <= w[1]) {
+        let mut at = 0usize;
+        return col
+            .iter()
+            .map(|id| {
+                while at < ids.len() && ids[at] < *id {
+                    at += 1;
+                }
+                (ids.get(at) == Some(id)).then_some(at as u32)
+            })
+            .collect();
+    }
+    col.iter().map(|id| ids.binary_search(id).ok().map(|i| i as u32)).collect()
+}
+
 /// One register row after its fields were checked.
 struct Checked<'a> {
     quarter: Quarter,

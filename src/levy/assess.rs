@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::dataset::Dataset;
 use crate::employer::{self, Headcount};
 use crate::error::{Error, Result};
+use crate::input::register::positions;
 use crate::quarter::Quarter;
 use crate::rules::Rules;
 
@@ -190,23 +191,13 @@ pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
         employer: u32,
     }
     // Both lists are sorted by identifier: the employers' indexes by one walk.
-    let mut at = 0usize;
-    let ids = &data.register.ids;
-    let index: Vec<Option<u32>> = reg_q
-        .iter()
-        .map(|reg| {
-            while at < ids.len() && ids[at].as_str() < reg.employer_id.as_str() {
-                at += 1;
-            }
-            (ids.get(at) == Some(&reg.employer_id)).then_some(at as u32)
-        })
-        .collect();
+    let ids: Vec<&str> = data.register.ids.iter().map(String::as_str).collect();
+    let index = positions(&ids, &reg_q.iter().map(|r| r.employer_id.as_str()).collect::<Vec<_>>());
     let base: Vec<Base> = reg_q
         .par_iter()
         .zip(index.par_iter())
         .map(|(reg, employer)| {
             let employer = employer
-                .or_else(|| data.register.position(&reg.employer_id))
                 .ok_or_else(|| anyhow::anyhow!("register row of {} at {q} has no register index", reg.employer_id))?;
             let occ = occupied(data, employer, q);
             let entries = entries_of.get(reg.employer_id.as_str()).copied().unwrap_or([0; 4]);

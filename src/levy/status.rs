@@ -75,11 +75,7 @@ impl Status {
         let l = &r.levy;
         match self {
             Status::OutOfScope => "private_sector is false (SPEC §3.5, first row)".into(),
-            Status::ShelteredWorkshop => format!(
-                "employer_category in {} or joint_committee {}[.xx] (SPEC §3.5)",
-                r.shared.sheltered_categories.join("/"),
-                r.shared.sheltered_joint_committee
-            ),
+            Status::ShelteredWorkshop => format!("{} (SPEC §3.5)", crate::employer::sheltered_rule(&r.shared)),
             Status::SmallEmployer => {
                 format!("average headcount below min_workers = {} (SPEC §3.4, §3.5)", l.min_workers)
             }

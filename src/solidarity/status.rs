@@ -97,12 +97,14 @@ impl Status {
         let s = &r.solidarity;
         match self {
             Status::ShelteredWorkshop => format!(
-                "the employer's register row at Q is a sheltered workshop: category in {} or joint committee {}[.xx] (SPEC §8.2, §3.5)",
-                r.shared.sheltered_categories.join("/"),
-                r.shared.sheltered_joint_committee
+                "the employer's register row at Q is a sheltered workshop: {} (SPEC §8.2, §3.5)",
+                crate::employer::sheltered_rule(&r.shared)
             ),
             Status::SmallEmployer => {
-                format!("average headcount over Q-4..Q-1 below solidarity_min_workers = {} (SPEC §8.2, §3.4)", s.min_workers)
+                format!(
+                    "average headcount over Q-4..Q-1 below solidarity_min_workers = {} (SPEC §8.2, §3.4)",
+                    s.min_workers
+                )
             }
             Status::ExcludedWorkerType => {
                 format!("worker_type in {} (SPEC §8.2)", s.excluded_worker_types.join("/"))
@@ -114,7 +116,10 @@ impl Status {
                 format!("age on incapacity_start outside {}..{} completed years (SPEC §8.2)", s.min_age, s.max_age)
             }
             Status::ShortService => {
-                format!("fewer than {} completed month(s) of service on incapacity_start (SPEC §8.2)", s.min_service_months)
+                format!(
+                    "fewer than {} completed month(s) of service on incapacity_start (SPEC §8.2)",
+                    s.min_service_months
+                )
             }
             Status::NoIndemnifiedDay => "no indemnified day in the window (SPEC §8.2)".into(),
             Status::Due => "every condition of SPEC §8.2 is met: the contribution is due".into(),

@@ -159,13 +159,20 @@ pub fn ingest(
     // Each quarter's files in a new folder.
     let bound = seniority_bound as usize;
     let mut entries = BTreeMap::new();
+    // Every table split by quarter once, rather than filtered again for each quarter.
+    let reg_by = by_quarter(&reg.rows, |r| r.quarter);
+    let occ_by = by_quarter(&occ.by_quarter, |g| g.quarter);
+    let com_by = by_quarter(&occ.by_committee, |c| c.quarter);
+    let inv_by = by_quarter(&inv_rows, |r| Quarter::of_day(r.invalidity_start));
+    let inc_by = by_quarter(&inc_rows, |r| r.quarter());
     for &q in &all_quarters {
         progress(&format!("writing {q}"));
         let rel = format!("quarters/{q}-{id}");
         let dir = store.join(&rel);
         std::fs::create_dir_all(&dir).map_err(|e| io(&dir, "create", e))?;
         // Sorted by employer_id, as every stored table: readers merge instead of searching.
-        let mut rows: Vec<&register::RegisterRow> = reg.rows.iter().filter(|r| r.quarter == q).collect();
+        let mut rows: Vec<&register::RegisterRow> =
+            reg_by.get(&q).into_iter().flatten().map(|&i| &reg.rows[i]).collect();
         rows.sort_by(|a, b| a.employer_id.cmp(&b.employer_id));
         let mut df = df!(
             "employer_id" => rows.iter().map(|r| r.employer_id.as_str()).collect::<Vec<_>>(),
@@ -177,7 +184,7 @@ pub fn ingest(
         )?;
         write(&dir.join("register.parquet"), &mut df)?;
 
-        let idx: Vec<usize> = (0..occ.by_quarter.len()).filter(|&i| occ.by_quarter[i].quarter == q).collect();
+        let idx: &[usize] = occ_by.get(&q).map_or(&[], Vec::as_slice);
         let name = |i: usize| reg.ids[occ.by_quarter[i].employer as usize].as_str();
         let mut cols = vec![
             Column::new("employer_id".into(), idx.iter().map(|&i| name(i)).collect::<Vec<_>>()),
@@ -193,7 +200,8 @@ pub fn ingest(
         }
         write(&dir.join("occupation.parquet"), &mut DataFrame::new_infer_height(cols)?)?;
 
-        let com: Vec<&occupation::CommitteeWages> = occ.by_committee.iter().filter(|c| c.quarter == q).collect();
+        let com: Vec<&occupation::CommitteeWages> =
+            com_by.get(&q).into_iter().flatten().map(|&i| &occ.by_committee[i]).collect();
         let mut df = df!(
             "employer_id" => com.iter().map(|c| reg.ids[c.employer as usize].as_str()).collect::<Vec<_>>(),
             "joint_committee" => com.iter().map(|c| c.joint_committee.as_str()).collect::<Vec<_>>(),
@@ -202,7 +210,7 @@ pub fn ingest(
         write(&dir.join("committees.parquet"), &mut df)?;
 
         let inv: Vec<&invalidity::InvalidityRow> =
-            inv_rows.iter().filter(|r| Quarter::of_day(r.invalidity_start) == q).collect();
+            inv_by.get(&q).into_iter().flatten().map(|&i| &inv_rows[i]).collect();
         let mut df = DataFrame::new_infer_height(vec![
             Column::new("file".into(), inv.iter().map(|r| r.file.as_str()).collect::<Vec<_>>()),
             Column::new("line".into(), inv.iter().map(|r| r.line).collect::<Vec<_>>()),
@@ -219,7 +227,8 @@ pub fn ingest(
         ])?;
         write(&dir.join("invalidity.parquet"), &mut df)?;
 
-        let inc: Vec<&incapacity::IncapacityRow> = inc_rows.iter().filter(|r| r.quarter() == q).collect();
+        let inc: Vec<&incapacity::IncapacityRow> =
+            inc_by.get(&q).into_iter().flatten().map(|&i| &inc_rows[i]).collect();
         let mut df = DataFrame::new_infer_height(vec![
             Column::new("file".into(), inc.iter().map(|r| r.file.as_ref()).collect::<Vec<&str>>()),
             Column::new("line".into(), inc.iter().map(|r| r.line).collect::<Vec<_>>()),
@@ -269,6 +278,15 @@ pub fn ingest(
     }
     clean(store, &manifest);
     Ok(Ingested { quarters: all_quarters.into_iter().collect(), replaced, rejected: rejects.len() as u64, batch: id })
+}
+
+/// The positions of the items of each quarter, in order.
+fn by_quarter<T>(items: &[T], quarter: impl Fn(&T) -> Quarter) -> BTreeMap<Quarter, Vec<usize>> {
+    let mut out: BTreeMap<Quarter, Vec<usize>> = BTreeMap::new();
+    for (i, x) in items.iter().enumerate() {
+        out.entry(quarter(x)).or_default().push(i);
+    }
+    out
 }
 
 /// Removes what the manifest does not name: folders of replaced quarters, batches no

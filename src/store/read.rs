@@ -13,7 +13,7 @@ use crate::dataset::{Dataset, Needs};
 use crate::error::{Error, Result};
 use crate::input::incapacity::IncapacityRow;
 use crate::input::invalidity::InvalidityRow;
-use crate::input::register::{Register, RegisterRow};
+use crate::input::register::{positions, Register, RegisterRow};
 use crate::input::rejects::{InputCounts, Reject};
 use crate::occupation::{CommitteeWages, EmployerQuarter, Occupation};
 use crate::quarter::Quarter;
@@ -75,24 +75,6 @@ fn merge_sorted<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<&'a str> {
         out.push(next);
     }
     out
-}
-
-/// The position of each identifier of `col` in the sorted `ids` (`None`: not there): a
-/// merge when `col` is sorted (as the store writes it), a binary search otherwise.
-fn positions(ids: &[&str], col: &[&str]) -> Vec<Option<u32>> {
-    if col.windows(2).all(|w| w[0] <= w[1]) {
-        let mut at = 0usize;
-        return col
-            .iter()
-            .map(|id| {
-                while at < ids.len() && ids[at] < *id {
-                    at += 1;
-                }
-                (ids.get(at) == Some(id)).then_some(at as u32)
-            })
-            .collect();
-    }
-    col.iter().map(|id| ids.binary_search(id).ok().map(|i| i as u32)).collect()
 }
 
 /// Whether the store can serve a rule set: its seniority bound covers
