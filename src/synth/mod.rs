@@ -9,13 +9,14 @@
 //! sheltered workshops, several joint committees, part-time FTE, turnover between
 //! quarters, and ages and seniorities that make the 55-year and 3-year rules bite.
 //!
+//! Incapacities (SPEC §8.1) are drawn in `incapacity.rs`; files are written by `sink.rs`.
+//!
 //! `--faults RATE` inserts malformed rows of every kind of SPEC §6 and lists each in
 //! `faults.csv` (file, line, kind, expected reason), so a test can check that exactly
 //! those come back in `rejects.csv`.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use polars::prelude::*;
@@ -23,13 +24,19 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
+mod incapacity;
+mod sink;
+
+use incapacity::incapacities;
+use sink::{write_parquet, Sink, EMPLOYMENT_HEADER, INCAPACITY_HEADER, INVALIDITY_HEADER};
+
 use crate::error::{io, Error, Result};
 use crate::parse::{format_cents, format_micro};
 use crate::quarter::{civil_from_days, days_from_civil, format_date, Quarter, QuarterRange};
 
 /// The NACE-BEL 2008 classes (NACE-4) with their relative inflow into invalidity, their
 /// share of employers and their usual joint committee.
-pub const NACE_TABLE: &str = include_str!("../data/nace_bel_2008.csv");
+pub const NACE_TABLE: &str = include_str!("../../data/nace_bel_2008.csv");
 
 #[derive(Debug, Clone)]
 pub struct NaceClass {
@@ -516,139 +523,6 @@ fn generate_employer(cfg: &Config, e: &Employer, quarters: &[Quarter]) -> Rows {
     rows
 }
 
-/// Primary incapacities of 31 days or more per worker and quarter, before the age profile
-/// (about 1.3 % of workers a quarter after it), and the share of shorter ones reported.
-const INCAPACITY_RATE: f64 = 0.0115;
-/// Relative incidence by age band: long incapacity grows with age.
-fn incidence(age: f64) -> f64 {
-    match age as u32 {
-        0..=29 => 0.7,
-        30..=44 => 1.0,
-        45..=54 => 1.35,
-        _ => 1.7,
-    }
-}
-/// Assumed bounds of the daily sickness benefit in 2026 (about 60 % of the capped daily
-/// wage at the top; a floor for low and part-time wages). Calibration, not law.
-const BENEFIT_MIN_CENTS: i64 = 3_500;
-const BENEFIT_MAX_CENTS: i64 = 10_700;
-
-/// One generated incapacity row.
-struct SynthIncapacity {
-    worker: String,
-    start: i32,
-    end: Option<i32>,
-    birth: i32,
-    service: i32,
-    worker_type: &'static str,
-    disability: bool,
-    resumption: Option<i32>,
-    benefit: i64,
-}
-
-/// The incapacities of one employer starting in quarter `q` (SPEC §8.1): ages 16–64,
-/// durations of which many end in the window (days 31–90), some by day 30 and some run
-/// on, part-time resumptions, worker types (statutory staff at public employers),
-/// recognised disabilities, and a daily benefit of 60 % of the daily wage within bounds.
-fn incapacities(
-    e: &Employer,
-    q: Quarter,
-    slots: &[Occupant],
-    rng: &mut ChaCha8Rng,
-    rows: &mut Rows,
-    cols: Option<&mut Columns>,
-) {
-    let lambda = INCAPACITY_RATE * 1.7 * e.size as f64;
-    let n = poisson(rng, lambda).min(e.size);
-    let mut taken = std::collections::BTreeSet::new();
-    let mut out: Vec<SynthIncapacity> = Vec::new();
-    for _ in 0..n {
-        let s = rng.gen_range(0..e.size as usize);
-        let age = 16.5 + 48.0 * rng.gen::<f64>().powf(0.9);
-        // The age profile: keep the draw with probability incidence / 1.7.
-        if rng.gen::<f64>() * 1.7 > incidence(age) || !taken.insert(s) {
-            continue;
-        }
-        let o = &slots[s];
-        let worker = format!("{}.{s}.{}", e.id, o.generation);
-        let span = (q.last_day() - q.first_day()) as u32 + 1;
-        let start = q.first_day() + rng.gen_range(0..span) as i32;
-        let birth = start - (age * 365.25) as i32 - rng.gen_range(0..365);
-        let service = o.hired.min(start);
-        // Durations: 20 % end by day 30, 45 % within the window, 35 % beyond (a fifth of
-        // those still running).
-        let roll: f64 = rng.gen();
-        let (end, days) = if roll < 0.20 {
-            let d = rng.gen_range(14..=30);
-            (Some(start + d - 1), d)
-        } else if roll < 0.65 {
-            let d = rng.gen_range(31..=91);
-            (Some(start + d - 1), d)
-        } else if rng.gen::<f64>() < 0.2 {
-            (None, 400)
-        } else {
-            let d = rng.gen_range(92..=400);
-            (Some(start + d - 1), d)
-        };
-        let resumption = (days > 45 && rng.gen::<f64>() < 0.10).then(|| start + rng.gen_range(31..=days.min(120)) - 1);
-        let worker_type = if !e.private {
-            if rng.gen::<f64>() < 0.65 {
-                "statutory"
-            } else {
-                "ordinary"
-            }
-        } else {
-            let t: f64 = rng.gen();
-            match t {
-                t if t < 0.890 => "ordinary",
-                t if t < 0.920 => "temporary_agency",
-                t if t < 0.945 => "flexi_job",
-                t if t < 0.965 => "student",
-                t if t < 0.980 => "occasional",
-                t if t < 0.995 => "apprentice",
-                _ => "foster_parent",
-            }
-        };
-        let disability = rng.gen::<f64>() < 0.03;
-        let daily = (o.wage_cents as f64 / 78.0 * 0.6) as i64;
-        let benefit = daily.clamp(BENEFIT_MIN_CENTS, BENEFIT_MAX_CENTS);
-        out.push(SynthIncapacity { worker, start, end, birth, service, worker_type, disability, resumption, benefit });
-    }
-    if let Some(c) = cols {
-        for x in out {
-            c.inc[0].push(x.worker);
-            c.inc[1].push(e.id.clone());
-            c.inc[2].push(x.worker_type.to_string());
-            for (k, d) in [x.start, x.birth, x.service].into_iter().enumerate() {
-                c.inc_dates[k].push(d);
-            }
-            c.inc_optional[0].push(x.end);
-            c.inc_optional[1].push(x.resumption);
-            c.inc_disability.push(x.disability);
-            c.inc_benefit.push(x.benefit as f64 / 100.0);
-        }
-        return;
-    }
-    for x in out {
-        let opt = |d: Option<i32>| d.map(format_date).unwrap_or_default();
-        let _ = writeln!(
-            rows.incapacity,
-            "{},{},{},{},{},{},{},{},{},{}",
-            x.worker,
-            e.id,
-            format_date(x.start),
-            opt(x.end),
-            format_date(x.birth),
-            format_date(x.service),
-            x.worker_type,
-            x.disability,
-            opt(x.resumption),
-            format_cents(x.benefit)
-        );
-        rows.incapacity_rows += 1;
-    }
-}
-
 fn new_occupant(rng: &mut ChaCha8Rng, generation: u32, hired: i32, white_collar_share: f64) -> Occupant {
     let fte_micro = if rng.gen::<f64>() < 0.7 { 1_000_000 } else { FTE_CHOICES[rng.gen_range(0..FTE_CHOICES.len())] };
     let monthly = 2_700.0 * (0.35 * (rng.gen::<f64>() - 0.5)).exp() * (1.0 + rng.gen::<f64>());
@@ -815,147 +689,4 @@ pub fn generate(cfg: &Config) -> Result<Generated> {
         w.flush().map_err(|e| io(&path, "write", e))?;
     }
     Ok(summary)
-}
-
-const EMPLOYMENT_HEADER: &str =
-    "quarter,employer_id,worker_id,fte,seniority_date,in_service_at_quarter_end,wages,joint_committee\n";
-const INVALIDITY_HEADER: &str =
-    "worker_id,employer_id,primary_incapacity_start,invalidity_start,birth_date,seniority_date,resumption_authorized\n";
-
-const INCAPACITY_HEADER: &str = "worker_id,employer_id,incapacity_start,incapacity_end,birth_date,service_start,worker_type,disability_recognised,part_time_resumption,daily_benefit\n";
-
-fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
-    let f = File::create(path).map_err(|e| io(path, "create", e))?;
-    ParquetWriter::new(f).with_compression(ParquetCompression::Uncompressed).finish(df)?;
-    Ok(())
-}
-
-/// An output file written in employer order: CSV text, or Parquet batches.
-struct Sink {
-    path: PathBuf,
-    /// Data lines written so far (the header is line 1, so data line n is line n + 1).
-    lines: usize,
-    csv: Option<BufWriter<File>>,
-    parquet: Option<polars::io::parquet::write::BatchedWriter<File>>,
-    pending: Vec<DataFrame>,
-    pending_rows: usize,
-}
-
-impl Sink {
-    fn new(dir: &Path, name: &str, format: OutputFormat, header: &str) -> Result<Sink> {
-        let ext = if format == OutputFormat::Csv { "csv" } else { "parquet" };
-        let path = dir.join(format!("{name}.{ext}"));
-        let mut sink = Sink { path, lines: 0, csv: None, parquet: None, pending: Vec::new(), pending_rows: 0 };
-        if format == OutputFormat::Csv {
-            let file = File::create(&sink.path).map_err(|e| io(&sink.path, "create", e))?;
-            let mut w = BufWriter::with_capacity(1 << 20, file);
-            w.write_all(header.as_bytes()).map_err(|e| io(&sink.path, "write", e))?;
-            sink.csv = Some(w);
-        }
-        Ok(sink)
-    }
-
-    fn push_text(&mut self, bytes: &[u8], rows: usize) -> Result<()> {
-        if let Some(w) = &mut self.csv {
-            w.write_all(bytes).map_err(|e| io(&self.path, "write", e))?;
-            self.lines += rows;
-        }
-        Ok(())
-    }
-
-    fn push_frame(&mut self, df: DataFrame) -> Result<()> {
-        self.pending_rows += df.height();
-        self.pending.push(df);
-        if self.pending_rows >= 1_000_000 {
-            self.flush_frames()?;
-        }
-        Ok(())
-    }
-
-    fn flush_frames(&mut self) -> Result<()> {
-        if self.pending.is_empty() {
-            return Ok(());
-        }
-        let mut frames = std::mem::take(&mut self.pending).into_iter();
-        let mut df = frames.next().unwrap_or_default();
-        for f in frames {
-            df.vstack_mut_owned(f)?;
-        }
-        df.rechunk_mut();
-        self.pending_rows = 0;
-        if self.parquet.is_none() {
-            let f = File::create(&self.path).map_err(|e| io(&self.path, "create", e))?;
-            self.parquet =
-                Some(ParquetWriter::new(f).with_compression(ParquetCompression::Uncompressed).batched(df.schema())?);
-        }
-        if let Some(w) = &mut self.parquet {
-            w.write_batch(&df)?;
-        }
-        Ok(())
-    }
-
-    fn push_employment(&mut self, c: &Columns) -> Result<()> {
-        let sen = Series::new("seniority_date".into(), &c.seniority).cast(&DataType::Date)?;
-        let df = DataFrame::new_infer_height(vec![
-            Column::new("quarter".into(), &c.quarter),
-            Column::new("employer_id".into(), &c.employer),
-            Column::new("worker_id".into(), &c.worker),
-            Column::new("fte".into(), &c.fte),
-            sen.into(),
-            Column::new("in_service_at_quarter_end".into(), &c.in_service),
-            Column::new("wages".into(), &c.wages),
-            Column::new("joint_committee".into(), &c.jc),
-        ])?;
-        self.push_frame(df)
-    }
-
-    fn push_invalidity(&mut self, c: &Columns) -> Result<()> {
-        let names = ["primary_incapacity_start", "invalidity_start", "birth_date", "seniority_date"];
-        let mut cols = vec![Column::new("worker_id".into(), &c.inv[0]), Column::new("employer_id".into(), &c.inv[1])];
-        for (n, d) in names.iter().zip(&c.inv_dates) {
-            cols.push(Series::new((*n).into(), d).cast(&DataType::Date)?.into());
-        }
-        cols.push(Column::new("resumption_authorized".into(), &c.inv_resumption));
-        self.push_frame(DataFrame::new_infer_height(cols)?)
-    }
-
-    fn push_incapacity(&mut self, c: &Columns) -> Result<()> {
-        let date =
-            |n: &str, d: &Vec<i32>| -> Result<Column> { Ok(Series::new(n.into(), d).cast(&DataType::Date)?.into()) };
-        let optional = |n: &str, d: &Vec<Option<i32>>| -> Result<Column> {
-            Ok(Series::new(n.into(), d).cast(&DataType::Date)?.into())
-        };
-        let df = DataFrame::new_infer_height(vec![
-            Column::new("worker_id".into(), &c.inc[0]),
-            Column::new("employer_id".into(), &c.inc[1]),
-            date("incapacity_start", &c.inc_dates[0])?,
-            optional("incapacity_end", &c.inc_optional[0])?,
-            date("birth_date", &c.inc_dates[1])?,
-            date("service_start", &c.inc_dates[2])?,
-            Column::new("worker_type".into(), &c.inc[2]),
-            Column::new("disability_recognised".into(), &c.inc_disability),
-            optional("part_time_resumption", &c.inc_optional[1])?,
-            Column::new("daily_benefit".into(), &c.inc_benefit),
-        ])?;
-        self.push_frame(df)
-    }
-
-    fn finish(mut self) -> Result<()> {
-        if let Some(w) = &mut self.csv {
-            w.flush().map_err(|e| io(&self.path, "write", e))?;
-            return Ok(());
-        }
-        self.flush_frames()?;
-        match &self.parquet {
-            Some(w) => {
-                w.finish()?;
-            }
-            None => {
-                // No row at all: still write a file with the header's columns.
-                let mut df = DataFrame::empty();
-                write_parquet(&self.path, &mut df)?;
-            }
-        }
-        Ok(())
-    }
 }
