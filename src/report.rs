@@ -109,13 +109,17 @@ impl Staging {
         Ok(())
     }
 
-    /// A text file in a folder of the staging area (`letters/E01.html`); the folder
+    /// Text files in a folder of the staging area (`letters/E01.html`); the folder
     /// replaces the published one whole.
-    pub fn text_in(&mut self, folder: &str, name: &str, content: &str) -> Result<()> {
+    /// Several are written on every core.
+    pub fn texts_in(&mut self, folder: &str, files: &[(String, String)]) -> Result<()> {
+        use rayon::prelude::*;
         let dir = self.tmp.join(folder);
         std::fs::create_dir_all(&dir).map_err(|e| io(&dir, "create", e))?;
-        let path = dir.join(name);
-        fs::write(&path, content).map_err(|e| io(&path, "write", e))?;
+        files.par_iter().try_for_each(|(name, content)| {
+            let path = dir.join(name);
+            fs::write(&path, content).map_err(|e| io(&path, "write", e))
+        })?;
         if !self.folders.iter().any(|f| f == folder) {
             self.folders.push(folder.to_string());
         }

@@ -169,15 +169,25 @@ pub fn run(a: Args) -> Result<()> {
             let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
             levy_summary = Some(levy::report::stage(&mut st, &assessment, &loaded.inputs, what_if)?);
             // SPEC §11: a letter for every warned employer, in its language.
-            for e in assessment.employers.iter().filter(|e| e.warning.is_some()) {
-                if let Some(html) = crate::html::letters::letter(&assessment, e)? {
-                    let name: String = e
-                        .employer_id
-                        .chars()
-                        .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' })
-                        .collect();
-                    st.text_in("letters", &format!("{name}.html"), &html)?;
-                }
+            let letters: Vec<(String, String)> = {
+                use rayon::prelude::*;
+                let warned: Vec<&levy::assess::EmployerRow> =
+                    assessment.employers.iter().filter(|e| e.warning.is_some()).collect();
+                let rendered: Vec<Option<(String, String)>> = warned
+                    .par_iter()
+                    .map(|e| {
+                        let name: String = e
+                            .employer_id
+                            .chars()
+                            .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' })
+                            .collect();
+                        Ok(crate::html::letters::letter(&assessment, e)?.map(|html| (format!("{name}.html"), html)))
+                    })
+                    .collect::<Result<_>>()?;
+                rendered.into_iter().flatten().collect()
+            };
+            if !letters.is_empty() {
+                st.texts_in("letters", &letters)?;
             }
             pages.push((out.clone(), crate::html::levy_page(&assessment)));
             text.push_str(&format!("{}\n", Contribution::InvalidityLevy.name()));

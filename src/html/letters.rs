@@ -6,7 +6,6 @@
 //! what its warning means and when a levy would fall due.
 
 use minijinja::value::Serde;
-use minijinja::Environment;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -15,7 +14,7 @@ use crate::levy::reference::Reference;
 use crate::levy::warnings::Warning;
 use crate::parse::{format_cents, format_micro};
 
-const LETTER: &str = include_str!("../../templates/letter.html");
+pub(crate) const LETTER: &str = include_str!("../../templates/letter.html");
 
 /// The fixed words of a letter in one language.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -254,9 +253,9 @@ pub fn letter(a: &Assessment, e: &EmployerRow) -> Result<Option<String>> {
         meaning,
         thresholds,
     };
-    let mut env = Environment::new();
-    env.add_template("letter.html", LETTER).map_err(|e| Error::Other(anyhow::anyhow!("letter template: {e}")))?;
-    let t = env.get_template("letter.html").map_err(|e| Error::Other(anyhow::anyhow!("letter template: {e}")))?;
+    let t = super::templates()?
+        .get_template("letter.html")
+        .map_err(|e| Error::Other(anyhow::anyhow!("letter template: {e}")))?;
     t.render(Serde(&letter)).map(Some).map_err(|e| Error::Other(anyhow::anyhow!("letter template: {e}")))
 }
 

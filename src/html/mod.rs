@@ -115,10 +115,20 @@ pub struct Page {
     pub trend_value: (String, i64),
 }
 
+/// The templates, parsed once per process.
+pub(crate) fn templates() -> Result<&'static Environment<'static>> {
+    static ENV: std::sync::OnceLock<std::result::Result<Environment<'static>, String>> = std::sync::OnceLock::new();
+    let env = ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.add_template("report.html", REPORT).map_err(|e| e.to_string())?;
+        env.add_template("letter.html", letters::LETTER).map_err(|e| e.to_string())?;
+        Ok(env)
+    });
+    env.as_ref().map_err(|e| Error::Other(anyhow::anyhow!("templates: {e}")))
+}
+
 pub fn render(page: &Page) -> Result<String> {
-    let mut env = Environment::new();
-    env.add_template("report.html", REPORT).map_err(template_error)?;
-    let t = env.get_template("report.html").map_err(template_error)?;
+    let t = templates()?.get_template("report.html").map_err(template_error)?;
     t.render(Serde(page)).map_err(template_error)
 }
 

@@ -74,19 +74,28 @@ impl LineFault {
 /// wages), an unknown employer, an FTE above `max_line_fte_micro`, a seniority date
 /// after the end of the line's quarter (SPEC §6).
 pub fn check<'a>(f: &Fields<'a>, max_line_fte_micro: i64) -> Result<Line<'a>, LineFault> {
-    let employer_id = f.employer_id.filter(|s| !s.is_empty()).ok_or(LineFault::Missing("employer_id"))?;
+    check_with(f, max_line_fte_micro, Quarter::last_day)
+}
+
+/// [`check`] with the last day of a quarter from the caller, who computes it once per
+/// quarter rather than once per line.
+pub fn check_with<'a>(
+    f: &Fields<'a>,
+    max_line_fte_micro: i64,
+    mut last_day_of: impl FnMut(Quarter) -> i32,
+) -> Result<Line<'a>, LineFault> {
+    f.employer_id.filter(|s| !s.is_empty()).ok_or(LineFault::Missing("employer_id"))?;
     let worker_id = f.worker_id.filter(|s| !s.is_empty()).ok_or(LineFault::Missing("worker_id"))?;
     let quarter = f.quarter.map_err(|e| LineFault::Field("quarter", e, Kind::Quarter))?;
     let fte = f.fte.map_err(|e| LineFault::Field("fte", e, Kind::Fte))?;
     let seniority_date = f.seniority_date.map_err(|e| LineFault::Field("seniority_date", e, Kind::Date))?;
     let in_service = f.in_service.map_err(|e| LineFault::Field("in_service_at_quarter_end", e, Kind::Bool))?;
     let wages = f.wages.map_err(|e| LineFault::Field("wages", e, Kind::Money))?;
-    let _ = employer_id;
     let employer = f.employer.ok_or(LineFault::UnknownEmployer)?;
     if fte > max_line_fte_micro {
         return Err(LineFault::FteAbove(max_line_fte_micro));
     }
-    if seniority_date > quarter.last_day() {
+    if seniority_date > last_day_of(quarter) {
         return Err(LineFault::SeniorityAfterQuarterEnd);
     }
     let joint_committee = f.joint_committee.filter(|s| !s.is_empty());

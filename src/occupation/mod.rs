@@ -17,22 +17,24 @@
 //! collected by a second pass over the file. Row faults (SPEC §6) are found on the way,
 //! each by the one definition of a usable line, [`crate::input::employment::check`].
 //!
+//! This module states the aggregation (the runs, the merge of split groups, the line rule
+//! for fte3y and headcount); `csv.rs` and `parquet.rs` read the two formats into it.
+//!
 //! The result is a pair of typed tables sorted by employer and quarter: no frame and no
 //! null reaches the computations that read them.
 
-use std::sync::Arc;
+mod csv;
+mod parquet;
 
-use polars::prelude::*;
+use polars::prelude::{InitHashMaps, PlHashMap, PlHashSet};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::error::Result;
-use crate::input::csvblocks;
 use crate::input::employment::{self, Fields};
 use crate::input::register::Register;
 use crate::input::rejects::{InputCounts, Reject};
-use crate::input::{parsed, Format, InputFile, Kind, Source, Table};
-use crate::parse::{self, Fault};
+use crate::input::{Format, InputFile, Source};
 use crate::quarter::Quarter;
 
 /// The aggregates of one employer in one quarter.
@@ -98,34 +100,6 @@ impl Occupation {
     }
 }
 
-/// The register index of each line's employer, null when unknown.
-fn employer_index(e: Expr, index: Arc<PlHashMap<String, u32>>) -> Expr {
-    e.map(
-        move |c| {
-            let s = c.as_materialized_series();
-            // Lines come in runs of one employer: the lookup is memoised.
-            let mut last: Option<(&str, Option<u32>)> = None;
-            let out: UInt32Chunked = s
-                .str()?
-                .iter()
-                .map(|o| {
-                    let v = o?;
-                    match last {
-                        Some((id, e)) if id == v => e,
-                        _ => {
-                            let e = index.get(v).copied();
-                            last = Some((v, e));
-                            e
-                        }
-                    }
-                })
-                .collect();
-            Ok(out.with_name(s.name().clone()).into_series().into())
-        },
-        |_, f| Ok(Field::new(f.name().clone(), DataType::UInt32)),
-    )
-}
-
 /// A group: employer (register index) and quarter.
 type Key = (u32, i32);
 
@@ -182,11 +156,10 @@ struct Part {
 #[derive(Clone, Copy)]
 struct QuarterFacts {
     qi: i32,
+    last_day: i32,
     cutoff: i32,
     headcount: bool,
     committee: bool,
-    /// With a bound: the latest seniority date giving y completed years, y = 1 ..= bound.
-    cutoffs: [i32; MAX_BOUND as usize + 1],
 }
 
 /// The running aggregation of one block or batch.
@@ -203,6 +176,9 @@ struct Agg<'p> {
     run_committee: Vec<(String, i64)>,
     run_buckets: Buckets,
     quarter: Option<QuarterFacts>,
+    /// With a bound, for the current quarter: the latest seniority date giving y
+    /// completed years, y = 1 ..= bound.
+    cutoffs: [i32; MAX_BOUND as usize + 1],
 }
 
 impl<'p> Agg<'p> {
@@ -217,6 +193,7 @@ impl<'p> Agg<'p> {
             run_committee: Vec::new(),
             run_buckets: [0; MAX_BOUND as usize + 1],
             quarter: None,
+            cutoffs: [0; MAX_BOUND as usize + 1],
         }
     }
 
@@ -224,16 +201,15 @@ impl<'p> Agg<'p> {
         match self.quarter {
             Some(f) if f.qi == q.0 => f,
             _ => {
-                let mut cutoffs = [0; MAX_BOUND as usize + 1];
                 for y in 1..=self.p.bound.unwrap_or(0).min(MAX_BOUND) {
-                    cutoffs[y as usize] = q.seniority_cutoff(y);
+                    self.cutoffs[y as usize] = q.seniority_cutoff(y);
                 }
                 let f = QuarterFacts {
                     qi: q.0,
+                    last_day: q.last_day(),
                     cutoff: q.seniority_cutoff(self.p.min_seniority_years),
                     headcount: self.p.all_quarters || self.p.headcount_quarters.binary_search(&q.0).is_ok(),
                     committee: self.p.all_quarters || self.p.committee_quarters.binary_search(&q.0).is_ok(),
-                    cutoffs,
                 };
                 self.quarter = Some(f);
                 f
@@ -244,7 +220,9 @@ impl<'p> Agg<'p> {
     /// Adds one line when it can be used (SPEC §6, [`employment::check`]); its fault
     /// otherwise.
     fn push(&mut self, f: &Fields<'_>) -> std::result::Result<(), employment::LineFault> {
-        let l = match employment::check(f, self.p.max_line_fte_micro) {
+        let max = self.p.max_line_fte_micro;
+        let checked = employment::check_with(f, max, |q| self.quarter_facts(q).last_day);
+        let l = match checked {
             Ok(l) => l,
             Err(e) => {
                 self.part.invalid += 1;
@@ -269,7 +247,8 @@ impl<'p> Agg<'p> {
         if let Some(bound) = self.p.bound {
             // Completed years on the quarter's last day, capped at the bound: the number
             // of cutoffs the seniority date is not after.
-            let years = (1..=bound.min(MAX_BOUND)).take_while(|&y| l.seniority_date <= q.cutoffs[y as usize]).count();
+            let years =
+                (1..=bound.min(MAX_BOUND)).take_while(|&y| l.seniority_date <= self.cutoffs[y as usize]).count();
             self.run_buckets[years] += l.fte;
         }
         // SPEC §3.4: headcount counts distinct workers in service at the quarter's end.
@@ -354,239 +333,6 @@ fn hash_id(b: &[u8]) -> u64 {
     h ^ (h >> 29)
 }
 
-/// Aggregates one CSV block: its records parsed with [`crate::parse`], its faults with
-/// their reasons.
-fn csv_block(
-    block: &csvblocks::Block,
-    layout: &csvblocks::Layout,
-    p: &Params<'_>,
-) -> std::result::Result<(u64, Part), csvblocks::BadRecord> {
-    let mut agg = Agg::new(p);
-    // Lines come in runs of one employer and one quarter: their lookups are memoised.
-    let mut last_emp: Option<(String, Option<u32>)> = None;
-    let mut last_quarter: Option<(String, std::result::Result<Quarter, Fault>)> = None;
-    let lines = block.records(layout, |line, f| {
-        let employer = f[1].and_then(|id| match &last_emp {
-            Some((s, e)) if s == id => *e,
-            _ => {
-                let e = p.register.index.get(id).copied();
-                last_emp = Some((id.to_string(), e));
-                e
-            }
-        });
-        let quarter = match f[0] {
-            None => Err(Fault::Missing),
-            Some(t) => match &last_quarter {
-                Some((s, q)) if s == t => *q,
-                _ => {
-                    let q = parse::parse_quarter_field(t);
-                    last_quarter = Some((t.to_string(), q));
-                    q
-                }
-            },
-        };
-        let miss = Err(Fault::Missing);
-        let fields = Fields {
-            employer_id: f[1],
-            employer,
-            worker_id: f[2],
-            quarter,
-            fte: f[3].map_or(miss, parse::parse_fte),
-            seniority_date: f[4].map_or(Err(Fault::Missing), parse::parse_date),
-            in_service: f[5].map_or(Err(Fault::Missing), parse::parse_bool),
-            wages: f[6].map_or(miss, parse::parse_money),
-            joint_committee: f[7],
-        };
-        if let Err(fault) = agg.push(&fields) {
-            if p.collect.is_none() {
-                agg.part.rejects.push((line, fault.reason()));
-            }
-        }
-    })?;
-    Ok((lines, agg.finish()))
-}
-
-/// One CSV file, every block in parallel. `hasher` continues the fingerprint of the
-/// source's files in name order.
-fn csv_file(file: &InputFile, p: &Params<'_>, hasher: Sha256) -> Result<(Vec<Part>, Vec<Reject>, Sha256)> {
-    let layout = csvblocks::Layout { width: file.width, positions: file.positions.clone() };
-    let blocks = csvblocks::read(&file.path, &layout, hasher, |b, l| csv_block(b, l, p))?;
-    let mut rejects = Vec::new();
-    for (seq, part) in blocks.parts() {
-        for (line, reason) in &part.rejects {
-            rejects.push(Reject {
-                file: file.path.display().to_string(),
-                line: blocks.line(seq, *line) as i64,
-                reason: reason.clone(),
-            });
-        }
-    }
-    let hasher = blocks.hasher.clone();
-    Ok((blocks.into_parts().map(|(_, p)| p).collect(), rejects, hasher))
-}
-
-/// The typed columns of an employment scan, parsed by Polars as every typed input is
-/// ([`parsed`]), with the employer's register index.
-fn typed_columns(register: &Register) -> Vec<Expr> {
-    let index = Arc::new(register.index.clone());
-    vec![
-        employer_index(col("employer_id"), index).alias("emp"),
-        col("employer_id"),
-        col("worker_id"),
-        parsed("quarter", Kind::Quarter).alias("qi"),
-        parsed("fte", Kind::Fte).alias("fte_micro"),
-        parsed("seniority_date", Kind::Date).alias("sen"),
-        parsed("in_service_at_quarter_end", Kind::Bool).alias("ins"),
-        parsed("wages", Kind::Money).alias("wages_cents"),
-        col("joint_committee"),
-    ]
-}
-
-/// Runs a Polars streaming plan and hands its batches to `work` on the other threads.
-fn stream_batches<T: Send>(
-    source: &Source,
-    plan: LazyFrame,
-    work: impl Fn(&DataFrame) -> Result<T> + Sync,
-) -> Result<Vec<T>> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(4);
-    let tx = Arc::new(std::sync::Mutex::new(Some(tx)));
-    let sender = tx.clone();
-    let plan = plan.sink_batches(
-        PlanCallback::new(move |df: DataFrame| {
-            let sent = sender.lock().ok().as_ref().and_then(|g| g.as_ref().map(|t| t.send(df)));
-            // Stop the scan when the aggregation is gone (it failed).
-            Ok(!matches!(sent, Some(Ok(()))))
-        }),
-        false,
-        None,
-    )?;
-    std::thread::scope(|scope| {
-        let runner = scope.spawn(move || {
-            // The batches end when the scan ends, even if it fails or panics.
-            let _close = CloseOnDrop(tx);
-            plan.collect_with_engine(Engine::Streaming).map(|_| ())
-        });
-        let parts: Vec<Result<T>> = rx.into_iter().par_bridge().map(|df| work(&df)).collect();
-        runner.join().map_err(|_| anyhow::anyhow!("the Parquet reader failed"))?.map_err(|e| source.read_error(&e))?;
-        parts.into_iter().collect()
-    })
-}
-
-/// Parquet files: a Polars streaming scan parses the columns and hands its batches to the
-/// aggregation on the other threads.
-fn parquet_files(source: &Source, p: &Params<'_>) -> Result<Vec<Part>> {
-    let plan = source.scan_with(false, false)?.select(typed_columns(p.register));
-    stream_batches(source, plan, |df| batch(df, p))
-}
-
-/// Closes the channel of Parquet batches when dropped.
-struct CloseOnDrop(Arc<std::sync::Mutex<Option<std::sync::mpsc::SyncSender<DataFrame>>>>);
-
-impl Drop for CloseOnDrop {
-    fn drop(&mut self) {
-        if let Ok(mut g) = self.0.lock() {
-            g.take();
-        }
-    }
-}
-
-/// The typed columns of one decoded batch.
-struct Columns {
-    emp: Series,
-    employer_id: Series,
-    worker: Series,
-    qi: Series,
-    fte: Series,
-    sen: Series,
-    ins: Series,
-    wages: Series,
-    jc: Series,
-}
-
-impl Columns {
-    fn of(df: &DataFrame) -> Result<Columns> {
-        let c = |name: &str| df.column(name).map(|c| c.as_materialized_series().clone());
-        Ok(Columns {
-            emp: c("emp")?,
-            employer_id: c("employer_id")?.cast(&DataType::String)?,
-            worker: c("worker_id")?.cast(&DataType::String)?,
-            qi: c("qi")?,
-            fte: c("fte_micro")?,
-            sen: c("sen")?,
-            ins: c("ins")?,
-            wages: c("wages_cents")?,
-            jc: c("joint_committee")?.cast(&DataType::String)?,
-        })
-    }
-
-    /// Calls `f(row, fields)` for each row. A value Polars could not parse is null here;
-    /// it is reported as unparseable, and its precise reason is found from its text
-    /// when the row is located ([`locate`]).
-    fn each(&self, mut f: impl FnMut(usize, &Fields<'_>)) -> Result<()> {
-        let (emp, id, worker, qi, fte) =
-            (self.emp.u32()?, self.employer_id.str()?, self.worker.str()?, self.qi.i32()?, self.fte.i64()?);
-        let (sen, ins, wages, jc) = (self.sen.i32()?, self.ins.bool()?, self.wages.i64()?, self.jc.str()?);
-        let bad = || Fault::Unparseable;
-        let no_nulls = [emp.null_count(), id.null_count(), worker.null_count(), qi.null_count(), fte.null_count()]
-            .into_iter()
-            .chain([sen.null_count(), ins.null_count(), wages.null_count()])
-            .all(|n| n == 0);
-        if no_nulls {
-            // The usual batch: every value present, read from contiguous slices.
-            let (emp, qi, fte, sen, wages) =
-                (emp.rechunk(), qi.rechunk(), fte.rechunk(), sen.rechunk(), wages.rechunk());
-            let (emp, qi, fte, sen, wages) =
-                (emp.cont_slice()?, qi.cont_slice()?, fte.cont_slice()?, sen.cont_slice()?, wages.cont_slice()?);
-            let rows = id.iter().zip(worker.iter()).zip(ins.iter()).zip(jc.iter());
-            for (i, (((id, worker), ins), jc)) in rows.enumerate() {
-                f(
-                    i,
-                    &Fields {
-                        employer_id: id,
-                        employer: Some(emp[i]),
-                        worker_id: worker,
-                        quarter: Ok(Quarter(qi[i])),
-                        fte: Ok(fte[i]),
-                        seniority_date: Ok(sen[i]),
-                        in_service: ins.ok_or_else(bad),
-                        wages: Ok(wages[i]),
-                        joint_committee: jc,
-                    },
-                );
-            }
-            return Ok(());
-        }
-        let rows = emp.iter().zip(id.iter()).zip(worker.iter()).zip(qi.iter().zip(fte.iter()));
-        let rest = sen.iter().zip(ins.iter()).zip(wages.iter().zip(jc.iter()));
-        for (i, ((((emp, id), worker), (qi, fte)), ((sen, ins), (wages, jc)))) in rows.zip(rest).enumerate() {
-            f(
-                i,
-                &Fields {
-                    employer_id: id,
-                    employer: emp,
-                    worker_id: worker,
-                    quarter: qi.map(Quarter).ok_or_else(bad),
-                    fte: fte.ok_or_else(bad),
-                    seniority_date: sen.ok_or_else(bad),
-                    in_service: ins.ok_or_else(bad),
-                    wages: wages.ok_or_else(bad),
-                    joint_committee: jc,
-                },
-            );
-        }
-        Ok(())
-    }
-}
-
-/// Aggregates one decoded Parquet batch.
-fn batch(df: &DataFrame, p: &Params<'_>) -> Result<Part> {
-    let mut agg = Agg::new(p);
-    Columns::of(df)?.each(|_, f| {
-        let _ = agg.push(f);
-    })?;
-    Ok(agg.finish())
-}
-
 /// Reads every file of the employment source into parts, in parallel.
 fn read_parts(source: &Source, p: &Params<'_>) -> Result<(Vec<Part>, Vec<Reject>, Option<String>)> {
     let (csv, parquet): (Vec<InputFile>, Vec<InputFile>) =
@@ -595,13 +341,13 @@ fn read_parts(source: &Source, p: &Params<'_>) -> Result<(Vec<Part>, Vec<Reject>
     let mut rejects = Vec::new();
     let mut hasher = Sha256::new();
     for f in &csv {
-        let (ps, rs, h) = csv_file(f, p, hasher)?;
+        let (ps, rs, h) = csv::csv_file(f, p, hasher)?;
         parts.extend(ps);
         rejects.extend(rs);
         hasher = h;
     }
     if !parquet.is_empty() {
-        parts.extend(parquet_files(&Source { table: source.table, files: parquet.clone() }, p)?);
+        parts.extend(parquet::parquet_files(&Source { table: source.table, files: parquet.clone() }, p)?);
     }
     let sha256 = parquet.is_empty().then(|| crate::rules::hex(&hasher.finalize()));
     Ok((parts, rejects, sha256))
@@ -763,7 +509,7 @@ fn aggregate_with(
     let csv_rejects = rejects.len() as u64;
     if invalid > csv_rejects {
         let parquet: Vec<InputFile> = source.files.iter().filter(|f| f.format == Format::Parquet).cloned().collect();
-        rejects.extend(locate(&Source { table: source.table, files: parquet }, register, max_line_fte_micro)?);
+        rejects.extend(parquet::locate(&Source { table: source.table, files: parquet }, register, max_line_fte_micro)?);
     }
     let counts = InputCounts {
         read: used as u64 + invalid,
@@ -783,47 +529,4 @@ fn aggregate_with(
         .into());
     }
     Ok(Occupation { by_quarter, buckets, by_committee, rejects, counts })
-}
-
-/// The rejected rows of Parquet files, with their reasons: a second scan with row
-/// numbers, where each row is checked by the same [`employment::check`] on the same
-/// Polars-parsed values, and a rejected row's reason is taken from its text.
-fn locate(source: &Source, register: &Register, max_line_fte_micro: i64) -> Result<Vec<Reject>> {
-    let mut cols = vec![col("__file"), col("__line")];
-    cols.extend(typed_columns(register));
-    let text: Vec<Expr> = Table::Employment
-        .columns()
-        .iter()
-        .map(|c| col(*c).cast(DataType::String).alias(format!("__text_{c}")))
-        .collect();
-    cols.extend(text);
-    let plan = source.scan_with(false, true)?.select(cols);
-    let found = stream_batches(source, plan, |df| {
-        let files = df.column("__file")?.u32()?.clone();
-        let lines = df.column("__line")?.i64()?.clone();
-        let text_cols: Vec<StringChunked> = Table::Employment
-            .columns()
-            .iter()
-            .map(|c| Ok(df.column(&format!("__text_{c}"))?.str()?.clone()))
-            .collect::<Result<_>>()?;
-        let mut out = Vec::new();
-        Columns::of(df)?.each(|i, f| {
-            let Err(typed_fault) = employment::check(f, max_line_fte_micro) else { return };
-            let t: Vec<Option<&str>> = text_cols.iter().map(|c| c.get(i)).collect();
-            let from_text = employment::from_text(&t, |id| register.index.get(id).copied());
-            let reason = match employment::check(&from_text, max_line_fte_micro) {
-                Err(fault) => fault.reason(),
-                Ok(_) => typed_fault.reason(),
-            };
-            out.push(Reject {
-                file: source.file_name(files.get(i).unwrap_or(u32::MAX)),
-                line: lines.get(i).unwrap_or(-1),
-                reason,
-            });
-        })?;
-        Ok(out)
-    })?;
-    let mut rejects: Vec<Reject> = found.into_iter().flatten().collect();
-    rejects.sort();
-    Ok(rejects)
 }
