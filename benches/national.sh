@@ -2,6 +2,12 @@
 # National-scale benchmark of `responsa assess` against the DuckDB peer (SPEC §7).
 #
 #   bash benches/national.sh [RUNS]          (default 3 runs per measurement)
+#   RESPONSA_BASELINE=/tmp/base/target/release/responsa bash benches/national.sh 7
+#                                            (also against an earlier build, in turn)
+#
+# An earlier build, for RESPONSA_BASELINE:
+#   git worktree add /tmp/base COMMIT && CARGO_TARGET_DIR=/tmp/base/target \
+#     cargo build --release --manifest-path /tmp/base/Cargo.toml
 #
 # Generates the data once (seed 1) under $RESPONSA_BENCH_DATA (default
 # ~/.cache/responsa-bench, outside the repository): national CSV and Parquet, plus tiny
@@ -29,12 +35,20 @@ gen national csv "$DATA/national-csv"; gen national parquet "$DATA/national-parq
 # measure KEY LABEL CMD...: median wall seconds and median peak RSS (MB) over $RUNS runs,
 # after one unmeasured warm-up run (the first run after a pause pays for page cache and,
 # on a virtual machine, for memory the host took back: up to 2 s of system time here).
+# Each run writes a folder of its own (@RUN@ in the command becomes the run's number) and
+# nothing is deleted before the end: ext4 without a journal (this machine's disk) skips
+# inodes freed in the last minutes when it creates a file, so a run that creates files
+# right after another deleted its outputs measured up to 0.4 s more for its 511 letters,
+# a cost of the harness and not of a quarterly run.
 measure() {
   local key=$1 label=$2; shift 2
   local walls=() rss=()
-  "$@" > /dev/null 2>&1 || true
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -v "$@" > /dev/null 2> /tmp/responsa-bench.time
+  local run args
+  for run in w $(seq "$RUNS"); do
+    args=()
+    for a in "$@"; do args+=("${a//@RUN@/$run}"); done
+    if [ "$run" = w ]; then "${args[@]}" > /dev/null 2>&1 || true; continue; fi
+    /usr/bin/time -v "${args[@]}" > /dev/null 2> /tmp/responsa-bench.time
     walls+=("$(awk -F': ' '/Elapsed/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' /tmp/responsa-bench.time)")
     rss+=("$(awk -F': ' '/Maximum resident/ {printf "%.0f", $2/1024}' /tmp/responsa-bench.time)")
   done
@@ -46,15 +60,16 @@ measure() {
 }
 rm -f /tmp/responsa-bench.results
 OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
 echo "median over $RUNS runs, $(nproc) cores"
 for s in tiny small national; do
   lines=$(($(wc -l < "$DATA/$s-csv/employment.csv") - 1))
-  measure "$s-csv" "responsa $s csv ($lines lines)" "$BIN" assess --quarter 2023Q4 --data "$DATA/$s-csv" --out "$OUT/$s" -q
+  measure "$s-csv" "responsa $s csv ($lines lines)" "$BIN" assess --quarter 2023Q4 --data "$DATA/$s-csv" --out "$OUT/$s-@RUN@" -q
 done
-measure national-parquet "responsa national parquet" "$BIN" assess --quarter 2023Q4 --data "$DATA/national-parquet" --out "$OUT/pq" -q
+measure national-parquet "responsa national parquet" "$BIN" assess --quarter 2023Q4 --data "$DATA/national-parquet" --out "$OUT/pq-@RUN@" -q
 if python3 -c 'import duckdb' 2>/dev/null && [ -f "$PEER" ]; then
-  measure peer-csv "peer national csv" python3 "$PEER" "$DATA/national-csv" 2023Q4 "$OUT/peer-csv"
-  measure peer-parquet "peer national parquet" python3 "$PEER" "$DATA/national-parquet" 2023Q4 "$OUT/peer-pq"
+  measure peer-csv "peer national csv" python3 "$PEER" "$DATA/national-csv" 2023Q4 "$OUT/peer-csv-@RUN@"
+  measure peer-parquet "peer national parquet" python3 "$PEER" "$DATA/national-parquet" 2023Q4 "$OUT/peer-pq-@RUN@"
   awk '{w[$1]=$2; m[$1]=$3}
        END {
          printf "responsa/peer csv:     time %.2f, memory %.2f\n", w["national-csv"]/w["peer-csv"], m["national-csv"]/m["peer-csv"];
@@ -63,24 +78,51 @@ if python3 -c 'import duckdb' 2>/dev/null && [ -f "$PEER" ]; then
 else
   echo "peer skipped: pip install duckdb"
 fi
+# Against an earlier build (RESPONSA_BASELINE=path/to/its/binary), the national quarter
+# from CSV and from Parquet, the two binaries run in turn so that both see the same
+# machine: each measured run of the one is followed by a run of the other.
+compare() { # key label args...
+  local key=$1 label=$2; shift 2
+  local wb=() wc=() mb=() mc=() run args t
+  for run in w $(seq "$RUNS"); do
+    for who in base cur; do
+      local bin=$BIN; [ $who = base ] && bin=$RESPONSA_BASELINE
+      args=()
+      for a in "$@"; do args+=("${a//@RUN@/$who-$run}"); done
+      /usr/bin/time -f '%e %M' "$bin" "${args[@]}" > /dev/null 2> /tmp/responsa-bench.time || true
+      [ "$run" = w ] && continue
+      t=$(tail -1 /tmp/responsa-bench.time)
+      if [ $who = base ]; then wb+=("${t% *}"); mb+=("${t#* }"); else wc+=("${t% *}"); mc+=("${t#* }"); fi
+    done
+  done
+  med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+  local b c
+  b=$(med "${wb[@]}"); c=$(med "${wc[@]}")
+  printf '%-34s %8.2f s %8d MB   (runs: %s)\n' "baseline $label" "$b" "$(($(med "${mb[@]}") / 1024))" "${wb[*]}"
+  printf '%-34s %8.2f s %8d MB   (runs: %s)\n' "this build $label" "$c" "$(($(med "${mc[@]}") / 1024))" "${wc[*]}"
+  awk -v b="$b" -v c="$c" -v l="$label" 'BEGIN { printf "this build/baseline %s: time %.3f\n", l, c / b }'
+}
+if [ -n "${RESPONSA_BASELINE:-}" ]; then
+  compare base-csv "national csv" assess --quarter 2023Q4 --data "$DATA/national-csv" --out "$OUT/cmp-csv-@RUN@" -q
+  compare base-parquet "national parquet" assess --quarter 2023Q4 --data "$DATA/national-parquet" --out "$OUT/cmp-pq-@RUN@" -q
+fi
 # The solidarity quarter against the levy quarter, on the same national data (SPEC §8).
-measure levy-2025q4 "responsa levy 2025Q4 (csv)" "$BIN" assess --quarter 2025Q4 --data "$DATA/national26-csv" --out "$OUT/l25" -q
-measure solidarity-2026q1 "responsa solidarity 2026Q1 (csv)" "$BIN" assess --quarter 2026Q1 --data "$DATA/national26-csv" --out "$OUT/s26" -q
+measure levy-2025q4 "responsa levy 2025Q4 (csv)" "$BIN" assess --quarter 2025Q4 --data "$DATA/national26-csv" --out "$OUT/l25-@RUN@" -q
+measure solidarity-2026q1 "responsa solidarity 2026Q1 (csv)" "$BIN" assess --quarter 2026Q1 --data "$DATA/national26-csv" --out "$OUT/s26-@RUN@" -q
 awk '{w[$1]=$2; m[$1]=$3} END { printf "solidarity/levy quarter: time %.2f, memory %.2f\n", w["solidarity-2026q1"]/w["levy-2025q4"], m["solidarity-2026q1"]/m["levy-2025q4"] }' /tmp/responsa-bench.results
 # The quarterly store (SPEC §9): ingest of 8 quarters from CSV, one quarter assessed from
 # the store against the same quarter from CSV, the size of the store against the CSV's,
 # and every quarter from 2022Q4 to 2026Q4 in one run from a store of 20 quarters.
 [ -e "$DATA/national20-csv/incapacity.csv" ] || "$BIN" generate --scale national --seed 1 --quarters 2022Q1..2026Q4 --out "$DATA/national20-csv" -q
-measure ingest-8 "responsa ingest 8 quarters (csv)" bash -c "rm -rf '$OUT/store' && '$BIN' ingest --data '$DATA/national26-csv' --store '$OUT/store' -q"
-measure store-2025q4 "responsa levy 2025Q4 (store)" "$BIN" assess --quarter 2025Q4 --store "$OUT/store" --out "$OUT/sl" -q
-measure store-2026q1 "responsa solidarity 2026Q1 (store)" "$BIN" assess --quarter 2026Q1 --store "$OUT/store" --out "$OUT/ss" -q
+measure ingest-8 "responsa ingest 8 quarters (csv)" "$BIN" ingest --data "$DATA/national26-csv" --store "$OUT/store-@RUN@" -q
+measure store-2025q4 "responsa levy 2025Q4 (store)" "$BIN" assess --quarter 2025Q4 --store "$OUT/store-1" --out "$OUT/sl-@RUN@" -q
+measure store-2026q1 "responsa solidarity 2026Q1 (store)" "$BIN" assess --quarter 2026Q1 --store "$OUT/store-1" --out "$OUT/ss-@RUN@" -q
 awk '{w[$1]=$2} END { printf "store/csv: levy quarter %.1fx as fast, solidarity quarter %.1fx\n", w["levy-2025q4"]/w["store-2025q4"], w["solidarity-2026q1"]/w["store-2026q1"] }' /tmp/responsa-bench.results
-echo "store: $(du -sh "$OUT/store" | cut -f1) for $(du -sh "$DATA/national26-csv" | cut -f1) of CSV (8 quarters)"
+echo "store: $(du -sh "$OUT/store-1" | cut -f1) for $(du -sh "$DATA/national26-csv" | cut -f1) of CSV (8 quarters)"
 [ -e "$DATA/store20/manifest.json" ] || "$BIN" ingest --data "$DATA/national20-csv" --store "$DATA/store20" -q
-measure store-all "responsa 2022Q4..2026Q4 (store, one run)" "$BIN" assess --quarters 2022Q4..2026Q4 --store "$DATA/store20" --out "$OUT/all" -q
+measure store-all "responsa 2022Q4..2026Q4 (store, one run)" "$BIN" assess --quarters 2022Q4..2026Q4 --store "$DATA/store20" --out "$OUT/all-@RUN@" -q
 # Five quarters: one run sharing the read, against five separate runs.
-measure five-one-run "responsa 5 quarters, one run" "$BIN" assess --quarters 2022Q4..2023Q4 --data "$DATA/national-csv" --out "$OUT/multi" -q
-five() { for q in 2022Q4 2023Q1 2023Q2 2023Q3 2023Q4; do "$BIN" assess --quarter $q --data "$DATA/national-csv" --out "$OUT/one-$q" -q; done; }
+measure five-one-run "responsa 5 quarters, one run" "$BIN" assess --quarters 2022Q4..2023Q4 --data "$DATA/national-csv" --out "$OUT/multi-@RUN@" -q
+five() { for q in 2022Q4 2023Q1 2023Q2 2023Q3 2023Q4; do "$BIN" assess --quarter $q --data "$DATA/national-csv" --out "$OUT/one-$1-$q" -q; done; }
 export -f five; export BIN DATA OUT
-measure five-runs "responsa 5 quarters, 5 runs" bash -c five
-rm -rf "$OUT"
+measure five-runs "responsa 5 quarters, 5 runs" bash -c 'five "$0"' @RUN@

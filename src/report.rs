@@ -27,6 +27,8 @@ pub struct Staging {
     tmp: PathBuf,
     files: Vec<String>,
     folders: Vec<String>,
+    /// Folders being written on other threads ([`Staging::texts_in`]).
+    pending: Vec<std::thread::JoinHandle<Result<()>>>,
 }
 
 impl Staging {
@@ -39,7 +41,7 @@ impl Staging {
             fs::remove_dir_all(&tmp).map_err(|e| io(&tmp, "remove a stale staging folder", e))?;
         }
         fs::create_dir_all(&tmp).map_err(|e| io(&tmp, "create the staging folder", e))?;
-        Ok(Staging { out: out.to_path_buf(), tmp, files: Vec::new(), folders: Vec::new() })
+        Ok(Staging { out: out.to_path_buf(), tmp, files: Vec::new(), folders: Vec::new(), pending: Vec::new() })
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -110,20 +112,36 @@ impl Staging {
     }
 
     /// Text files in a folder of the staging area (`letters/E01.html`); the folder
-    /// replaces the published one whole.
-    /// Several are written on every core.
-    pub fn texts_in(&mut self, folder: &str, files: &[(String, String)]) -> Result<()> {
-        use rayon::prelude::*;
+    /// replaces the published one whole. They are written on a thread of their own while
+    /// the caller goes on with the other reports, one after the other: threads creating
+    /// files in one folder queue on its lock, so more of them only spin. [`Staging::publish`]
+    /// waits for them.
+    pub fn texts_in(&mut self, folder: &str, files: Vec<(String, String)>) -> Result<()> {
         let dir = self.tmp.join(folder);
         std::fs::create_dir_all(&dir).map_err(|e| io(&dir, "create", e))?;
-        files.par_iter().try_for_each(|(name, content)| {
-            let path = dir.join(name);
-            fs::write(&path, content).map_err(|e| io(&path, "write", e))
-        })?;
         if !self.folders.iter().any(|f| f == folder) {
             self.folders.push(folder.to_string());
         }
+        self.pending.push(std::thread::spawn(move || {
+            for (name, content) in files {
+                let path = dir.join(name);
+                fs::write(&path, content).map_err(|e| io(&path, "write", e))?;
+            }
+            Ok(())
+        }));
         Ok(())
+    }
+
+    /// Waits for the files being written on other threads; the first error, if any.
+    fn wait(&mut self) -> Result<()> {
+        let mut first = Ok(());
+        for h in self.pending.drain(..) {
+            let done = h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a report writer stopped unexpectedly").into()));
+            if first.is_ok() {
+                first = done;
+            }
+        }
+        first
     }
 
     /// The staged files so far, with their paths in the staging folder.
@@ -133,6 +151,7 @@ impl Staging {
 
     /// Moves every file into place, `summary.json` last, and removes the staging folder.
     pub fn publish(mut self) -> Result<()> {
+        self.wait()?;
         // Test hook: hold the complete staging folder before publishing, so that a test
         // can kill the run at the worst moment and check the previous reports survive.
         if let Some(ms) = std::env::var("RESPONSA_PAUSE_BEFORE_PUBLISH_MS").ok().and_then(|v| v.parse().ok()) {
@@ -214,6 +233,7 @@ fn remove_stale_staging(out: &Path) {
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        let _ = self.wait();
         let _ = fs::remove_dir_all(&self.tmp);
     }
 }

@@ -167,8 +167,9 @@ pub fn run(a: Args) -> Result<()> {
                 None => None,
             };
             let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
-            levy_summary = Some(levy::report::stage(&mut st, &assessment, &loaded.inputs, what_if)?);
-            // SPEC §11: a letter for every warned employer, in its language.
+            mark(&format!("writing the letters of {q}"));
+            // SPEC §11: a letter for every warned employer, in its language; written on
+            // another thread while the tables below are.
             let letters: Vec<(String, String)> = {
                 use rayon::prelude::*;
                 let warned: Vec<&levy::assess::EmployerRow> =
@@ -187,8 +188,10 @@ pub fn run(a: Args) -> Result<()> {
                 rendered.into_iter().flatten().collect()
             };
             if !letters.is_empty() {
-                st.texts_in("letters", &letters)?;
+                st.texts_in("letters", letters)?;
             }
+            mark(&format!("writing the levy reports of {q}"));
+            levy_summary = Some(levy::report::stage(&mut st, &assessment, &loaded.inputs, what_if)?);
             pages.push((out.clone(), crate::html::levy_page(&assessment)));
             text.push_str(&format!("{}\n", Contribution::InvalidityLevy.name()));
             text.push_str(&levy::report::terminal_summary(&assessment, rejected));

@@ -79,6 +79,7 @@ pub fn check<'a>(f: &Fields<'a>, max_line_fte_micro: i64) -> Result<Line<'a>, Li
 
 /// [`check`] with the last day of a quarter from the caller, who computes it once per
 /// quarter rather than once per line.
+#[inline(always)]
 pub fn check_with<'a>(
     f: &Fields<'a>,
     max_line_fte_micro: i64,

@@ -102,15 +102,12 @@ pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<
     let lines = df.column("__line")?.cast(&DataType::Int64)?;
     let lines: Vec<i64> = lines.i64()?.iter().map(|v| v.unwrap_or(0)).collect();
     let text_col = |name: &str| -> Result<Vec<Option<&str>>> { Ok(df.column(name)?.str()?.iter().collect()) };
-    let (quarter, id, nace, cat, jc, private) = (
-        text_col("quarter")?,
-        text_col("employer_id")?,
-        text_col("nace")?,
-        text_col("employer_category")?,
-        text_col("joint_committee")?,
-        text_col("private_sector")?,
-    );
-    let language = text_col("language")?;
+    let names =
+        ["quarter", "employer_id", "nace", "employer_category", "joint_committee", "private_sector", "language"];
+    let mut cols: Vec<Vec<Option<&str>>> = names.par_iter().map(|n| text_col(n)).collect::<Result<_>>()?;
+    let language = cols.pop().unwrap_or_default();
+    let [quarter, id, nace, cat, jc, private]: [Vec<Option<&str>>; 6] =
+        cols.try_into().map_err(|_| anyhow::anyhow!("register: columns missing after reading"))?;
     let check = |i: usize| -> std::result::Result<Checked<'_>, String> {
         let quarter = quarter[i]
             .map(|s| parse_quarter(s).ok_or(Fault::Unparseable))
@@ -186,22 +183,26 @@ pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<
             ));
         }
     }
-    kept.sort_unstable();
-    let mut reg = Register::default();
-    for i in kept {
-        let Ok(c) = &checked[i as usize] else { continue };
-        if keep.is_none_or(|k| k.contains(&c.quarter)) {
-            reg.rows.push(RegisterRow {
-                quarter: c.quarter,
-                employer_id: c.employer_id.to_string(),
-                nace: parse_nace(c.nace).unwrap_or_default(),
-                employer_category: c.cat.to_string(),
-                joint_committee: c.jc.to_string(),
-                private_sector: c.private,
-                language: text(language[i as usize]).map(|l| l.to_ascii_lowercase()),
-            });
-        }
-    }
+    kept.retain(|&i| checked[i as usize].as_ref().is_ok_and(|c| keep.is_none_or(|k| k.contains(&c.quarter))));
+    kept.par_sort_unstable();
+    let mut reg = Register {
+        rows: kept
+            .par_iter()
+            .filter_map(|&i| {
+                let c = checked[i as usize].as_ref().ok()?;
+                Some(RegisterRow {
+                    quarter: c.quarter,
+                    employer_id: c.employer_id.to_string(),
+                    nace: parse_nace(c.nace).unwrap_or_default(),
+                    employer_category: c.cat.to_string(),
+                    joint_committee: c.jc.to_string(),
+                    private_sector: c.private,
+                    language: text(language[i as usize]).map(|l| l.to_ascii_lowercase()),
+                })
+            })
+            .collect(),
+        ..Register::default()
+    };
     reg.index = ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
     reg.ids = ids;
     reg.declared = declared;

@@ -179,6 +179,8 @@ struct Agg<'p> {
     /// With a bound, for the current quarter: the latest seniority date giving y
     /// completed years, y = 1 ..= bound.
     cutoffs: [i32; MAX_BOUND as usize + 1],
+    /// The quarters met so far in this block, with their cutoffs.
+    known: Vec<(QuarterFacts, [i32; MAX_BOUND as usize + 1])>,
 }
 
 impl<'p> Agg<'p> {
@@ -194,15 +196,30 @@ impl<'p> Agg<'p> {
             run_buckets: [0; MAX_BOUND as usize + 1],
             quarter: None,
             cutoffs: [0; MAX_BOUND as usize + 1],
+            known: Vec::new(),
         }
     }
 
+    /// The facts of quarter `q`: those of the previous line, as lines come in runs of one
+    /// quarter, else computed once.
+    #[inline(always)]
     fn quarter_facts(&mut self, q: Quarter) -> QuarterFacts {
         match self.quarter {
             Some(f) if f.qi == q.0 => f,
-            _ => {
+            _ => self.new_quarter(q),
+        }
+    }
+
+    /// A quarter other than the previous line's: lines of one employer run through its
+    /// quarters, so each quarter's facts are computed once per block and then looked up.
+    #[inline(never)]
+    fn new_quarter(&mut self, q: Quarter) -> QuarterFacts {
+        let (f, cutoffs) = match self.known.iter().find(|(f, _)| f.qi == q.0) {
+            Some(k) => *k,
+            None => {
+                let mut cutoffs = [0; MAX_BOUND as usize + 1];
                 for y in 1..=self.p.bound.unwrap_or(0).min(MAX_BOUND) {
-                    self.cutoffs[y as usize] = q.seniority_cutoff(y);
+                    cutoffs[y as usize] = q.seniority_cutoff(y);
                 }
                 let f = QuarterFacts {
                     qi: q.0,
@@ -211,14 +228,18 @@ impl<'p> Agg<'p> {
                     headcount: self.p.all_quarters || self.p.headcount_quarters.binary_search(&q.0).is_ok(),
                     committee: self.p.all_quarters || self.p.committee_quarters.binary_search(&q.0).is_ok(),
                 };
-                self.quarter = Some(f);
-                f
+                self.known.push((f, cutoffs));
+                (f, cutoffs)
             }
-        }
+        };
+        self.cutoffs = cutoffs;
+        self.quarter = Some(f);
+        f
     }
 
     /// Adds one line when it can be used (SPEC §6, [`employment::check`]); its fault
     /// otherwise.
+    #[inline]
     fn push(&mut self, f: &Fields<'_>) -> std::result::Result<(), employment::LineFault> {
         let max = self.p.max_line_fte_micro;
         let checked = employment::check_with(f, max, |q| self.quarter_facts(q).last_day);
