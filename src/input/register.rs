@@ -102,12 +102,13 @@ pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<
     let lines = df.column("__line")?.cast(&DataType::Int64)?;
     let lines: Vec<i64> = lines.i64()?.iter().map(|v| v.unwrap_or(0)).collect();
     let text_col = |name: &str| -> Result<Vec<Option<&str>>> { Ok(df.column(name)?.str()?.iter().collect()) };
-    let names =
-        ["quarter", "employer_id", "nace", "employer_category", "joint_committee", "private_sector", "language"];
-    let mut cols: Vec<Vec<Option<&str>>> = names.par_iter().map(|n| text_col(n)).collect::<Result<_>>()?;
-    let language = cols.pop().unwrap_or_default();
+    let names = ["quarter", "employer_id", "nace", "employer_category", "joint_committee", "private_sector"];
+    let cols: Vec<Vec<Option<&str>>> = names.par_iter().map(|n| text_col(n)).collect::<Result<_>>()?;
     let [quarter, id, nace, cat, jc, private]: [Vec<Option<&str>>; 6] =
         cols.try_into().map_err(|_| anyhow::anyhow!("register: columns missing after reading"))?;
+    // The optional language column (SPEC §11) is read for the rows kept, when the file has it.
+    let language = df.column("language")?;
+    let language = (language.null_count() < language.len()).then(|| language.str()).transpose()?;
     let check = |i: usize| -> std::result::Result<Checked<'_>, String> {
         let quarter = quarter[i]
             .map(|s| parse_quarter(s).ok_or(Fault::Unparseable))
@@ -197,7 +198,7 @@ pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<
                     employer_category: c.cat.to_string(),
                     joint_committee: c.jc.to_string(),
                     private_sector: c.private,
-                    language: text(language[i as usize]).map(|l| l.to_ascii_lowercase()),
+                    language: text(language.and_then(|l| l.get(i as usize))).map(|l| l.to_ascii_lowercase()),
                 })
             })
             .collect(),
