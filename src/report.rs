@@ -250,3 +250,44 @@ pub fn write_rejects_only(out: &Path, rejects: &[Reject]) -> Result<()> {
     st.csv("rejects.csv", REJECTS_HEADER, rejects_rows(rejects))?;
     st.publish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn letters(names: &[&str]) -> Vec<(String, String)> {
+        names.iter().map(|n| (n.to_string(), format!("<p>{n}</p>"))).collect()
+    }
+
+    #[test]
+    fn a_folder_written_on_another_thread_is_complete_when_published() {
+        let dir = tempfile::tempdir().expect("a scratch folder");
+        let mut st = Staging::new(dir.path()).expect("staging");
+        st.texts_in("letters", letters(&["E1.html", "E2.html"])).expect("started");
+        st.json("summary.json", &1).expect("summary");
+        st.publish().expect("published");
+        let read = |n: &str| fs::read_to_string(dir.path().join("letters").join(n)).unwrap_or_default();
+        assert_eq!(read("E1.html"), "<p>E1.html</p>");
+        assert_eq!(read("E2.html"), "<p>E2.html</p>");
+    }
+
+    #[test]
+    fn a_failed_letter_stops_the_publication_and_names_its_path() {
+        let dir = tempfile::tempdir().expect("a scratch folder");
+        let mut st = Staging::new(dir.path()).expect("staging");
+        st.json("summary.json", &1).expect("summary");
+        st.publish().expect("the first run is published");
+        let mut st = Staging::new(dir.path()).expect("staging");
+        // A name below a folder that does not exist cannot be written.
+        st.texts_in("letters", letters(&["E1.html", "missing/E2.html"])).expect("started");
+        st.json("summary.json", &2).expect("summary");
+        let err = st.publish().expect_err("a letter could not be written").to_string();
+        assert!(err.contains("missing/E2.html"), "the error names the file: {err}");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("summary.json")).unwrap_or_default(),
+            "1\n",
+            "the previous run stays"
+        );
+        assert!(!dir.path().join("letters").exists(), "nothing of the failed run is published");
+    }
+}
