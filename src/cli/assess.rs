@@ -3,8 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use indicatif::{ProgressBar, ProgressStyle};
-
 use crate::contribution::{self, Contribution};
 use crate::dataset;
 use crate::error::{Error, Result};
@@ -81,18 +79,6 @@ pub struct Args {
     pub timings: bool,
 }
 
-fn spinner(quiet: bool) -> ProgressBar {
-    if quiet {
-        return ProgressBar::hidden();
-    }
-    let pb = ProgressBar::new_spinner();
-    pb.set_style(
-        ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    pb.enable_steady_tick(std::time::Duration::from_millis(120));
-    pb
-}
-
 pub fn run(a: Args) -> Result<()> {
     let quarters: Vec<Quarter> = match (a.quarter, a.quarters) {
         (Some(q), _) => vec![q],
@@ -129,7 +115,7 @@ pub fn run(a: Args) -> Result<()> {
             "the quarters use different min_seniority_years or max_line_fte: assess them in separate runs".into(),
         ));
     }
-    let pb = spinner(a.quiet);
+    let pb = super::spinner(a.quiet);
     let clock = std::time::Instant::now();
     let stages = std::cell::RefCell::new(Vec::<(String, f64)>::new());
     let mark = |what: &str| {

@@ -2,8 +2,6 @@
 
 use std::path::PathBuf;
 
-use indicatif::{ProgressBar, ProgressStyle};
-
 use crate::error::Result;
 use crate::quarter::Quarter;
 
@@ -53,11 +51,7 @@ pub fn run(a: Args) -> Result<()> {
     let set = super::rules::load(a.rules.as_deref())?;
     // The data-quality bound of the lines, as the rule set states it today.
     let max_fte = set.resolve(Quarter::new(9999, 4).unwrap_or(Quarter(0)), true)?.shared.max_line_fte_micro;
-    let pb = if a.quiet { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
-    pb.set_style(
-        ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    let pb = super::spinner(a.quiet);
     let done = crate::store::ingest(&a.data, a.csv_dialect, &a.store, a.seniority_bound, max_fte, &|m: &str| {
         pb.set_message(m.to_string())
     })?;

@@ -10,6 +10,7 @@ pub mod inputs;
 pub mod rules;
 
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::error::Result;
 
@@ -55,4 +56,18 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Rules(a) => rules::run(a),
         Command::Generate(a) => generate::run(a),
     }
+}
+
+/// The spinner of a long command (reading national inputs): elapsed time and the stage,
+/// on the terminal's error stream; nothing with `--quiet`.
+pub fn spinner(quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    pb
 }
