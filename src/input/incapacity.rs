@@ -9,12 +9,11 @@
 use std::collections::HashMap;
 
 use crate::error::Result;
-use crate::parse::{parse_bool, parse_date, parse_money, Fault};
 use crate::quarter::Quarter;
 
 use super::register::Register;
-use super::rejects::{field_reason, InputCounts, Reject};
-use super::{Kind, Source};
+use super::rejects::{InputCounts, Reject, TextRow};
+use super::Source;
 
 /// The worker types of SPEC §8.1, as written in the input.
 pub const WORKER_TYPES: [&str; 8] =
@@ -134,31 +133,17 @@ fn check(
     let cols = super::Table::Incapacity.columns();
     let f = |name: &str| cols.iter().position(|c| *c == name).and_then(|k| t[k]);
 
-    let text = |name: &str| f(name).filter(|s| !s.is_empty()).ok_or_else(|| field_reason(name, Fault::Missing, ""));
-    let date = |name: &str| {
-        f(name).map(parse_date).unwrap_or(Err(Fault::Missing)).map_err(|e| field_reason(name, e, Kind::Date.what()))
-    };
-    // An optional date: empty or absent is none; anything else must be a date.
-    let optional_date = |name: &str| match f(name).map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => parse_date(s).map(Some).map_err(|e| field_reason(name, e, Kind::Date.what())),
-    };
-    let worker_id = text("worker_id")?.to_string();
-    let employer_id = text("employer_id")?.to_string();
-    let incapacity_start = date("incapacity_start")?;
-    let incapacity_end = optional_date("incapacity_end")?;
-    let birth_date = date("birth_date")?;
-    let service_start = date("service_start")?;
-    let worker_type = text("worker_type")?;
-    let disability_recognised = f("disability_recognised")
-        .map(parse_bool)
-        .unwrap_or(Err(Fault::Missing))
-        .map_err(|e| field_reason("disability_recognised", e, Kind::Bool.what()))?;
-    let part_time_resumption = optional_date("part_time_resumption")?;
-    let daily_benefit = f("daily_benefit")
-        .map(parse_money)
-        .unwrap_or(Err(Fault::Missing))
-        .map_err(|e| field_reason("daily_benefit", e, Kind::Money.what()))?;
+    let r = TextRow::new(f);
+    let worker_id = r.text("worker_id")?.to_string();
+    let employer_id = r.text("employer_id")?.to_string();
+    let incapacity_start = r.date("incapacity_start")?;
+    let incapacity_end = r.optional_date("incapacity_end")?;
+    let birth_date = r.date("birth_date")?;
+    let service_start = r.date("service_start")?;
+    let worker_type = r.text("worker_type")?;
+    let disability_recognised = r.boolean("disability_recognised")?;
+    let part_time_resumption = r.optional_date("part_time_resumption")?;
+    let daily_benefit = r.money("daily_benefit")?;
     if !WORKER_TYPES.contains(&worker_type) {
         return Err(format!("worker_type: unknown type '{worker_type}' (expected one of {})", WORKER_TYPES.join(", ")));
     }

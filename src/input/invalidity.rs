@@ -7,11 +7,10 @@
 use std::collections::HashMap;
 
 use crate::error::Result;
-use crate::parse::{parse_bool, parse_date, Fault};
 
 use super::register::Register;
-use super::rejects::{field_reason, InputCounts, Reject, UNKNOWN_EMPLOYER};
-use super::{raw_rows, Kind, Source};
+use super::rejects::{InputCounts, Reject, TextRow, UNKNOWN_EMPLOYER};
+use super::{raw_rows, Source};
 
 /// A valid invalidity row.
 #[derive(Debug, Clone)]
@@ -41,24 +40,14 @@ pub fn load(source: &Source, register: &Register) -> Result<(Vec<InvalidityRow>,
         let file = source.file_name(raw.file);
         let f = |name: &str| raw.fields[cols.iter().position(|c| *c == name).unwrap_or(0)].as_deref();
         let reason = (|| -> std::result::Result<InvalidityRow, String> {
-            let text =
-                |name: &str| f(name).filter(|s| !s.is_empty()).ok_or_else(|| field_reason(name, Fault::Missing, ""));
-            let date = |name: &str| {
-                f(name)
-                    .map(parse_date)
-                    .unwrap_or(Err(Fault::Missing))
-                    .map_err(|e| field_reason(name, e, Kind::Date.what()))
-            };
-            let worker_id = text("worker_id")?.to_string();
-            let employer_id = text("employer_id")?.to_string();
-            let pis = date("primary_incapacity_start")?;
-            let inv = date("invalidity_start")?;
-            let birth = date("birth_date")?;
-            let sen = date("seniority_date")?;
-            let resumption = f("resumption_authorized")
-                .map(parse_bool)
-                .unwrap_or(Err(Fault::Missing))
-                .map_err(|e| field_reason("resumption_authorized", e, Kind::Bool.what()))?;
+            let r = TextRow::new(f);
+            let worker_id = r.text("worker_id")?.to_string();
+            let employer_id = r.text("employer_id")?.to_string();
+            let pis = r.date("primary_incapacity_start")?;
+            let inv = r.date("invalidity_start")?;
+            let birth = r.date("birth_date")?;
+            let sen = r.date("seniority_date")?;
+            let resumption = r.boolean("resumption_authorized")?;
             if inv < pis {
                 return Err("invalidity_start before primary_incapacity_start".to_string());
             }

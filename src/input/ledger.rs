@@ -11,10 +11,8 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::levy::funds::Event;
-use crate::parse::{parse_date, parse_money, Fault};
 
-use super::rejects::{field_reason, Reject};
-use super::Kind;
+use super::rejects::{Reject, TextRow};
 
 /// One ledger row whose fields parse.
 #[derive(Debug, Clone)]
@@ -54,17 +52,15 @@ pub fn load(path: &Path) -> Result<(Vec<LedgerRow>, Vec<Reject>, u64)> {
         let line = rec.position().map_or(0, |p| p.line()) as i64;
         read += 1;
         let f = |k: usize| rec.get(pos[k]).map(str::trim).filter(|s| !s.is_empty());
+        let r = TextRow::new(|name: &str| COLUMNS.iter().position(|c| *c == name).and_then(f));
         let parsed = (|| -> std::result::Result<LedgerRow, String> {
-            let joint_committee = f(0).ok_or_else(|| field_reason("joint_committee", Fault::Missing, ""))?.to_string();
-            let date =
-                f(1).map_or(Err(Fault::Missing), parse_date).map_err(|e| field_reason("date", e, Kind::Date.what()))?;
-            let event = f(2).ok_or_else(|| field_reason("event", Fault::Missing, ""))?;
+            let joint_committee = r.text("joint_committee")?.to_string();
+            let date = r.date("date")?;
+            let event = r.text("event")?;
             let event = Event::parse(event).ok_or_else(|| {
                 format!("event: unknown event '{event}' (expected request, payment, allocation or return)")
             })?;
-            let cents = f(3)
-                .map_or(Err(Fault::Missing), parse_money)
-                .map_err(|e| field_reason("amount", e, Kind::Money.what()))?;
+            let cents = r.money("amount")?;
             let notice_year = f(4)
                 .filter(|s| s.len() == 4)
                 .and_then(|s| s.parse::<i32>().ok())
