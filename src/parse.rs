@@ -210,16 +210,6 @@ pub fn nace_digits(s: &str) -> Result<(), Fault> {
     }
 }
 
-/// An identifier or code kept as text: blanks trimmed, empty is missing.
-pub fn parse_text(s: &str) -> Result<&str, Fault> {
-    let t = s.trim();
-    if t.is_empty() {
-        Err(Fault::Missing)
-    } else {
-        Ok(t)
-    }
-}
-
 /// Cents as `1234.56`.
 pub fn format_cents(c: i64) -> String {
     let sign = if c < 0 { "-" } else { "" };
