@@ -38,7 +38,9 @@ pub fn load(source: &Source, register: &Register) -> Result<(Vec<InvalidityRow>,
     let mut first: HashMap<(String, i32), (String, i64)> = HashMap::new();
     for raw in &rows {
         let file = source.file_name(raw.file);
-        let f = |name: &str| raw.fields[cols.iter().position(|c| *c == name).unwrap_or(0)].as_deref();
+        let f = |name: &str| {
+            cols.iter().position(|c| *c == name).and_then(|k| raw.fields.get(k)).and_then(|v| v.as_deref())
+        };
         let reason = (|| -> std::result::Result<InvalidityRow, String> {
             let r = TextRow::new(f);
             let worker_id = r.text("worker_id")?.to_string();

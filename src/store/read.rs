@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
@@ -21,30 +21,72 @@ use crate::rules::Rules;
 
 use super::{batch_dir, read_manifest, Batch, Manifest};
 
-fn frame(path: &Path) -> Result<DataFrame> {
-    let f = File::open(path)
-        .map_err(|e| Error::Structure(format!("{}: cannot open the stored file: {e}", path.display())))?;
-    ParquetReader::new(f)
-        .finish()
-        .map_err(|e| Error::Structure(format!("{}: unreadable stored file: {e}", path.display())))
+/// One stored file read back. The store writes every column complete but the optional
+/// ones (an incapacity's end and resumption, an employer's language), so a missing value
+/// is a damaged store: an error naming the file and column, never a zero or an empty text.
+struct Stored {
+    path: PathBuf,
+    df: DataFrame,
 }
 
-fn strs<'a>(df: &'a DataFrame, name: &str) -> Result<Vec<&'a str>> {
-    Ok(df.column(name)?.str()?.iter().map(|v| v.unwrap_or_default()).collect())
-}
+impl Stored {
+    fn open(path: &Path) -> Result<Stored> {
+        let f = File::open(path)
+            .map_err(|e| Error::Structure(format!("{}: cannot open the stored file: {e}", path.display())))?;
+        let df = ParquetReader::new(f)
+            .finish()
+            .map_err(|e| Error::Structure(format!("{}: unreadable stored file: {e}", path.display())))?;
+        Ok(Stored { path: path.to_path_buf(), df })
+    }
 
-fn ints(df: &DataFrame, name: &str) -> Result<Vec<i64>> {
-    let c = df.column(name)?.cast(&DataType::Int64)?;
-    Ok(c.i64()?.iter().map(|v| v.unwrap_or_default()).collect())
-}
+    fn height(&self) -> usize {
+        self.df.height()
+    }
 
-fn days(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>> {
-    let c = df.column(name)?.cast(&DataType::Int32)?;
-    Ok(c.i32()?.iter().collect())
-}
+    fn damaged(&self, name: &str) -> Error {
+        Error::at(
+            &self.path,
+            None,
+            Some(name),
+            "a missing value in the store: re-ingest this quarter (responsa ingest)",
+        )
+    }
 
-fn bools(df: &DataFrame, name: &str) -> Result<Vec<bool>> {
-    Ok(df.column(name)?.bool()?.iter().map(|v| v.unwrap_or_default()).collect())
+    fn complete<T>(&self, name: &str, values: impl Iterator<Item = Option<T>>) -> Result<Vec<T>> {
+        values.map(|v| v.ok_or_else(|| self.damaged(name))).collect()
+    }
+
+    fn strs(&self, name: &str) -> Result<Vec<&str>> {
+        self.complete(name, self.df.column(name)?.str()?.iter())
+    }
+
+    fn ints(&self, name: &str) -> Result<Vec<i64>> {
+        let c = self.df.column(name)?.cast(&DataType::Int64)?;
+        self.complete(name, c.i64()?.iter())
+    }
+
+    fn bools(&self, name: &str) -> Result<Vec<bool>> {
+        self.complete(name, self.df.column(name)?.bool()?.iter())
+    }
+
+    fn dates(&self, name: &str) -> Result<Vec<i32>> {
+        let c = self.df.column(name)?.cast(&DataType::Int32)?;
+        self.complete(name, c.i32()?.iter())
+    }
+
+    /// An optional date column: a missing value is no date.
+    fn optional_dates(&self, name: &str) -> Result<Vec<Option<i32>>> {
+        let c = self.df.column(name)?.cast(&DataType::Int32)?;
+        Ok(c.i32()?.iter().collect())
+    }
+
+    /// An optional text column, which a store written before it existed does not have.
+    fn optional_strs(&self, name: &str) -> Result<Vec<Option<&str>>> {
+        match self.df.column(name) {
+            Ok(c) => Ok(c.str()?.iter().collect()),
+            Err(_) => Ok(vec![None; self.height()]),
+        }
+    }
 }
 
 /// The union of two sorted lists without repeats.
@@ -140,15 +182,15 @@ pub fn load(
         .map(|q| Ok((q.parse::<Quarter>().map_err(|e: String| anyhow::anyhow!(e))?, q)))
         .filter(|r: &Result<(Quarter, &String)>| r.as_ref().map_or(true, |(q, _)| quarters.contains(q)))
         .collect::<Result<_>>()?;
-    let frames: Vec<(Quarter, DataFrame)> = stored
+    let frames: Vec<(Quarter, Stored)> = stored
         .par_iter()
         .map(|(quarter, q)| {
             let path = dir(q).join("register.parquet");
-            Ok((*quarter, frame(&path)?))
+            Ok((*quarter, Stored::open(&path)?))
         })
         .collect::<Result<_>>()?;
     let id_cols: Vec<(Quarter, Vec<&str>)> =
-        frames.iter().map(|(q, df)| Ok((*q, strs(df, "employer_id")?))).collect::<Result<_>>()?;
+        frames.iter().map(|(q, df)| Ok((*q, df.strs("employer_id")?))).collect::<Result<_>>()?;
     // Each quarter's identifiers come sorted (the store writes them so): merged, not sorted.
     let mut all_ids: Vec<&str> = Vec::new();
     for (_, v) in &id_cols {
@@ -165,13 +207,10 @@ pub fn load(
     let mut rows: Vec<RegisterRow> = Vec::new();
     for (quarter, df) in frames.iter().filter(|(q, _)| quarters.contains(q)) {
         let (id, nace, cat, jc) =
-            (strs(df, "employer_id")?, strs(df, "nace")?, strs(df, "employer_category")?, strs(df, "joint_committee")?);
-        let private = bools(df, "private_sector")?;
+            (df.strs("employer_id")?, df.strs("nace")?, df.strs("employer_category")?, df.strs("joint_committee")?);
+        let private = df.bools("private_sector")?;
         // The optional language (a store written before it was kept has none).
-        let language: Vec<Option<&str>> = match df.column("language") {
-            Ok(c) => c.str()?.iter().collect(),
-            Err(_) => vec![None; df.height()],
-        };
+        let language = df.optional_strs("language")?;
         for i in 0..df.height() {
             rows.push(RegisterRow {
                 language: language[i].map(str::to_string),
@@ -209,11 +248,11 @@ pub fn load(
         .par_iter()
         .filter_map(|q| m.quarters.get(&q.to_string()).map(|e| (*q, store.join(&e.dir))))
         .map(|(q, d)| {
-            let df = frame(&d.join("occupation.parquet"))?;
+            let df = Stored::open(&d.join("occupation.parquet"))?;
             let (id, lines, head, wages) =
-                (strs(&df, "employer_id")?, ints(&df, "lines")?, ints(&df, "headcount")?, ints(&df, "wages_cents")?);
+                (df.strs("employer_id")?, df.ints("lines")?, df.ints("headcount")?, df.ints("wages_cents")?);
             let buckets: Vec<Vec<i64>> = (min_years..=m.seniority_bound as usize)
-                .map(|y| ints(&df, &format!("fte_y{y}")))
+                .map(|y| df.ints(&format!("fte_y{y}")))
                 .collect::<Result<_>>()?;
             let employers = positions(&sorted_ids, &id);
             let mut occ = Vec::with_capacity(df.height());
@@ -232,8 +271,8 @@ pub fn load(
             if !wage_quarters.contains(&q) {
                 return Ok((occ, Vec::new()));
             }
-            let df = frame(&d.join("committees.parquet"))?;
-            let (id, jc, w) = (strs(&df, "employer_id")?, strs(&df, "joint_committee")?, ints(&df, "wages_cents")?);
+            let df = Stored::open(&d.join("committees.parquet"))?;
+            let (id, jc, w) = (df.strs("employer_id")?, df.strs("joint_committee")?, df.ints("wages_cents")?);
             let employers = positions(&sorted_ids, &id);
             let com: Vec<CommitteeWages> = (0..df.height())
                 .filter_map(|i| {
@@ -266,53 +305,53 @@ pub fn load(
         let d = store.join(&e.dir);
         let quarter: Quarter = q.parse().map_err(|e: String| anyhow::anyhow!(e))?;
         if needs.invalidity {
-            let df = frame(&d.join("invalidity.parquet"))?;
+            let df = Stored::open(&d.join("invalidity.parquet"))?;
             let (file, line, w, id) =
-                (strs(&df, "file")?, ints(&df, "line")?, strs(&df, "worker_id")?, strs(&df, "employer_id")?);
+                (df.strs("file")?, df.ints("line")?, df.strs("worker_id")?, df.strs("employer_id")?);
             let (pis, inv, birth, sen) = (
-                days(&df, "primary_incapacity_start")?,
-                days(&df, "invalidity_start")?,
-                days(&df, "birth_date")?,
-                days(&df, "seniority_date")?,
+                df.dates("primary_incapacity_start")?,
+                df.dates("invalidity_start")?,
+                df.dates("birth_date")?,
+                df.dates("seniority_date")?,
             );
-            let res = bools(&df, "resumption_authorized")?;
+            let res = df.bools("resumption_authorized")?;
             for i in 0..df.height() {
                 invalidity.push(InvalidityRow {
                     file: file[i].to_string(),
                     line: line[i],
                     worker_id: w[i].to_string(),
                     employer_id: id[i].to_string(),
-                    primary_incapacity_start: pis[i].unwrap_or_default(),
-                    invalidity_start: inv[i].unwrap_or_default(),
-                    birth_date: birth[i].unwrap_or_default(),
-                    seniority_date: sen[i].unwrap_or_default(),
+                    primary_incapacity_start: pis[i],
+                    invalidity_start: inv[i],
+                    birth_date: birth[i],
+                    seniority_date: sen[i],
                     resumption_authorized: res[i],
                 });
             }
         }
         if needs.incapacity && quarters.contains(&quarter) {
-            let df = frame(&d.join("incapacity.parquet"))?;
+            let df = Stored::open(&d.join("incapacity.parquet"))?;
             let (file, line, w, id) =
-                (strs(&df, "file")?, ints(&df, "line")?, strs(&df, "worker_id")?, strs(&df, "employer_id")?);
+                (df.strs("file")?, df.ints("line")?, df.strs("worker_id")?, df.strs("employer_id")?);
             let (start, end, birth, service, res) = (
-                days(&df, "incapacity_start")?,
-                days(&df, "incapacity_end")?,
-                days(&df, "birth_date")?,
-                days(&df, "service_start")?,
-                days(&df, "part_time_resumption")?,
+                df.dates("incapacity_start")?,
+                df.optional_dates("incapacity_end")?,
+                df.dates("birth_date")?,
+                df.dates("service_start")?,
+                df.optional_dates("part_time_resumption")?,
             );
             let (t, dis, benefit) =
-                (strs(&df, "worker_type")?, bools(&df, "disability_recognised")?, ints(&df, "daily_benefit_cents")?);
+                (df.strs("worker_type")?, df.bools("disability_recognised")?, df.ints("daily_benefit_cents")?);
             for i in 0..df.height() {
                 incapacity.push(IncapacityRow {
                     file: file[i].into(),
                     line: line[i],
                     worker_id: w[i].to_string(),
                     employer_id: id[i].to_string(),
-                    incapacity_start: start[i].unwrap_or_default(),
+                    incapacity_start: start[i],
                     incapacity_end: end[i],
-                    birth_date: birth[i].unwrap_or_default(),
-                    service_start: service[i].unwrap_or_default(),
+                    birth_date: birth[i],
+                    service_start: service[i],
                     worker_type: t[i].to_string(),
                     disability_recognised: dis[i],
                     part_time_resumption: res[i],
@@ -350,14 +389,18 @@ pub fn load(
             slot.sha256 = if slot.sha256.is_empty() { c.sha256 } else { format!("{},{}", slot.sha256, c.sha256) };
             slot.files.extend(c.files);
         }
-        let mut r =
-            csv::Reader::from_path(bd.join("rejects.csv")).map_err(|e| anyhow::anyhow!("{}: {e}", bd.display()))?;
+        let path = bd.join("rejects.csv");
+        let mut r = csv::Reader::from_path(&path)
+            .map_err(|e| Error::at(&path, None, None, format!("cannot read the stored rejects: {e}")))?;
         for rec in r.records() {
-            let rec = rec.map_err(anyhow::Error::from)?;
+            let rec = rec.map_err(|e| Error::at(&path, e.position().map(|p| p.line()), None, e.to_string()))?;
+            // Written by ingest with every field: anything else is a damaged store.
+            let at = rec.position().map(|p| p.line());
+            let damaged = |c: &str| Error::at(&path, at, Some(c), "a missing value in the store: re-ingest this batch");
             rejects.push(Reject {
-                file: rec.get(0).unwrap_or_default().to_string(),
-                line: rec.get(1).and_then(|l| l.parse().ok()).unwrap_or(-1),
-                reason: rec.get(2).unwrap_or_default().to_string(),
+                file: rec.get(0).ok_or_else(|| damaged("file"))?.to_string(),
+                line: rec.get(1).and_then(|l| l.parse().ok()).ok_or_else(|| damaged("line"))?,
+                reason: rec.get(2).ok_or_else(|| damaged("reason"))?.to_string(),
             });
         }
     }
@@ -369,4 +412,29 @@ pub fn load(
         counts: InputCounts::default(),
     };
     Ok(Dataset { register, invalidity, incapacity, occupation, rejects, inputs })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_value_in_a_complete_column_is_a_damaged_store() {
+        let dir = tempfile::tempdir().expect("a scratch folder");
+        let path = dir.path().join("invalidity.parquet");
+        let mut df = DataFrame::new_infer_height(vec![
+            Column::new("worker_id".into(), vec![Some("W1"), None]),
+            Column::new("birth_date".into(), vec![Some(1000i32), None]),
+            Column::new("incapacity_end".into(), vec![Some(2000i32), None]),
+        ])
+        .expect("a frame");
+        ParquetWriter::new(File::create(&path).expect("a file")).finish(&mut df).expect("written");
+        let stored = Stored::open(&path).expect("read back");
+        let worker = stored.strs("worker_id").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(worker.contains("invalidity.parquet") && worker.contains("'worker_id'"), "{worker}");
+        let birth = stored.dates("birth_date").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(birth.contains("'birth_date'") && birth.contains("re-ingest"), "not read as 1970-01-01: {birth}");
+        assert_eq!(stored.optional_dates("incapacity_end").ok(), Some(vec![Some(2000), None]), "optional: none");
+        assert_eq!(stored.optional_strs("language").ok(), Some(vec![None, None]), "absent optional column");
+    }
 }
