@@ -1,6 +1,6 @@
-//! Criterion benchmarks of `assess` at `small` scale (SPEC §7): the whole run and its
+//! Criterion benchmarks of `assess` at `small` scale (§7): the whole run and its
 //! stages — read (register and invalidity), aggregate (employment lines), decide (the
-//! computation of SPEC §3) and write (the reports).
+//! computation of §3) and write (the reports).
 //!
 //! `cargo bench --bench assess`. The data is generated once (seed 1) under
 //! `$RESPONSA_BENCH_DATA` (default `~/.cache/responsa-bench`), outside the repository.
@@ -76,7 +76,7 @@ fn benches(c: &mut Criterion) {
                     &employment,
                     &reg,
                     rules.levy.min_seniority_years,
-                    rules.shared.max_line_fte_micro,
+                    responsa::input::employment::RowBounds::of(&rules.shared),
                     &[q],
                 )
                 .expect("aggregate")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# National-scale benchmark of `responsa assess` against the DuckDB peer (SPEC §7).
+# National-scale benchmark of `responsa assess` against the DuckDB peer (§7).
 #
 #   bash benches/national.sh [RUNS]          (default 3 runs per measurement)
 #   RESPONSA_BASELINE=/tmp/base/target/release/responsa bash benches/national.sh 7
@@ -27,10 +27,12 @@ mkdir -p "$DATA"
 gen() { # scale format dir
   [ -e "$3/invalidity.$2" ] || "$BIN" generate --scale "$1" --seed 1 --format "$2" --out "$3" -q
 }
-gen tiny csv "$DATA/tiny-csv"; gen small csv "$DATA/small-csv"
 gen national csv "$DATA/national-csv"; gen national parquet "$DATA/national-parquet"
-# 2025Q1..2026Q4: the last levy quarters and the first solidarity quarters (SPEC §8).
-[ -e "$DATA/national26-csv/incapacity.csv" ] || "$BIN" generate --scale national --seed 1 --quarters 2025Q1..2026Q4 --out "$DATA/national26-csv" -q
+if [ -z "${RESPONSA_COMPARE_ONLY:-}" ]; then
+  gen tiny csv "$DATA/tiny-csv"; gen small csv "$DATA/small-csv"
+  # 2025Q1..2026Q4: the last levy quarters and the first solidarity quarters (§8).
+  [ -e "$DATA/national26-csv/incapacity.csv" ] || "$BIN" generate --scale national --seed 1 --quarters 2025Q1..2026Q4 --out "$DATA/national26-csv" -q
+fi
 
 # measure KEY LABEL CMD...: median wall seconds and median peak RSS (MB) over $RUNS runs,
 # after one unmeasured warm-up run (the first run after a pause pays for page cache and,
@@ -62,12 +64,16 @@ rm -f /tmp/responsa-bench.results
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 echo "median over $RUNS runs, $(nproc) cores"
-for s in tiny small national; do
+# RESPONSA_COMPARE_ONLY=1 with RESPONSA_BASELINE: only the national quarter against the
+# earlier build, from CSV and Parquet.
+[ -n "${RESPONSA_COMPARE_ONLY:-}" ] || for s in tiny small national; do
   lines=$(($(wc -l < "$DATA/$s-csv/employment.csv") - 1))
   measure "$s-csv" "responsa $s csv ($lines lines)" "$BIN" assess --quarter 2023Q4 --data "$DATA/$s-csv" --out "$OUT/$s-@RUN@" -q
 done
-measure national-parquet "responsa national parquet" "$BIN" assess --quarter 2023Q4 --data "$DATA/national-parquet" --out "$OUT/pq-@RUN@" -q
-if python3 -c 'import duckdb' 2>/dev/null && [ -f "$PEER" ]; then
+[ -n "${RESPONSA_COMPARE_ONLY:-}" ] || measure national-parquet "responsa national parquet" "$BIN" assess --quarter 2023Q4 --data "$DATA/national-parquet" --out "$OUT/pq-@RUN@" -q
+if [ -n "${RESPONSA_COMPARE_ONLY:-}" ]; then
+  :
+elif python3 -c 'import duckdb' 2>/dev/null && [ -f "$PEER" ]; then
   measure peer-csv "peer national csv" python3 "$PEER" "$DATA/national-csv" 2023Q4 "$OUT/peer-csv-@RUN@"
   measure peer-parquet "peer national parquet" python3 "$PEER" "$DATA/national-parquet" 2023Q4 "$OUT/peer-pq-@RUN@"
   awk '{w[$1]=$2; m[$1]=$3}
@@ -106,23 +112,26 @@ if [ -n "${RESPONSA_BASELINE:-}" ]; then
   compare base-csv "national csv" assess --quarter 2023Q4 --data "$DATA/national-csv" --out "$OUT/cmp-csv-@RUN@" -q
   compare base-parquet "national parquet" assess --quarter 2023Q4 --data "$DATA/national-parquet" --out "$OUT/cmp-pq-@RUN@" -q
 fi
-# The solidarity quarter against the levy quarter, on the same national data (SPEC §8).
-measure levy-2025q4 "responsa levy 2025Q4 (csv)" "$BIN" assess --quarter 2025Q4 --data "$DATA/national26-csv" --out "$OUT/l25-@RUN@" -q
+[ -z "${RESPONSA_COMPARE_ONLY:-}" ] || exit 0
+# The solidarity quarter against the levy quarter, on the same national data (§8). The
+# levy quarter 2025Q4 reads lines from 2024Q1, which data from 2025Q1 do not hold: it is
+# measured with --allow-incomplete-data (the cost is the same).
+measure levy-2025q4 "responsa levy 2025Q4 (csv)" "$BIN" assess --quarter 2025Q4 --data "$DATA/national26-csv" --out "$OUT/l25-@RUN@" -q --allow-incomplete-data
 measure solidarity-2026q1 "responsa solidarity 2026Q1 (csv)" "$BIN" assess --quarter 2026Q1 --data "$DATA/national26-csv" --out "$OUT/s26-@RUN@" -q
 awk '{w[$1]=$2; m[$1]=$3} END { printf "solidarity/levy quarter: time %.2f, memory %.2f\n", w["solidarity-2026q1"]/w["levy-2025q4"], m["solidarity-2026q1"]/m["levy-2025q4"] }' /tmp/responsa-bench.results
-# The quarterly store (SPEC §9): ingest of 8 quarters from CSV, one quarter assessed from
+# The quarterly store (§9): ingest of 8 quarters from CSV, one quarter assessed from
 # the store against the same quarter from CSV, the size of the store against the CSV's,
 # and every quarter from 2022Q4 to 2026Q4 in one run from a store of 20 quarters.
 [ -e "$DATA/national20-csv/incapacity.csv" ] || "$BIN" generate --scale national --seed 1 --quarters 2022Q1..2026Q4 --out "$DATA/national20-csv" -q
 measure ingest-8 "responsa ingest 8 quarters (csv)" "$BIN" ingest --data "$DATA/national26-csv" --store "$OUT/store-@RUN@" -q
-measure store-2025q4 "responsa levy 2025Q4 (store)" "$BIN" assess --quarter 2025Q4 --store "$OUT/store-1" --out "$OUT/sl-@RUN@" -q
+measure store-2025q4 "responsa levy 2025Q4 (store)" "$BIN" assess --quarter 2025Q4 --store "$OUT/store-1" --out "$OUT/sl-@RUN@" -q --allow-incomplete-data
 measure store-2026q1 "responsa solidarity 2026Q1 (store)" "$BIN" assess --quarter 2026Q1 --store "$OUT/store-1" --out "$OUT/ss-@RUN@" -q
 awk '{w[$1]=$2} END { printf "store/csv: levy quarter %.1fx as fast, solidarity quarter %.1fx\n", w["levy-2025q4"]/w["store-2025q4"], w["solidarity-2026q1"]/w["store-2026q1"] }' /tmp/responsa-bench.results
 echo "store: $(du -sh "$OUT/store-1" | cut -f1) for $(du -sh "$DATA/national26-csv" | cut -f1) of CSV (8 quarters)"
 [ -e "$DATA/store20/manifest.json" ] || "$BIN" ingest --data "$DATA/national20-csv" --store "$DATA/store20" -q
-measure store-all "responsa 2022Q4..2026Q4 (store, one run)" "$BIN" assess --quarters 2022Q4..2026Q4 --store "$DATA/store20" --out "$OUT/all-@RUN@" -q
+measure store-all "responsa 2022Q4..2026Q4 (store, one run)" "$BIN" assess --quarters 2022Q4..2026Q4 --store "$DATA/store20" --out "$OUT/all-@RUN@" -q --allow-incomplete-data
 # Five quarters: one run sharing the read, against five separate runs.
-measure five-one-run "responsa 5 quarters, one run" "$BIN" assess --quarters 2022Q4..2023Q4 --data "$DATA/national-csv" --out "$OUT/multi-@RUN@" -q
-five() { for q in 2022Q4 2023Q1 2023Q2 2023Q3 2023Q4; do "$BIN" assess --quarter $q --data "$DATA/national-csv" --out "$OUT/one-$1-$q" -q; done; }
+measure five-one-run "responsa 5 quarters, one run" "$BIN" assess --quarters 2022Q4..2023Q4 --data "$DATA/national-csv" --out "$OUT/multi-@RUN@" -q --allow-incomplete-data
+five() { for q in 2022Q4 2023Q1 2023Q2 2023Q3 2023Q4; do "$BIN" assess --quarter $q --data "$DATA/national-csv" --out "$OUT/one-$1-$q" -q --allow-incomplete-data; done; }
 export -f five; export BIN DATA OUT
 measure five-runs "responsa 5 quarters, 5 runs" bash -c 'five "$0"' @RUN@

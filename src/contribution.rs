@@ -1,8 +1,8 @@
-//! Which contribution applies to a quarter (SPEC §1, §5).
+//! Which contribution applies to a quarter (§1, §5).
 //!
-//! The invalidity-inflow levy (*cotisation de responsabilisation*, SPEC §3) applies to
+//! The invalidity-inflow levy (*cotisation de responsabilisation*, §3) applies to
 //! quarters up to 2025Q4; the solidarity contribution (*cotisation de solidarité*,
-//! SPEC §8) from 2026Q1. Which one applies is a dated switch of the rule set
+//! §8) from 2026Q1. Which one applies is a dated switch of the rule set
 //! (`invalidity_levy_in_force`, `solidarity_in_force`), never a branch on a year in
 //! code: a what-if rule file can switch the levy on for 2026.
 
@@ -13,9 +13,9 @@ use crate::rules::{RuleSet, Rules};
 /// A contribution responsa knows of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Contribution {
-    /// SPEC §3: 0.625 % of wages for an excessive inflow into invalidity.
+    /// §3: 0.625 % of wages for an excessive inflow into invalidity.
     InvalidityLevy,
-    /// SPEC §8: 30 % of the sickness benefit of the two months after day 30.
+    /// §8: 30 % of the sickness benefit of the two months after day 30.
     Solidarity,
 }
 
@@ -37,12 +37,19 @@ impl Contribution {
         }
     }
 
-    /// Whether this version of responsa computes it.
-    pub fn built(self) -> bool {
-        match self {
-            Contribution::InvalidityLevy => true,
-            Contribution::Solidarity => true,
+    /// The quarters of employment lines its computation for `q` reads: the levy, the
+    /// denominators of its reference quarters (§3.2), the headcount quarters (§3.4)
+    /// and the wage base (§3.6); the solidarity contribution, the headcount quarters (§8.2).
+    pub fn employment_quarters(self, q: Quarter) -> Vec<Quarter> {
+        let mut v: Vec<Quarter> = crate::employer::headcount_quarters(q).to_vec();
+        if self == Contribution::InvalidityLevy {
+            let r = crate::levy::reference::Reference::of(q);
+            v.extend((0..4).map(|k| r.denominator_quarter(k)));
+            v.push(r.wage_quarter());
         }
+        v.sort();
+        v.dedup();
+        v
     }
 
     pub fn in_force(self, r: &Rules) -> bool {
@@ -69,10 +76,10 @@ pub fn describe_periods(set: &RuleSet, c: Contribution) -> String {
         .join(", ")
 }
 
-/// The contributions to compute for a quarter: those in force that are built. A quarter
+/// The contributions to compute for a quarter: those in force. A quarter
 /// with none is refused (exit 2) with one line naming every contribution and its periods.
 pub fn to_compute(set: &RuleSet, rules: &Rules) -> Result<Vec<Contribution>> {
-    let on: Vec<Contribution> = Contribution::ALL.into_iter().filter(|c| c.in_force(rules) && c.built()).collect();
+    let on: Vec<Contribution> = Contribution::ALL.into_iter().filter(|c| c.in_force(rules)).collect();
     if !on.is_empty() {
         return Ok(on);
     }
@@ -80,13 +87,8 @@ pub fn to_compute(set: &RuleSet, rules: &Rules) -> Result<Vec<Contribution>> {
 }
 
 fn refusal(set: &RuleSet, q: Quarter) -> String {
-    let list: Vec<String> = Contribution::ALL
-        .iter()
-        .map(|c| {
-            let built = if c.built() { "" } else { ", not built in this version of responsa" };
-            format!("{} in force {}{built}", c.name(), describe_periods(set, *c))
-        })
-        .collect();
+    let list: Vec<String> =
+        Contribution::ALL.iter().map(|c| format!("{} in force {}", c.name(), describe_periods(set, *c))).collect();
     format!("no contribution that responsa computes is in force for {q} (rule set {}): {}", set.origin, list.join("; "))
 }
 

@@ -1,4 +1,4 @@
-//! Everything read from a data directory for one run (SPEC §2, §6): the register, the
+//! Everything read from a data directory for one run (§2, §6): the register, the
 //! employment aggregates, the invalidity rows, every rejected row and the per-input
 //! counts and fingerprints. Read once, shared by every quarter and every contribution
 //! assessed in the run.
@@ -19,7 +19,7 @@ use crate::rules::Rules;
 /// The inputs of a run.
 pub struct Dataset {
     pub register: Register,
-    /// Read when the levy is in force for an assessed quarter (SPEC §2.3).
+    /// Read when the levy is in force for an assessed quarter (§2.3).
     pub invalidity: Vec<InvalidityRow>,
     /// Read when the solidarity contribution is in force for an assessed quarter (§8.1).
     pub incapacity: Vec<IncapacityRow>,
@@ -30,7 +30,7 @@ pub struct Dataset {
 }
 
 /// Which inputs a run needs besides the register and the employment lines: the
-/// contributions in force for its quarters decide (SPEC §5, §8.1).
+/// contributions in force for its quarters decide (§5, §8.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Needs {
     pub invalidity: bool,
@@ -52,7 +52,7 @@ pub fn load(
     let invalidity = if needs.invalidity { Some(input::open(data, Table::Invalidity)?) } else { None };
     let incapacity = if needs.incapacity { Some(input::open(data, Table::Incapacity)?) } else { None };
     progress("checking input files");
-    // The fingerprints (SPEC §4) are computed while the inputs are read; CSV employment
+    // The fingerprints (§4) are computed while the inputs are read; CSV employment
     // lines are fingerprinted by their reader, as they pass.
     let hashing = {
         let lines_by_reader = employment.files.iter().all(|f| f.format == input::Format::Csv);
@@ -83,7 +83,7 @@ pub fn load(
     let (mut incapacity_rows, mut inc_rejects) = (Vec::new(), Vec::new());
     if let Some(src) = &incapacity {
         progress("reading incapacities");
-        let (rows, rj, c) = incapacity::load(src, &register, quarters)?;
+        let (rows, rj, c) = incapacity::load(src, &register, quarters, rules.shared.max_daily_benefit_cents)?;
         (incapacity_rows, inc_rejects) = (rows, rj);
         counts.push(("incapacity", c));
     }
@@ -92,7 +92,7 @@ pub fn load(
         &employment,
         &register,
         rules.levy.min_seniority_years,
-        rules.shared.max_line_fte_micro,
+        crate::input::employment::RowBounds::of(&rules.shared),
         quarters,
     )?;
     rejects.sort();
@@ -120,7 +120,7 @@ pub fn load(
     Ok(Dataset { register, invalidity: invalidity_rows, incapacity: incapacity_rows, occupation, rejects, inputs })
 }
 
-/// Where a run reads its inputs: a data directory (SPEC §2) or a store (SPEC §9).
+/// Where a run reads its inputs: a data directory (§2) or a store (§9).
 #[derive(Debug, Clone)]
 pub enum Origin {
     Data(std::path::PathBuf),
@@ -147,11 +147,51 @@ pub fn open(
     needs: Needs,
     progress: &dyn Fn(&str),
 ) -> Result<Dataset> {
-    match from {
+    let mut data = match from {
         Origin::Data(d) => {
             let line_rules = rules.last().ok_or_else(|| anyhow::anyhow!("no rule set"))?;
-            load(d, line_rules, quarters, needs, progress)
+            load(d, line_rules, quarters, needs, progress)?
         }
-        Origin::Store(s) => crate::store::load(s, rules, quarters, needs, progress),
+        Origin::Store(s) => crate::store::load(s, rules, quarters, needs, progress)?,
+    };
+    crate::input::rejects::count_reasons(&mut data.inputs, &data.rejects);
+    Ok(data)
+}
+
+/// §6: a quarter whose inputs do not cover what its computation reads is refused,
+/// naming the quarters missing: the register at Q, and the employment lines of the
+/// quarters each contribution reads ([`crate::contribution::Contribution::employment_quarters`]). `runs` are the
+/// assessed quarters, each with the contributions computed for it.
+pub fn check_coverage(data: &Dataset, runs: &[(Quarter, Vec<crate::contribution::Contribution>)]) -> Result<()> {
+    use std::collections::BTreeSet;
+    let registered: BTreeSet<Quarter> = data.register.rows.iter().map(|r| r.quarter).collect();
+    // A quarter the extract holds: employment lines, or register rows (a small universe may
+    // declare a quarter without a line in it).
+    let mut employed: BTreeSet<Quarter> = data.occupation.by_quarter.iter().map(|g| g.quarter).collect();
+    employed.extend(data.register.declared.iter().map(|d| Quarter(d.1)));
+    let list = |qs: &BTreeSet<Quarter>| qs.iter().map(|q| q.to_string()).collect::<Vec<_>>().join(", ");
+    for (q, on) in runs {
+        let mut missing = Vec::new();
+        if !registered.contains(q) {
+            missing.push(format!("the register at {q}"));
+        }
+        let lines: BTreeSet<Quarter> =
+            on.iter().flat_map(|c| c.employment_quarters(*q)).filter(|p| !employed.contains(p)).collect();
+        if !lines.is_empty() {
+            missing.push(format!("employment lines of {}", list(&lines)));
+        }
+        if !missing.is_empty() {
+            let held = if employed.is_empty() {
+                "no quarter at all".to_string()
+            } else {
+                format!("quarters {}", list(&employed))
+            };
+            return Err(crate::error::Error::Structure(format!(
+                "{q}: the inputs do not cover what its assessment reads: {} missing (they hold {held}); \
+                 --allow-incomplete-data assesses it with those quarters empty",
+                missing.join(" and ")
+            )));
+        }
     }
+    Ok(())
 }

@@ -1,10 +1,10 @@
-//! What both contributions ask of an employer (SPEC §3.4, §3.5, §8.2): is it a sheltered
+//! What both contributions ask of an employer (§3.4, §3.5, §8.2): is it a sheltered
 //! workshop, and how many workers does it employ on average.
 
 use crate::quarter::Quarter;
 use crate::rules::SharedRules;
 
-/// SPEC §3.5, second row, and §8.2, first row: a sheltered workshop by its ONSS employer
+/// §3.5, second row, and §8.2, first row: a sheltered workshop by its ONSS employer
 /// category, or by its joint committee (`sheltered_joint_committee` or one of its
 /// sub-committees, `327` or `327.xx`).
 pub fn is_sheltered(employer_category: &str, joint_committee: &str, r: &SharedRules) -> bool {
@@ -23,12 +23,12 @@ pub fn sheltered_rule(r: &SharedRules) -> String {
     )
 }
 
-/// The quarters whose headcount is averaged for quarter `q`: Q-4..Q-1 (SPEC §3.4).
+/// The quarters whose headcount is averaged for quarter `q`: Q-4..Q-1 (§3.4).
 pub fn headcount_quarters(q: Quarter) -> [Quarter; 4] {
     [q.offset(-4), q.offset(-3), q.offset(-2), q.offset(-1)]
 }
 
-/// SPEC §3.4: `average_headcount(e)` = Σ headcount(e, p) over the quarters p of Q-4..Q-1
+/// §3.4: `average_headcount(e)` = Σ headcount(e, p) over the quarters p of Q-4..Q-1
 /// where e has at least one employment line, divided by the number of such quarters
 /// (0 when there is none). Kept as the exact sum and count.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -44,7 +44,7 @@ impl Headcount {
         self.quarters += 1;
     }
 
-    /// The average as printed (SPEC §4 `average_headcount`).
+    /// The average as printed (§4 `average_headcount`).
     pub fn average(&self) -> f64 {
         if self.quarters == 0 {
             0.0
@@ -72,6 +72,9 @@ mod tests {
             sheltered_categories: vec!["073".into(), "176".into()],
             sheltered_joint_committee: "327".into(),
             max_line_fte_micro: 1_500_000,
+            max_line_wages_cents: 1_000_000_000,
+            max_daily_benefit_cents: 100_000,
+            max_rejected_share: crate::rules::Decimal { units: 1, scale: 0 },
         }
     }
 

@@ -1,4 +1,4 @@
-//! Errors and exit codes (SPEC §6): 0 success, 2 usage or structural error,
+//! Errors and exit codes (§6): 0 success, 2 usage or structural error,
 //! 3 `--strict` and rows were rejected, 1 anything else.
 
 use std::path::Path;
@@ -15,6 +15,10 @@ pub enum Error {
     /// `--strict` and rows were rejected: exit 3.
     #[error("{rejected} input row(s) rejected under --strict; see {rejects}")]
     Strict { rejected: u64, rejects: String },
+    /// An input lost more rows than the rule set's `max_rejected_share` allows (§6):
+    /// exit 3, with the input, the share, the most frequent reasons and a hint.
+    #[error("{0}")]
+    Rejected(String),
     /// Anything else: exit 1.
     #[error(transparent)]
     Other(#[from] anyhow::Error),
@@ -24,7 +28,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) | Error::Structure(_) => 2,
-            Error::Strict { .. } => 3,
+            Error::Strict { .. } | Error::Rejected(_) => 3,
             Error::Other(_) => 1,
         }
     }
@@ -56,3 +60,21 @@ pub fn io(path: &Path, doing: &str, e: std::io::Error) -> Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Readers running under [`catch_panics`]: the binary's panic hook stays silent while one
+/// runs, since its panic becomes an ordinary error naming the file.
+static CATCHING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Whether a panic now is caught by a reader and turned into an error.
+pub fn panics_are_caught() -> bool {
+    CATCHING.load(std::sync::atomic::Ordering::SeqCst) > 0
+}
+
+/// Runs `f`, turning a panic inside it (a third-party reader on a damaged file) into `None`.
+pub fn catch_panics<T>(f: impl FnOnce() -> T) -> Option<T> {
+    use std::sync::atomic::Ordering;
+    CATCHING.fetch_add(1, Ordering::SeqCst);
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
+    CATCHING.fetch_sub(1, Ordering::SeqCst);
+    r
+}

@@ -26,8 +26,12 @@ fn no_transparent_huge_pages() {
 fn main() -> ExitCode {
     #[cfg(target_os = "linux")]
     no_transparent_huge_pages();
-    // A bug must still end in one clear line, not a backtrace (SPEC §6); exit code 1.
+    // A bug must still end in one clear line, not a backtrace (§6); exit code 1.
     std::panic::set_hook(Box::new(|info| {
+        // A reader's panic on a damaged file is caught and reported as an error naming it.
+        if responsa::error::panics_are_caught() {
+            return;
+        }
         let msg = info
             .payload()
             .downcast_ref::<&str>()
@@ -44,7 +48,11 @@ fn main() -> ExitCode {
             return ExitCode::from(e.exit_code() as u8);
         }
     };
-    match responsa::cli::run(cli) {
+    // A panic anywhere (a bug) has printed its one line through the hook above; it ends
+    // the run with exit code 1, never the 101 of an unwinding main.
+    let done = std::panic::catch_unwind(|| responsa::cli::run(cli));
+    let Ok(done) = done else { return ExitCode::from(1) };
+    match done {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             match &e {

@@ -1,13 +1,13 @@
-//! Field parsers for the input formats of SPEC §2 and the row faults of SPEC §6.
+//! Field parsers for the input formats of §2 and the row faults of §6.
 //!
 //! Every value enters the computation through one of these functions, on CSV text or on
 //! typed Parquet values alike: money becomes integer cents, FTE integer millionths
-//! (SPEC §3.3: decisions never depend on float rounding), dates days since 1970-01-01.
+//! (§3.3: decisions never depend on float rounding), dates days since 1970-01-01.
 
 use crate::quarter::{days_from_civil, days_in_month, Quarter};
 
 /// Why one field of a row could not be used. The row goes to `rejects.csv` with the
-/// column name and this text (SPEC §6).
+/// column name and this text (§6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
     Missing,
@@ -167,7 +167,7 @@ pub fn parse_date(s: &str) -> Result<i32, Fault> {
     Ok(days_from_civil(y as i32, m, d))
 }
 
-/// `true/false`, `1/0`, `yes/no`, in any case (SPEC §2).
+/// `true/false`, `1/0`, `yes/no`, in any case (§2).
 pub fn parse_bool(s: &str) -> Result<bool, Fault> {
     let t = s.trim();
     if t.is_empty() {
@@ -216,6 +216,19 @@ pub fn format_cents(c: i64) -> String {
     format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100)
 }
 
+/// A count with thousands separated by commas (`3242169` → `3,242,169`), for messages.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Millionths as a decimal without trailing zeros (`1500000` → `1.5`).
 pub fn format_micro(v: i64) -> String {
     let s = format!("{}.{:06}", v / 1_000_000, (v % 1_000_000).abs());
@@ -225,6 +238,14 @@ pub fn format_micro(v: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(3_242_169), "3,242,169");
+    }
 
     #[test]
     fn money() {

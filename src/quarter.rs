@@ -1,4 +1,4 @@
-//! Quarters (`YYYYQn`) and the calendar arithmetic the law is written in (SPEC §1, §3).
+//! Quarters (`YYYYQn`) and the calendar arithmetic the law is written in (§1, §3).
 //!
 //! A quarter is kept as one integer, `year * 4 + (n - 1)`, so that "Q-3", "r-4" and
 //! "Q + payment_lag" are plain additions. Dates are days since 1970-01-01 (the same
@@ -38,7 +38,7 @@ impl Quarter {
         self.offset(1).first_day() - 1
     }
     /// The latest seniority date that still gives `years` completed years on the last day
-    /// of the quarter (SPEC §3.2). Quarter ends are never 29 February, so "the same day
+    /// of the quarter (§3.2). Quarter ends are never 29 February, so "the same day
     /// `years` years earlier" always exists.
     pub fn seniority_cutoff(self, years: u32) -> i32 {
         let (y, m, d) = civil_from_days(self.last_day());
@@ -137,7 +137,7 @@ pub fn civil_from_days(z: i32) -> (i32, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// Completed years from date `a` to date `b` (SPEC §3.1): `b.year - a.year`, minus one
+/// Completed years from date `a` to date `b` (§3.1): `b.year - a.year`, minus one
 /// when `(b.month, b.day) < (a.month, a.day)`. Someone born on 29 February is one year
 /// older on 1 March in non-leap years, which this formula gives without a special case.
 pub fn completed_years(a: i32, b: i32) -> i32 {
@@ -146,7 +146,7 @@ pub fn completed_years(a: i32, b: i32) -> i32 {
     by - ay - i32::from((bm, bd) < (am, ad))
 }
 
-/// Completed months from date `a` to date `b` (SPEC §8.2): `12 × (b.year − a.year) +
+/// Completed months from date `a` to date `b` (§8.2): `12 × (b.year − a.year) +
 /// b.month − a.month`, minus one when `b.day < a.day`. Service from 31 January completes a
 /// month on 1 March.
 pub fn completed_months(a: i32, b: i32) -> i32 {
@@ -165,7 +165,7 @@ pub fn days_in_month(y: i32, m: u32) -> u32 {
     }
 }
 
-/// `n` calendar months after a date (SPEC §8.2): the same day of the month, or the last
+/// `n` calendar months after a date (§8.2): the same day of the month, or the last
 /// day of that month when it has no such day (2025-12-31 + 2 months = 2026-02-28).
 pub fn add_months(day: i32, n: u32) -> i32 {
     let (y, m, d) = civil_from_days(day);
@@ -183,6 +183,13 @@ pub fn weekday(day: i32) -> u32 {
 pub fn format_date(days: i32) -> String {
     let (y, m, d) = civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Seconds since 1970-01-01 as `YYYY-MM-DD HH:MM:SS` (UTC).
+pub fn format_timestamp(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let t = secs.rem_euclid(86_400);
+    format!("{} {:02}:{:02}:{:02}", format_date(days as i32), t / 3600, t % 3600 / 60, t % 60)
 }
 
 #[cfg(test)]

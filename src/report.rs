@@ -1,8 +1,8 @@
-//! Publishing reports (SPEC §4, §6), for every contribution: files are written to a
-//! temporary folder inside `--out` and renamed into place only when every one is
-//! complete, `summary.json` last, so a run that fails or is killed never leaves a
-//! half-written report. Same inputs, same bytes. Also the formats every report shares
-//! (ratios, `rejects.csv`).
+//! Publishing reports (§4, §6), for every contribution: a run's files are written to
+//! a staging folder beside `--out` and take its place all at once when every one is
+//! complete ([`Publication`]), so a run that fails or is killed never leaves a
+//! half-written report, and no file of another run stands beside the new ones. Same
+//! inputs, same bytes. Also the formats every report shares (ratios, `rejects.csv`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::error::{io, Error, Result};
 use crate::input::rejects::Reject;
 
-/// A ratio or multiple: full precision, `inf`, or empty when undefined (SPEC §4).
+/// A ratio or multiple: full precision, `inf`, or empty when undefined (§4).
 pub fn fmt_ratio(x: Option<f64>) -> String {
     match x {
         None => String::new(),
@@ -21,27 +21,171 @@ pub fn fmt_ratio(x: Option<f64>) -> String {
     }
 }
 
-/// A set of report files being written.
-pub struct Staging {
+/// The outputs of one run (§6), published all at once: everything is written into a
+/// staging folder beside `--out`, which then takes the place of `--out` in one step (on
+/// Linux an atomic exchange of the two folders, elsewhere two renames), and the previous
+/// outputs are removed. A run that fails or is killed never leaves a half-written report,
+/// and no file of an earlier run (another quarter's levy.csv, letters of employers no
+/// longer warned, a previous summary.json) stands beside the new ones. A folder that holds
+/// anything responsa does not write is never replaced.
+pub struct Publication {
     out: PathBuf,
+    tmp: PathBuf,
+    published: bool,
+}
+
+/// The file that marks a folder as a run's outputs, safe to replace by the next run.
+const MARKER: &str = ".responsa-outputs";
+
+impl Publication {
+    pub fn new(out: &Path) -> Result<Publication> {
+        if out.exists() && !out.is_dir() {
+            return Err(Error::Usage(format!("{}: --out is a file, not a folder", out.display())));
+        }
+        if out.is_dir() {
+            check_replaceable(out)?;
+        }
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)
+            .map_err(|e| Error::Usage(format!("{}: cannot create the output folder (--out): {e}", out.display())))?;
+        let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
+        remove_stale_staging(&parent, &name);
+        let tmp = parent.join(format!(".{name}.responsa-partial-{}", std::process::id()));
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(|e| io(&tmp, "remove a stale staging folder", e))?;
+        }
+        fs::create_dir_all(&tmp).map_err(|e| {
+            Error::Usage(format!("{}: cannot create the output folder (--out) beside it: {e}", out.display()))
+        })?;
+        Ok(Publication { out: out.to_path_buf(), tmp, published: false })
+    }
+
+    /// Where a file or folder of the run is written before it is published (`rel` is its
+    /// path inside `--out`).
+    pub fn path(&self, rel: impl AsRef<Path>) -> PathBuf {
+        self.tmp.join(rel)
+    }
+
+    /// A set of report files written into folder `rel` of the run (empty: `--out` itself).
+    pub fn staging(&self, rel: impl AsRef<Path>) -> Result<Staging> {
+        Staging::in_folder(self.path(rel))
+    }
+
+    /// Puts the run's outputs in the place of `--out`, all at once.
+    pub fn publish(mut self) -> Result<()> {
+        // Test hook: hold the complete staging folder before publishing, so that a test
+        // can kill the run at the worst moment and check the previous reports survive.
+        if let Some(ms) = std::env::var("RESPONSA_PAUSE_BEFORE_PUBLISH_MS").ok().and_then(|v| v.parse().ok()) {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
+        let marker = self.tmp.join(MARKER);
+        fs::write(&marker, "The outputs of one responsa run: the next run into this folder replaces it whole.\n")
+            .map_err(|e| io(&marker, "write", e))?;
+        if self.out.is_dir() {
+            check_replaceable(&self.out)?;
+            exchange(&self.tmp, &self.out)?;
+            // The staging folder now holds the previous outputs.
+            fs::remove_dir_all(&self.tmp).map_err(|e| io(&self.tmp, "remove the previous outputs", e))?;
+        } else {
+            fs::rename(&self.tmp, &self.out).map_err(|e| io(&self.out, "publish", e))?;
+        }
+        self.published = true;
+        Ok(())
+    }
+}
+
+impl Drop for Publication {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// Whether a folder may be replaced by a run's outputs: empty, marked as a run's outputs,
+/// or holding only what responsa writes (outputs of a version before the mark).
+fn check_replaceable(out: &Path) -> Result<()> {
+    if out.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let entries = fs::read_dir(out).map_err(|e| io(out, "list", e))?;
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let is_dir = e.path().is_dir();
+        let ours = if is_dir {
+            name == "letters"
+                || crate::quarter::parse_quarter(&name).is_some()
+                || name.starts_with(".responsa-partial-")
+        } else {
+            [".csv", ".json", ".html", ".xlsx"].iter().any(|x| name.ends_with(x)) || name.ends_with(".tmp")
+        };
+        if !ours {
+            return Err(Error::Usage(format!(
+                "{}: --out holds '{name}', which responsa did not write; a run replaces its --out folder whole, \
+                 so give an empty or new folder",
+                out.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Exchanges two folders in one step where the system can (Linux), else by two renames.
+fn exchange(new: &Path, out: &Path) -> Result<()> {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        let c = |p: &Path| {
+            CString::new(p.as_os_str().as_bytes())
+                .map_err(|_| io(p, "publish", std::io::Error::other("a NUL in the path")))
+        };
+        let (a, b) = (c(new)?, c(out)?);
+        // SAFETY: two valid NUL-terminated paths relative to the working directory; the
+        // call reads them and changes no memory of ours.
+        let r =
+            unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+        if r == 0 {
+            return Ok(());
+        }
+        let e = std::io::Error::last_os_error();
+        // A file system without the exchange (EINVAL) falls back to two renames.
+        if e.raw_os_error() != Some(libc::EINVAL) {
+            return Err(io(out, "publish", e));
+        }
+    }
+    let old = new.with_extension("previous");
+    fs::rename(out, &old).map_err(|e| io(out, "move aside the previous outputs", e))?;
+    fs::rename(new, out).map_err(|e| io(out, "publish", e))?;
+    fs::rename(&old, new).map_err(|e| io(&old, "move the previous outputs", e))
+}
+
+/// A set of report files being written into one folder of a [`Publication`].
+pub struct Staging {
     tmp: PathBuf,
     files: Vec<String>,
     folders: Vec<String>,
     /// Folders being written on other threads ([`Staging::texts_in`]).
     pending: Vec<std::thread::JoinHandle<Result<()>>>,
+    /// Its own publication, when the staging is the whole run ([`Staging::new`]).
+    own: Option<Publication>,
 }
 
 impl Staging {
+    /// A run whose outputs are the files of one folder, `out`, published whole.
     pub fn new(out: &Path) -> Result<Staging> {
-        fs::create_dir_all(out)
-            .map_err(|e| Error::Usage(format!("{}: cannot create the output folder (--out): {e}", out.display())))?;
-        remove_stale_staging(out);
-        let tmp = out.join(format!(".responsa-partial-{}", std::process::id()));
-        if tmp.exists() {
-            fs::remove_dir_all(&tmp).map_err(|e| io(&tmp, "remove a stale staging folder", e))?;
-        }
+        let p = Publication::new(out)?;
+        let mut st = Staging::in_folder(p.path(""))?;
+        st.own = Some(p);
+        Ok(st)
+    }
+
+    fn in_folder(tmp: PathBuf) -> Result<Staging> {
         fs::create_dir_all(&tmp).map_err(|e| io(&tmp, "create the staging folder", e))?;
-        Ok(Staging { out: out.to_path_buf(), tmp, files: Vec::new(), folders: Vec::new(), pending: Vec::new() })
+        Ok(Staging { tmp, files: Vec::new(), folders: Vec::new(), pending: Vec::new(), own: None })
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -149,28 +293,14 @@ impl Staging {
         self.files.iter().map(|f| (f.clone(), self.tmp.join(f))).collect()
     }
 
-    /// Moves every file into place, `summary.json` last, and removes the staging folder.
+    /// Waits for the files written on other threads; a staging of its own is then
+    /// published ([`Publication::publish`]).
     pub fn publish(mut self) -> Result<()> {
         self.wait()?;
-        // Test hook: hold the complete staging folder before publishing, so that a test
-        // can kill the run at the worst moment and check the previous reports survive.
-        if let Some(ms) = std::env::var("RESPONSA_PAUSE_BEFORE_PUBLISH_MS").ok().and_then(|v| v.parse().ok()) {
-            std::thread::sleep(std::time::Duration::from_millis(ms));
+        match self.own.take() {
+            Some(p) => p.publish(),
+            None => Ok(()),
         }
-        self.files.sort_by_key(|f| f == "summary.json");
-        for folder in &self.folders {
-            let to = self.out.join(folder);
-            if to.exists() {
-                fs::remove_dir_all(&to).map_err(|e| io(&to, "replace", e))?;
-            }
-            fs::rename(self.tmp.join(folder), &to).map_err(|e| io(&to, "publish", e))?;
-        }
-        for f in &self.files {
-            let to = self.out.join(f);
-            fs::rename(self.tmp.join(f), &to).map_err(|e| io(&to, "publish", e))?;
-        }
-        fs::remove_dir_all(&self.tmp).map_err(|e| io(&self.tmp, "remove the staging folder", e))?;
-        Ok(())
     }
 }
 
@@ -211,19 +341,15 @@ impl Fields<'_> {
     }
 }
 
-/// Writes one file atomically: a temporary name in the same folder, then a rename.
-pub fn write_atomic(path: &Path, content: &str) -> Result<()> {
-    let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
-    fs::write(&tmp, content).map_err(|e| io(&tmp, "write", e))?;
-    fs::rename(&tmp, path).map_err(|e| io(path, "publish", e))
-}
-
-/// Removes the staging folders left by runs that were killed (their process is gone).
-fn remove_stale_staging(out: &Path) {
-    let Ok(entries) = fs::read_dir(out) else { return };
+/// Removes the staging folders of `--out` left by runs that were killed (their process is
+/// gone), and those of the previous version's layout inside `--out`.
+fn remove_stale_staging(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    let prefix = format!(".{name}.responsa-partial-");
     for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().to_string();
-        let Some(pid) = name.strip_prefix(".responsa-partial-") else { continue };
+        let file = e.file_name().to_string_lossy().to_string();
+        let Some(pid) = file.strip_prefix(&prefix) else { continue };
+        let pid = pid.trim_end_matches(".previous");
         let alive = Path::new("/proc").join(pid).exists();
         if !alive && pid != std::process::id().to_string() {
             let _ = fs::remove_dir_all(e.path());
@@ -234,17 +360,21 @@ fn remove_stale_staging(out: &Path) {
 impl Drop for Staging {
     fn drop(&mut self) {
         let _ = self.wait();
-        let _ = fs::remove_dir_all(&self.tmp);
     }
 }
 
 pub fn rejects_rows(rejects: &[Reject]) -> impl Iterator<Item = Vec<String>> + '_ {
-    rejects.iter().map(|r| vec![r.file.clone(), r.line.to_string(), r.reason.clone()])
+    rejects
+        .iter()
+        .map(|r| vec![r.file.clone(), r.line.to_string(), r.reason.clone(), r.employer_id.clone(), r.quarter.clone()])
 }
 
-pub const REJECTS_HEADER: &[&str] = &["file", "line", "reason"];
+/// `rejects.csv` (§4, §6): the row's place and reason, then its employer and quarter where
+/// they could be read.
+pub const REJECTS_HEADER: &[&str] = &["file", "line", "reason", "employer_id", "quarter"];
 
-/// Writes only `rejects.csv` (a `--strict` run that stops on rejected rows).
+/// Writes only `rejects.csv`: a run that stops on rejected rows (§6) publishes it alone,
+/// so that no output of an earlier run stands beside it.
 pub fn write_rejects_only(out: &Path, rejects: &[Reject]) -> Result<()> {
     let mut st = Staging::new(out)?;
     st.csv("rejects.csv", REJECTS_HEADER, rejects_rows(rejects))?;
@@ -289,5 +419,49 @@ mod tests {
             "the previous run stays"
         );
         assert!(!dir.path().join("letters").exists(), "nothing of the failed run is published");
+    }
+
+    #[test]
+    fn no_file_of_an_earlier_run_stands_beside_the_new_ones() {
+        let dir = tempfile::tempdir().expect("a scratch folder");
+        let out = dir.path().join("out");
+        let mut st = Staging::new(&out).expect("staging");
+        st.json("levy.csv", &1).expect("a file only the first run writes");
+        st.texts_in("letters", letters(&["E1.html"])).expect("letters");
+        st.json("summary.json", &1).expect("summary");
+        st.publish().expect("the first run is published");
+        let mut st = Staging::new(&out).expect("staging");
+        st.json("summary.json", &2).expect("summary");
+        st.publish().expect("the second run is published");
+        assert!(!out.join("levy.csv").exists(), "the first run's levy.csv is gone");
+        assert!(!out.join("letters").exists(), "the first run's letters are gone");
+        assert_eq!(fs::read_to_string(out.join("summary.json")).unwrap_or_default(), "2\n");
+        let left: Vec<String> =
+            fs::read_dir(dir.path()).expect("list").flatten().map(|e| e.file_name().to_string_lossy().into()).collect();
+        assert_eq!(left, vec!["out".to_string()], "no staging folder is left beside --out");
+    }
+
+    #[test]
+    fn a_folder_holding_other_files_is_never_replaced() {
+        let dir = tempfile::tempdir().expect("a scratch folder");
+        fs::write(dir.path().join("notes.txt"), "mine").expect("a file of the user's");
+        let err = Staging::new(dir.path()).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("notes.txt") && err.contains("did not write"), "{err}");
+        assert_eq!(fs::read_to_string(dir.path().join("notes.txt")).unwrap_or_default(), "mine");
+    }
+
+    #[test]
+    fn several_folders_appear_at_once() {
+        let dir = tempfile::tempdir().expect("a scratch folder");
+        let out = dir.path().join("out");
+        let run = Publication::new(&out).expect("a run");
+        for q in ["2023Q3", "2023Q4"] {
+            let mut st = run.staging(q).expect("staging");
+            st.json("summary.json", &q).expect("summary");
+            st.publish().expect("staged");
+        }
+        assert!(!out.exists(), "nothing is visible before the run is published");
+        run.publish().expect("published");
+        assert!(out.join("2023Q3/summary.json").is_file() && out.join("2023Q4/summary.json").is_file());
     }
 }

@@ -1,4 +1,4 @@
-//! `--xlsx`: every table of a run in one workbook (SPEC §11), one sheet per table, with
+//! `--xlsx`: every table of a run in one workbook (§11), one sheet per table, with
 //! typed cells — numbers as numbers, dates as dates, identifiers and codes as text (an
 //! employer number keeps its leading zeros) — so that it opens correctly in any locale.
 

@@ -1,5 +1,5 @@
 //! `responsa assess`: the contributions in force for one quarter (or several), end to
-//! end (SPEC §2–§6, §5 for which contribution applies).
+//! end (§2–§6, §5 for which contribution applies).
 
 use std::path::{Path, PathBuf};
 
@@ -20,20 +20,35 @@ use crate::solidarity;
 /// levy up to 2025Q4; a quarter where none that responsa computes is in force is refused.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Inputs (SPEC §2), in DATA: employers, employment and invalidity, each as NAME.csv, \
-NAME.parquet, or a folder NAME/ with one file per quarter.
+Inputs, in DATA (or ingested into STORE), each as NAME.csv, NAME.parquet, or a folder NAME/
+with one file per quarter:
+  employers      the register: one row per employer and quarter (optional columns: language)
+  employment     worker lines: FTE, seniority, in service at the quarter's end, wages
+  invalidity     entries into invalidity             (needed for a levy quarter, up to 2025Q4)
+  incapacity     primary incapacities, with end, part-time resumption and daily benefit
+                                                     (needed for a solidarity quarter, from 2026Q1)
 
-Outputs, in OUT (several quarters: one folder per quarter):
-  assessment.csv                    every employer of the register at the quarter, every intermediate
-  levy.csv                          the liable employers and their levy
-  warnings.csv                      early warnings W1/W2/W3
-  sectors.csv                       the pooled ratio of every sector group
-  receipts_by_joint_committee.csv   the levy split over joint committees
-  rejects.csv                       every input row not used, with file, line and reason
-  summary.json                      counts, totals, rule set and input fingerprints
+Outputs, in OUT (several quarters: one folder OUT/YYYYQn per quarter), written whole or not at all:
+  levy quarter:
+    assessment.csv                    every employer of the register at Q, every intermediate figure
+    levy.csv                          the liable employers and their levy
+    warnings.csv                      early warnings W1/W2/W3
+    sectors.csv                       the pooled ratio of every sector group
+    receipts_by_joint_committee.csv   the levy split over joint committees
+  solidarity quarter:
+    solidarity.csv                    every incapacity of Q: window, indemnified days, status, amount
+    solidarity_by_employer.csv        per employer: incapacities, days and the contribution due
+  both:
+    report.html                       one self-contained page: key figures, plots, the largest amounts
+    letters/EMPLOYER_ID.html          a printable letter per warned or liable employer (fr, nl, de)
+    rejects.csv                       every input row not used, with file, line and reason
+    summary.json                      counts, totals, rule set and input fingerprints
+    responsa.xlsx                     with --xlsx: every table of the run in one workbook
+    what_if.csv                       with --compare-to: what differs under the reference rule set
 
 Examples:
   responsa assess --quarter 2023Q4 --data data/example --out out
+  responsa assess --quarter 2026Q1 --data data/example --out out-2026
   responsa assess --quarters 2022Q4..2023Q4 --data DIR --out out --strict
   responsa assess --quarter 2023Q4 --data DIR --out what-if --rules my-rules.toml --compare-to default
   responsa assess --quarter 2026Q1 --store STORE --out out        # after responsa ingest
@@ -61,12 +76,23 @@ pub struct Args {
     /// levy differs, with the change in liable count and levy total.
     #[arg(long, value_name = "default|FILE")]
     pub compare_to: Option<String>,
+    /// The largest share of an input's rows, in percent, that may be rejected before the
+    /// run stops with exit 3 instead of reporting (default: the rule set's
+    /// max_rejected_share, 1 %; --strict: none).
+    #[arg(long, value_name = "PERCENT")]
+    pub max_rejected_share: Option<crate::rules::Decimal>,
     /// Fail (exit 3) when any input row was rejected, after writing rejects.csv.
     #[arg(long)]
     pub strict: bool,
     /// Assess a quarter before the rule set's first_quarter (2022Q4).
     #[arg(long)]
     pub allow_before_first_quarter: bool,
+    /// Assess a quarter even when the inputs do not cover every quarter its computation
+    /// reads (the register at Q; for the levy the employment lines of Q-7..Q-1, for the
+    /// solidarity contribution those of Q-4..Q-1): the missing quarters count as empty,
+    /// which changes ratios and headcounts. Without it such a quarter is refused (exit 2).
+    #[arg(long)]
+    pub allow_incomplete_data: bool,
     /// Also write every table of the run into OUT/responsa.xlsx, one sheet per table, with
     /// numbers as numbers and dates as dates.
     #[arg(long)]
@@ -88,7 +114,7 @@ pub fn run(a: Args) -> Result<()> {
     let set = super::rules::load(a.rules.as_deref())?;
     let rules: Vec<_> =
         quarters.iter().map(|q| set.resolve(*q, a.allow_before_first_quarter)).collect::<Result<_>>()?;
-    // SPEC §5: each quarter under the contributions in force; none in force is refused
+    // §5: each quarter under the contributions in force; none in force is refused
     // before any input is read.
     let on: Vec<Vec<Contribution>> = rules.iter().map(|r| contribution::to_compute(&set, r)).collect::<Result<_>>()?;
     let needs = dataset::Needs {
@@ -110,9 +136,13 @@ pub fn run(a: Args) -> Result<()> {
     if rules.iter().chain(reference.iter().flatten()).any(|r| {
         r.levy.min_seniority_years != line_rules.levy.min_seniority_years
             || r.shared.max_line_fte_micro != line_rules.shared.max_line_fte_micro
+            || r.shared.max_line_wages_cents != line_rules.shared.max_line_wages_cents
+            || r.shared.max_daily_benefit_cents != line_rules.shared.max_daily_benefit_cents
     }) {
         return Err(Error::Usage(
-            "the quarters use different min_seniority_years or max_line_fte: assess them in separate runs".into(),
+            "the quarters use different min_seniority_years or row bounds (max_line_fte, max_line_wages, \
+             max_daily_benefit): assess them in separate runs"
+                .into(),
         ));
     }
     let pb = super::spinner(a.quiet);
@@ -128,7 +158,26 @@ pub fn run(a: Args) -> Result<()> {
         pb.set_message(m.to_string())
     })?;
     mark("assessing");
+    let runs: Vec<(Quarter, Vec<Contribution>)> = quarters.iter().copied().zip(on.iter().cloned()).collect();
+    if !a.allow_incomplete_data {
+        dataset::check_coverage(&loaded, &runs)?;
+    }
     let rejected = loaded.rejects.len() as u64;
+    // §6: an input that lost more than max_rejected_share of its rows gives no report.
+    let share = a.max_rejected_share.unwrap_or(line_rules.shared.max_rejected_share);
+    let gate = crate::input::rejects::gate(
+        &loaded.inputs,
+        &loaded.rejects,
+        share,
+        false,
+        &loaded.register.ids,
+        &a.out.join("rejects.csv"),
+    );
+    if let Err(e) = gate {
+        pb.finish_and_clear();
+        report::write_rejects_only(&a.out, &loaded.rejects)?;
+        return Err(e);
+    }
     if a.strict && rejected > 0 {
         pb.finish_and_clear();
         report::write_rejects_only(&a.out, &loaded.rejects)?;
@@ -139,11 +188,14 @@ pub fn run(a: Args) -> Result<()> {
     // report.html of each quarter, written once the trend over the run's quarters is known.
     let mut pages: Vec<(PathBuf, crate::html::Page)> = Vec::new();
     let mut summaries = Vec::new();
+    // §6: every output of the run (each quarter's folder, report.html, the workbook)
+    // appears at once when all are written, or none does.
+    let run = report::Publication::new(&a.out)?;
     for (i, r) in rules.into_iter().enumerate() {
         let q = r.quarter;
         pb.set_message(format!("assessing {q}"));
-        let out = if multi { a.out.join(q.to_string()) } else { a.out.clone() };
-        let mut st = report::Staging::new(&out)?;
+        let out = if multi { PathBuf::from(q.to_string()) } else { PathBuf::new() };
+        let mut st = run.staging(&out)?;
         let mut text = String::new();
         let mut levy_summary = None;
         if on[i].contains(&Contribution::InvalidityLevy) {
@@ -154,7 +206,7 @@ pub fn run(a: Args) -> Result<()> {
             };
             let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
             mark(&format!("writing the letters of {q}"));
-            // SPEC §11: a letter for every warned employer, in its language; written on
+            // §11: a letter for every warned employer, in its language; written on
             // another thread while the tables below are.
             let letters: Vec<(String, String)> = {
                 use rayon::prelude::*;
@@ -221,7 +273,8 @@ pub fn run(a: Args) -> Result<()> {
             solidarity_assessment = Some(sa);
         }
         mark(&format!("writing {q}"));
-        pb.set_message(format!("writing {}", out.display()));
+        pb.set_message(format!("writing {}", a.out.join(&out).display()));
+        text.push_str(&crate::input::rejects::terminal_lines(&loaded.inputs));
         st.csv("rejects.csv", report::REJECTS_HEADER, report::rejects_rows(&loaded.rejects))?;
         match (levy_summary, solidarity_part, solidarity_assessment) {
             (Some(mut ls), part, _) => {
@@ -243,13 +296,15 @@ pub fn run(a: Args) -> Result<()> {
         summaries.push(text);
     }
     if let Some(b) = book {
-        b.save(&a.out.join("responsa.xlsx"))?;
+        b.save(&run.path("responsa.xlsx"))?;
     }
     let values: Vec<(String, i64)> = pages.iter().map(|(_, p)| p.trend_value.clone()).collect();
     for (out, mut page) in pages {
         page.trend = crate::html::trend("Amount assessed per quarter in this run", &values);
-        report::write_atomic(&out.join("report.html"), &crate::html::render(&page)?)?;
+        let path = run.path(out).join("report.html");
+        std::fs::write(&path, crate::html::render(&page)?).map_err(|e| crate::error::io(&path, "write", e))?;
     }
+    run.publish()?;
     pb.finish_and_clear();
     // The process ends right after: the OS takes the inputs' memory back at once, where
     // freeing it piece by piece would cost tens of milliseconds at national scale.

@@ -1,5 +1,6 @@
-//! `responsa explain`: why an employer got its status, warning and levy (SPEC §3), for a
-//! quarter under the levy.
+//! `responsa explain`: why an employer got its status, warning and levy (§3) in a
+//! levy quarter, or why each of its incapacities is due or not (§8) in a solidarity
+//! quarter.
 
 use std::path::PathBuf;
 
@@ -38,12 +39,13 @@ pub enum Format {
 /// decided it, the levy arithmetic and the warning. For a solidarity quarter: each of its
 /// incapacities starting in the quarter, the window, the days counted and not (Sundays,
 /// after the end, after a part-time resumption), each row of the status table, and the
-/// arithmetic. Each step names its SPEC rule and the legal source from the rule set.
+/// arithmetic. Each step names its rule (§) and the legal source from the rule set.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  responsa explain --quarter 2023Q4 --employer E01 --data data/example\n  responsa explain --quarter 2023Q4 --employer E01 --data data/example --format json\n  responsa explain --quarter 2026Q1 --employer E04 --store STORE"
 )]
 pub struct Args {
+    /// The assessed quarter, e.g. 2023Q4 (a levy quarter) or 2026Q1 (a solidarity quarter).
     #[arg(long, value_name = "YYYYQn")]
     pub quarter: Quarter,
     /// The employer_id to explain.
@@ -54,8 +56,10 @@ pub struct Args {
     /// A rule file to use instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+    /// `text` for a person, `json` for a program (the same steps, with their figures).
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// Explain a quarter before the rule set's first levy quarter (2022Q4).
     #[arg(long)]
     pub allow_before_first_quarter: bool,
 }
@@ -69,6 +73,17 @@ pub fn run(a: Args) -> Result<()> {
         incapacity: on.contains(&Contribution::Solidarity),
     };
     let loaded = a.inputs.open(std::slice::from_ref(&rules), &[a.quarter], needs, &|_| {})?;
+    if !loaded.register.rows.iter().any(|r| r.employer_id == a.employer) {
+        let like = crate::input::register::similar_ids(&loaded.register, &a.employer);
+        let hint = match like.as_slice() {
+            [] => String::new(),
+            ids => format!(" (did you mean {}?)", ids.join(" or ")),
+        };
+        return Err(crate::error::Error::Usage(format!(
+            "--employer {}: no register row at {}{hint}: nothing to explain",
+            a.employer, a.quarter
+        )));
+    }
     let json = |v: &dyn erased::Json| v.pretty();
     let mut texts = Vec::new();
     if needs.invalidity {

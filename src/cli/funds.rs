@@ -1,4 +1,4 @@
-//! `responsa funds`: the sector funds' receipts of the levy (SPEC §10) — the yearly notice
+//! `responsa funds`: the sector funds' receipts of the levy (§10) — the yearly notice
 //! to each joint committee and, with a ledger, each committee's three-year position.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,7 +22,7 @@ use crate::rules::{FundsRules, RuleSet};
 ///
 /// Assesses the quarters whose levy falls due in Y
 /// and writes notice_Y.csv, one row per joint committee with its receipts per due
-/// quarter (the parts of SPEC §3.8, adding up to the cent to the levies) and the notice
+/// quarter (the parts of §3.8, adding up to the cent to the levies) and the notice
 /// date (15 February of Y+1). With --ledger and --as-of, also ledger.csv: per committee
 /// and notice year, the receipts, what was requested, paid, allocated and returned, the
 /// request and allocation deadlines, what is due to DG Humanisation of Work or back to
@@ -57,9 +57,15 @@ pub struct Args {
     /// A rule file to use instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+    /// The largest share of an input's rows, in percent, that may be rejected before the
+    /// run stops with exit 3 instead of reporting (default: the rule set's
+    /// max_rejected_share, 1 %; --strict: none).
+    #[arg(long, value_name = "PERCENT")]
+    pub max_rejected_share: Option<crate::rules::Decimal>,
     /// Fail (exit 3) when any input or ledger row was rejected, after writing rejects.csv.
     #[arg(long)]
     pub strict: bool,
+    /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -113,11 +119,11 @@ pub fn run(a: Args) -> Result<()> {
     let mut ledger_rows_kept = Vec::new();
     for r in ledger_rows {
         if r.notice_year > a.year {
-            ledger_rejects.push(Reject {
-                file: ledger_file.clone(),
-                line: r.line,
-                reason: format!("reference: notice year {} is after --year {}", r.notice_year, a.year),
-            });
+            ledger_rejects.push(Reject::new(
+                ledger_file.clone(),
+                r.line,
+                format!("reference: notice year {} is after --year {}", r.notice_year, a.year),
+            ));
         } else {
             years.insert(r.notice_year);
             ledger_rows_kept.push(r);
@@ -140,6 +146,17 @@ pub fn run(a: Args) -> Result<()> {
     let rules: Vec<_> = quarters.iter().map(|q| set.resolve(*q, false)).collect::<Result<_>>()?;
     let needs = Needs { invalidity: true, incapacity: false };
     let data = a.inputs.open(&rules, &quarters, needs, &|_| {})?;
+    // §6: an input that lost more than max_rejected_share of its rows gives no notice.
+    if let Some(r) = rules.last() {
+        let rejects_path = a.out.join("rejects.csv");
+        let share = a.max_rejected_share.unwrap_or(r.shared.max_rejected_share);
+        if let Err(e) =
+            crate::input::rejects::gate(&data.inputs, &data.rejects, share, false, &data.register.ids, &rejects_path)
+        {
+            crate::report::write_rejects_only(&a.out, &data.rejects)?;
+            return Err(e);
+        }
+    }
     // The quarters are assessed side by side; each keeps only its liable employers' parts.
     use rayon::prelude::*;
     let parts_by_quarter: BTreeMap<Quarter, Vec<Vec<(String, i64)>>> = rules
@@ -195,14 +212,14 @@ pub fn run(a: Args) -> Result<()> {
         for r in ledger_rows_kept {
             let known = notices[&r.notice_year].iter().any(|l| l.joint_committee == r.joint_committee);
             if !known {
-                ledger_rejects.push(Reject {
-                    file: ledger_file.clone(),
-                    line: r.line,
-                    reason: format!(
+                ledger_rejects.push(Reject::new(
+                    ledger_file.clone(),
+                    r.line,
+                    format!(
                         "joint_committee: unknown committee '{}' (no receipts in the notice of {})",
                         r.joint_committee, r.notice_year
                     ),
-                });
+                ));
                 continue;
             }
             groups.entry((r.joint_committee, r.notice_year)).or_default().push(Entry {
@@ -219,7 +236,7 @@ pub fn run(a: Args) -> Result<()> {
                 let entries = groups.remove(&(l.joint_committee.clone(), y)).unwrap_or_default();
                 let (ok, bad) = funds::check(l.total(), nd, entries, &funds_rules);
                 for (line, reason) in bad {
-                    ledger_rejects.push(Reject { file: ledger_file.clone(), line, reason });
+                    ledger_rejects.push(Reject::new(ledger_file.clone(), line, reason));
                 }
                 let p = funds::position(l.total(), nd, &ok, as_of, &funds_rules);
                 rows.push(vec![
@@ -265,8 +282,9 @@ pub fn run(a: Args) -> Result<()> {
             read: ledger_read,
             used: ledger_read - ledger_rejects.len() as u64,
             rejected: ledger_rejects.len() as u64,
-            sha256: String::new(),
+            sha256: file_sha256(std::path::Path::new(&ledger_file))?,
             files: vec![ledger_file.clone()],
+            rejected_by_reason: crate::input::rejects::count_by_reason(&ledger_rejects),
         });
     }
     let mut rejects = data.rejects.clone();
@@ -314,4 +332,11 @@ pub fn run(a: Args) -> Result<()> {
         println!("reports written to {}", a.out.display());
     }
     Ok(())
+}
+
+/// sha256 of a file's bytes (§4 `inputs`).
+fn file_sha256(path: &std::path::Path) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(path).map_err(|e| crate::error::io(path, "read", e))?;
+    Ok(crate::rules::hex(&Sha256::digest(&bytes)))
 }

@@ -1,4 +1,4 @@
-//! `responsa generate`: synthetic inputs at tiny, small or national scale (SPEC §7).
+//! `responsa generate`: synthetic inputs at tiny, small or national scale (§7).
 
 use std::path::PathBuf;
 
@@ -8,12 +8,13 @@ use crate::synth::{self, OutputFormat, Scale};
 
 /// Write synthetic inputs at tiny, small or national scale, deterministically.
 ///
-/// Employers, employment and invalidity inputs: the same seed gives the same bytes. When the quarters reach 2025 or later, also the
-/// incapacities of the solidarity contribution (SPEC §8.1) from 2025Q1 on. No personal
-/// data: every identifier is made up.
+/// Writes the four inputs: employers, employment and invalidity, and, when the quarters
+/// reach 2025 or later, the incapacities of the solidarity contribution (§8.1) from
+/// 2025Q1 on. The same seed gives the same bytes. No personal data: every identifier is
+/// made up.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Scales (SPEC §7): tiny ~200 employers and ~10,000 workers a quarter; small ~5,000 and
+Scales (§7): tiny ~200 employers and ~10,000 workers a quarter; small ~5,000 and
 ~150,000; national ~250,000 and ~3,000,000 (8 quarters: ~24 million employment lines).
 
 Examples:
@@ -22,19 +23,22 @@ Examples:
   responsa generate --scale small --seed 1 --out /tmp/dirty --faults 0.001   # + faults.csv
   responsa generate --scale tiny --seed 1 --quarters 2025Q1..2026Q4 --out /tmp/2026   # + incapacity.csv")]
 pub struct Args {
+    /// How many employers and workers (see below).
     #[arg(long, value_enum, default_value = "tiny")]
     pub scale: Scale,
+    /// The random seed: the same seed, scale and quarters give the same bytes.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Folder to write employers, employment and invalidity into.
+    /// Folder to write the inputs into (employers, employment, invalidity, incapacity).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// The files' format: `csv` or `parquet` (the same columns).
     #[arg(long, value_enum, default_value = "csv")]
     pub format: OutputFormat,
     /// The quarters to cover.
     #[arg(long, default_value = "2022Q1..2023Q4", value_name = "FIRST..LAST")]
     pub quarters: QuarterRange,
-    /// Share of rows to duplicate as malformed rows of every kind of SPEC §6, listed in
+    /// Share of rows to duplicate as malformed rows of every kind of §6, listed in
     /// DIR/faults.csv with the reason rejects.csv will give (CSV only).
     #[arg(long, default_value_t = 0.0, value_name = "RATE")]
     pub faults: f64,

@@ -1,8 +1,9 @@
-//! `responsa ingest`: the quarterly store (SPEC §9).
+//! `responsa ingest`: the quarterly store (§9).
 
 use std::path::PathBuf;
 
 use crate::error::Result;
+use crate::input::employment::RowBounds;
 use crate::quarter::Quarter;
 
 /// Ingest whole quarters into the store, to assess them in well under a second.
@@ -14,6 +15,10 @@ use crate::quarter::Quarter;
 /// invalidity and incapacity rows. No worker identifier of the employment lines is kept.
 /// Ingesting a quarter again replaces it atomically. Then `assess`, `explain` and `funds`
 /// read `--store STORE` instead of `--data`.
+///
+/// One ingest writes a store at a time: a second one started meanwhile does not wait, it
+/// exits 2 at once naming the running one (its pid and start time); a lock left by a killed
+/// ingest goes with its process, so the next ingest simply runs.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 The quarterly routine:
@@ -23,10 +28,10 @@ The quarterly routine:
 
 Exit codes: 0 success, 2 usage or structural error, 3 --strict and rows were rejected, 1 other.")]
 pub struct Args {
-    /// Folder holding the inputs of one or more whole quarters (SPEC §2).
+    /// Folder holding the inputs of one or more whole quarters (§2).
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
-    /// How the CSV inputs are written: `standard` (SPEC §2) or `belgian` (a spreadsheet in
+    /// How the CSV inputs are written: `standard` (§2) or `belgian` (a spreadsheet in
     /// a Belgian locale: `;` separator, decimal comma, byte-order mark).
     #[arg(long, value_enum, default_value = "standard", value_name = "DIALECT")]
     pub csv_dialect: crate::input::dialect::Dialect,
@@ -43,6 +48,7 @@ pub struct Args {
     /// Fail (exit 3) when any input row was rejected (the store is written all the same).
     #[arg(long)]
     pub strict: bool,
+    /// Print nothing on success (no spinner either).
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -50,9 +56,9 @@ pub struct Args {
 pub fn run(a: Args) -> Result<()> {
     let set = super::rules::load(a.rules.as_deref())?;
     // The data-quality bound of the lines, as the rule set states it today.
-    let max_fte = set.resolve(Quarter::new(9999, 4).unwrap_or(Quarter(0)), true)?.shared.max_line_fte_micro;
+    let bounds = RowBounds::of(&set.resolve(Quarter::new(9999, 4).unwrap_or(Quarter(0)), true)?.shared);
     let pb = super::spinner(a.quiet);
-    let done = crate::store::ingest(&a.data, a.csv_dialect, &a.store, a.seniority_bound, max_fte, &|m: &str| {
+    let done = crate::store::ingest(&a.data, a.csv_dialect, &a.store, a.seniority_bound, bounds, &|m: &str| {
         pb.set_message(m.to_string())
     })?;
     pb.finish_and_clear();

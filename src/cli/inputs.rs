@@ -1,5 +1,5 @@
-//! Where `assess`, `explain` and `funds` read their inputs: `--data DIR` (SPEC §2, in the
-//! standard or the Belgian CSV dialect of SPEC §11) or `--store STORE` (SPEC §9). One
+//! Where `assess`, `explain` and `funds` read their inputs: `--data DIR` (§2, in the
+//! standard or the Belgian CSV dialect of §11) or `--store STORE` (§9). One
 //! definition of the arguments and of the reading, flattened into each subcommand.
 
 use std::path::PathBuf;
@@ -12,13 +12,13 @@ use crate::rules::Rules;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Inputs {
-    /// Folder holding the inputs (SPEC §2).
+    /// Folder holding the inputs (§2).
     #[arg(long, value_name = "DIR", required_unless_present = "store", conflicts_with = "store")]
     pub data: Option<PathBuf>,
-    /// A store written by `responsa ingest` to read instead of --data (SPEC §9).
+    /// A store written by `responsa ingest` to read instead of --data (§9).
     #[arg(long, value_name = "STORE")]
     pub store: Option<PathBuf>,
-    /// How the CSV inputs are written: `standard` (SPEC §2) or `belgian` (a spreadsheet in
+    /// How the CSV inputs are written: `standard` (§2) or `belgian` (a spreadsheet in
     /// a Belgian locale: `;` separator, decimal comma, byte-order mark).
     #[arg(long, value_enum, default_value = "standard", value_name = "DIALECT")]
     pub csv_dialect: Dialect,

@@ -48,6 +48,16 @@ pub enum Command {
 }
 
 pub fn run(cli: Cli) -> Result<()> {
+    // Test hook: a panic on a worker thread, so that a test can check a bug still ends
+    // in one line and exit code 1 (src/main.rs).
+    if std::env::var_os("RESPONSA_TEST_PANIC").is_some() {
+        use rayon::prelude::*;
+        (0..2).into_par_iter().for_each(|i| {
+            if i == 1 {
+                panic!("a test panic (RESPONSA_TEST_PANIC)")
+            }
+        });
+    }
     match cli.command {
         Command::Assess(a) => assess::run(a),
         Command::Explain(a) => explain::run(a),
@@ -70,4 +80,28 @@ pub fn spinner(quiet: bool) -> ProgressBar {
     );
     pb.enable_steady_tick(std::time::Duration::from_millis(120));
     pb
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// `--help` teaches: every option of every subcommand says what it is for.
+    #[test]
+    fn every_option_of_every_subcommand_has_a_line_of_help() {
+        let cli = super::Cli::command();
+        let mut missing = Vec::new();
+        for sub in cli.get_subcommands() {
+            for arg in sub.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{} --{id}", sub.get_name()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "options without help: {missing:?}");
+    }
 }

@@ -1,4 +1,4 @@
-//! `responsa rules`: prints the rule set in force for a quarter (SPEC §5).
+//! `responsa rules`: prints the rule set in force for a quarter (§5).
 
 use std::path::PathBuf;
 

@@ -1,4 +1,4 @@
-//! Warning letters (SPEC §11; loi-programme du 27 décembre 2021, art. 145: the office
+//! Warning letters (§11; loi-programme du 27 décembre 2021, art. 145: the office
 //! informs in advance the employers whose inflow evolves unfavourably): for each warned
 //! employer one printable page in its language — French, Dutch or German from the
 //! register's optional `language` column, French when absent — with its entries and
@@ -124,7 +124,7 @@ fn euros(cents: i64, lang: &str) -> String {
     let digits: Vec<char> = int.chars().collect();
     let mut out = String::new();
     for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(*c);

@@ -1,4 +1,4 @@
-//! Reports people look at (SPEC §11): `report.html` beside the CSV files of every assessed
+//! Reports people look at (§11): `report.html` beside the CSV files of every assessed
 //! quarter — one self-contained page (no script, no fetched resource: every plot is inline
 //! SVG drawn by the template) — and the warning letters. Pages are rendered from
 //! templates (`templates/*.html`, embedded) with minijinja, which escapes every value.
@@ -147,7 +147,7 @@ fn euros(cents: i64) -> String {
     let digits: Vec<char> = int.trim_start_matches('-').chars().collect();
     let mut out = String::new();
     for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(*c);
@@ -177,7 +177,7 @@ fn log_pos(m: f64, from: f64, to: f64) -> f64 {
     from + (v.log10() + 1.0) / 3.0 * (to - from)
 }
 
-/// The levy's page (SPEC §11): key figures, the status funnel, every employer of 50+
+/// The levy's page (§11): key figures, the status funnel, every employer of 50+
 /// workers by sector and private multiple with the 2×/3× and 1.5×/2.5× lines, the
 /// sectors with the highest ratios, the levy per joint committee.
 pub fn levy_page(a: &Assessment) -> Page {
@@ -362,7 +362,7 @@ pub fn levy_page(a: &Assessment) -> Page {
     }
 }
 
-/// The solidarity contribution's page (SPEC §11): key figures, the contribution by
+/// The solidarity contribution's page (§11): key figures, the contribution by
 /// employer size, the incapacities by status.
 pub fn solidarity_page(a: &SolidarityAssessment) -> Page {
     let q = a.quarter();

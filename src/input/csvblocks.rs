@@ -1,14 +1,14 @@
-//! Reading a large CSV input in parallel (SPEC §7), with the structural checks of SPEC §6.
+//! Reading a large CSV input in parallel (§7), with the structural checks of §6.
 //!
 //! One thread reads the file in blocks cut at record boundaries (a newline outside
-//! quotes) and fingerprints the bytes as they pass (SPEC §4 `sha256`); the blocks are
+//! quotes) and fingerprints the bytes as they pass (§4 `sha256`); the blocks are
 //! split into records on the worker threads. A block without a quote character, the
 //! usual case, is split on bare commas and newlines; a block with quotes goes through
 //! `csv_core`, which reads RFC 4180 quoting. Workers know a record's line only relative
 //! to their block; [`Blocks::line`] turns it into the file's line once every block has
 //! reported how many lines it holds.
 //!
-//! Structural faults stop the run with the file and line (SPEC §6): bytes that are not
+//! Structural faults stop the run with the file and line (§6): bytes that are not
 //! UTF-8, a record with more fields than the header, a quote the file never closes. A
 //! record with fewer fields has its
 //! missing ones empty (a truncated last line is a row fault, not a structural one).
@@ -101,7 +101,9 @@ impl Block {
                 line += 1;
             }
         }
-        if from < bytes.len() {
+        // The last record when the file has no final newline: also when its last field is
+        // empty (`...,1000.00,` then end of file), where nothing follows the last comma.
+        if from < bytes.len() || !raw.is_empty() {
             raw.push(&text[from..]);
             end_line(layout, &mut raw, &mut fields, line, &mut f)?;
             line += 1;

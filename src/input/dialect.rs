@@ -1,7 +1,7 @@
-//! CSV files saved by a spreadsheet in a Belgian locale (SPEC §11): `;` as separator, a
+//! CSV files saved by a spreadsheet in a Belgian locale (§11): `;` as separator, a
 //! decimal comma (and a dot or a space between thousands), a byte-order mark. With
 //! `--csv-dialect belgian` such files are read: each CSV file of the data directory is
-//! rewritten as the standard CSV of SPEC §2 into a private folder, the run reads that,
+//! rewritten as the standard CSV of §2 into a private folder, the run reads that,
 //! and every file name it reports (rejects, inputs) names the original file again, with
 //! the original's sha256. Without the option such a file stops the run with a line that
 //! names it and the option (see `input::open`).
@@ -12,7 +12,7 @@ use crate::error::{io, Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Dialect {
-    /// Comma-separated, decimal point (SPEC §2).
+    /// Comma-separated, decimal point (§2).
     #[default]
     Standard,
     /// Semicolon-separated, decimal comma, byte-order mark (a spreadsheet in a Belgian locale).
@@ -21,6 +21,53 @@ pub enum Dialect {
 
 /// The columns holding decimals, whose comma becomes a point.
 const DECIMAL_COLUMNS: [&str; 4] = ["fte", "wages", "daily_benefit", "amount"];
+
+/// The columns holding dates, which a spreadsheet in a Belgian locale writes `05/01/2026`.
+const DATE_COLUMNS: [&str; 9] = [
+    "seniority_date",
+    "primary_incapacity_start",
+    "invalidity_start",
+    "birth_date",
+    "incapacity_start",
+    "incapacity_end",
+    "service_start",
+    "part_time_resumption",
+    "date",
+];
+
+/// The columns holding booleans, which a spreadsheet writes in its language.
+const BOOL_COLUMNS: [&str; 4] =
+    ["private_sector", "in_service_at_quarter_end", "resumption_authorized", "disability_recognised"];
+
+/// A day-first date (`5/1/2026`, `05/01/2026`, `05.01.2026`, `05-01-2026`) in the
+/// standard form `2026-01-05`; other text unchanged (an ISO date stays as it is, and a
+/// value that is no date is rejected by the reader with its reason).
+pub fn date(v: &str) -> String {
+    let t = v.trim();
+    let parts: Vec<&str> = t.split(['/', '.', '-']).collect();
+    match parts[..] {
+        [d, m, y]
+            if (1..=2).contains(&d.len())
+                && (1..=2).contains(&m.len())
+                && y.len() == 4
+                && [d, m, y].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            format!("{y}-{m:0>2}-{d:0>2}")
+        }
+        _ => t.to_string(),
+    }
+}
+
+/// A spreadsheet's boolean in Dutch, French or German (`WAAR`/`ONWAAR`, `VRAI`/`FAUX`,
+/// `WAHR`/`FALSCH`, any case) as `true`/`false`; other text unchanged.
+pub fn boolean(v: &str) -> String {
+    let t = v.trim();
+    match t.to_lowercase().as_str() {
+        "waar" | "vrai" | "wahr" => "true".to_string(),
+        "onwaar" | "faux" | "falsch" => "false".to_string(),
+        _ => t.to_string(),
+    }
+}
 
 /// A data directory rewritten in the standard dialect, removed when dropped.
 pub struct Converted {
@@ -100,24 +147,32 @@ fn rewrite(src: &Path, dst: &Path) -> Result<()> {
     let mut r =
         csv::ReaderBuilder::new().delimiter(b';').flexible(true).has_headers(false).from_path(src).map_err(bad)?;
     let mut w = csv::Writer::from_path(dst).map_err(|e| Error::Other(anyhow::anyhow!("{}: {e}", dst.display())))?;
-    let mut decimal_at: Vec<usize> = Vec::new();
+    let (mut decimal_at, mut date_at, mut bool_at): (Vec<usize>, Vec<usize>, Vec<usize>) = Default::default();
     for (i, rec) in r.records().enumerate() {
         let rec = rec.map_err(bad)?;
         if i == 0 {
             let names: Vec<String> = rec.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_string()).collect();
-            decimal_at = names
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| DECIMAL_COLUMNS.contains(&n.as_str()))
-                .map(|(k, _)| k)
-                .collect();
+            let at = |cols: &[&str]| -> Vec<usize> {
+                names.iter().enumerate().filter(|(_, n)| cols.contains(&n.as_str())).map(|(k, _)| k).collect()
+            };
+            (decimal_at, date_at, bool_at) = (at(&DECIMAL_COLUMNS), at(&DATE_COLUMNS), at(&BOOL_COLUMNS));
             w.write_record(&names).map_err(|e| Error::Other(anyhow::anyhow!("{}: {e}", dst.display())))?;
             continue;
         }
         let fields: Vec<String> = rec
             .iter()
             .enumerate()
-            .map(|(k, v)| if decimal_at.contains(&k) { decimal(v) } else { v.to_string() })
+            .map(|(k, v)| {
+                if decimal_at.contains(&k) {
+                    decimal(v)
+                } else if date_at.contains(&k) {
+                    date(v)
+                } else if bool_at.contains(&k) {
+                    boolean(v)
+                } else {
+                    v.to_string()
+                }
+            })
             .collect();
         w.write_record(&fields).map_err(|e| Error::Other(anyhow::anyhow!("{}: {e}", dst.display())))?;
     }
@@ -169,5 +224,27 @@ mod tests {
         assert_eq!(decimal("0,5"), "0.5");
         assert_eq!(decimal("3000"), "3000");
         assert_eq!(decimal("12.5"), "12.5", "a point alone stays a decimal point");
+    }
+
+    #[test]
+    fn day_first_dates() {
+        assert_eq!(date("05/01/2026"), "2026-01-05", "day first, as a Belgian spreadsheet writes it");
+        assert_eq!(date("5/1/2026"), "2026-01-05");
+        assert_eq!(date("31.12.2025"), "2025-12-31");
+        assert_eq!(date("31-12-2025"), "2025-12-31");
+        assert_eq!(date("2025-12-31"), "2025-12-31", "an ISO date stays");
+        assert_eq!(date("1/2/26"), "1/2/26", "a two-digit year is left for the reader to reject");
+        assert_eq!(date(""), "");
+    }
+
+    #[test]
+    fn spreadsheet_booleans() {
+        for (v, want) in [("WAAR", "true"), ("onwaar", "false"), ("VRAI", "true"), ("Faux", "false")] {
+            assert_eq!(boolean(v), want);
+        }
+        assert_eq!(boolean("WAHR"), "true");
+        assert_eq!(boolean("FALSCH"), "false");
+        assert_eq!(boolean("yes"), "yes", "the standard words stay");
+        assert_eq!(boolean("misschien"), "misschien");
     }
 }

@@ -1,5 +1,5 @@
-//! One employment line (SPEC §2.2) and the one definition of whether it can be used
-//! (SPEC §6). Every reader — CSV blocks, Parquet batches, the pass that locates faulty
+//! One employment line (§2.2) and the one definition of whether it can be used
+//! (§6). Every reader — CSV blocks, Parquet batches, the pass that locates faulty
 //! Parquet rows — parses its fields into [`Fields`] and asks [`check`]; nothing else
 //! decides that a line is valid or says why it is not.
 
@@ -16,7 +16,7 @@ pub type Parsed<T> = Result<T, Fault>;
 #[derive(Debug, Clone, Copy)]
 pub struct Fields<'a> {
     pub employer_id: Option<&'a str>,
-    /// The employer's register index, when `employer_id` is known (SPEC §6: a line of an
+    /// The employer's register index, when `employer_id` is known (§6: a line of an
     /// employer with no register row in any quarter is rejected).
     pub employer: Option<u32>,
     pub worker_id: Option<&'a str>,
@@ -53,6 +53,8 @@ pub enum LineFault {
     UnknownEmployer,
     /// Above `max_line_fte` (millionths).
     FteAbove(i64),
+    /// Above `max_line_wages` (cents).
+    WagesAbove(i64),
     SeniorityAfterQuarterEnd,
 }
 
@@ -64,6 +66,9 @@ impl LineFault {
             LineFault::Missing(c) => field_reason(c, Fault::Missing, ""),
             LineFault::UnknownEmployer => UNKNOWN_EMPLOYER.to_string(),
             LineFault::FteAbove(max) => format!("fte: above {} FTE on one line", crate::parse::format_micro(max)),
+            LineFault::WagesAbove(max) => {
+                format!("wages: above {} on one line (max_line_wages)", crate::parse::format_cents(max))
+            }
             LineFault::SeniorityAfterQuarterEnd => "seniority_date: after the end of the line's quarter".to_string(),
         }
     }
@@ -71,10 +76,34 @@ impl LineFault {
 
 /// Whether a line can be used, and if not the first fault, in this order: identifiers
 /// missing, fields unparseable (quarter, fte, seniority_date, in_service_at_quarter_end,
-/// wages), an unknown employer, an FTE above `max_line_fte_micro`, a seniority date
-/// after the end of the line's quarter (SPEC §6).
-pub fn check<'a>(f: &Fields<'a>, max_line_fte_micro: i64) -> Result<Line<'a>, LineFault> {
-    check_with(f, max_line_fte_micro, Quarter::last_day)
+/// wages), an unknown employer, an FTE above `max_line_fte` or wages above
+/// `max_line_wages`, a seniority date
+/// after the end of the line's quarter (§6).
+pub fn check<'a>(f: &Fields<'a>, bounds: RowBounds) -> Result<Line<'a>, LineFault> {
+    check_with(f, bounds, Quarter::last_day)
+}
+
+/// The data-quality bounds of an input row (§6), rule-set parameters: a value above
+/// one is implausible, and the row a fault. They also keep every sum of a run far inside
+/// exact integer arithmetic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowBounds {
+    /// `max_line_fte`, in FTE millionths, for an employment line.
+    pub fte_micro: i64,
+    /// `max_line_wages`, in cents, for an employment line.
+    pub wages_cents: i64,
+    /// `max_daily_benefit`, in cents, for an incapacity row.
+    pub daily_benefit_cents: i64,
+}
+
+impl RowBounds {
+    pub fn of(rules: &crate::rules::SharedRules) -> RowBounds {
+        RowBounds {
+            fte_micro: rules.max_line_fte_micro,
+            wages_cents: rules.max_line_wages_cents,
+            daily_benefit_cents: rules.max_daily_benefit_cents,
+        }
+    }
 }
 
 /// [`check`] with the last day of a quarter from the caller, who computes it once per
@@ -82,7 +111,7 @@ pub fn check<'a>(f: &Fields<'a>, max_line_fte_micro: i64) -> Result<Line<'a>, Li
 #[inline(always)]
 pub fn check_with<'a>(
     f: &Fields<'a>,
-    max_line_fte_micro: i64,
+    bounds: RowBounds,
     mut last_day_of: impl FnMut(Quarter) -> i32,
 ) -> Result<Line<'a>, LineFault> {
     f.employer_id.filter(|s| !s.is_empty()).ok_or(LineFault::Missing("employer_id"))?;
@@ -93,8 +122,11 @@ pub fn check_with<'a>(
     let in_service = f.in_service.map_err(|e| LineFault::Field("in_service_at_quarter_end", e, Kind::Bool))?;
     let wages = f.wages.map_err(|e| LineFault::Field("wages", e, Kind::Money))?;
     let employer = f.employer.ok_or(LineFault::UnknownEmployer)?;
-    if fte > max_line_fte_micro {
-        return Err(LineFault::FteAbove(max_line_fte_micro));
+    if fte > bounds.fte_micro {
+        return Err(LineFault::FteAbove(bounds.fte_micro));
+    }
+    if wages > bounds.wages_cents {
+        return Err(LineFault::WagesAbove(bounds.wages_cents));
     }
     if seniority_date > last_day_of(quarter) {
         return Err(LineFault::SeniorityAfterQuarterEnd);
@@ -129,7 +161,8 @@ mod tests {
 
     fn line<'a>(t: [Option<&'a str>; 8]) -> Result<Line<'a>, String> {
         let f = from_text(&t, |id| (id == "E1").then_some(0));
-        check(&f, 1_500_000).map_err(LineFault::reason)
+        check(&f, RowBounds { fte_micro: 1_500_000, wages_cents: 1_000_000_000, daily_benefit_cents: 100_000 })
+            .map_err(LineFault::reason)
     }
 
     const OK: [Option<&str>; 8] =
@@ -172,5 +205,20 @@ mod tests {
         assert_eq!(with(5, Some("maybe")), "in_service_at_quarter_end: not a boolean (true/false, 1/0, yes/no)");
         assert_eq!(with(6, Some("1.234")), "wages: too many decimals for an amount in euros with at most two decimals");
         assert_eq!(with(1, Some("E9")), UNKNOWN_EMPLOYER);
+        assert_eq!(
+            with(6, Some("10000000.01")),
+            "wages: above 10000000.00 on one line (max_line_wages)",
+            "a cent above the bound is implausible"
+        );
+        assert!(
+            line({
+                let mut t = OK;
+                t[6] = Some("10000000.00");
+                t
+            })
+            .is_ok(),
+            "wages exactly at the bound are accepted"
+        );
+        assert_eq!(with(6, Some("999999999999999.99")), "wages: above 10000000.00 on one line (max_line_wages)");
     }
 }

@@ -1,6 +1,6 @@
-//! The `incapacity` input (SPEC §8.1): one row per primary incapacity of a worker, as the
+//! The `incapacity` input (§8.1): one row per primary incapacity of a worker, as the
 //! sickness funds report them (a relapse is already merged into its period), read and
-//! checked for the row faults of SPEC §6 and §8.1: an unparseable field, an unknown
+//! checked for the row faults of §6 and §8.1: an unparseable field, an unknown
 //! `worker_type` (matched exactly), `incapacity_end` or `part_time_resumption` before
 //! `incapacity_start`, an employer without a register row in the quarter of
 //! `incapacity_start`, a duplicate of an earlier used row (same worker and
@@ -12,10 +12,10 @@ use crate::error::Result;
 use crate::quarter::Quarter;
 
 use super::register::Register;
-use super::rejects::{InputCounts, Reject, TextRow};
+use super::rejects::{quarter_of_date, InputCounts, Reject, TextRow};
 use super::Source;
 
-/// The worker types of SPEC §8.1, as written in the input.
+/// The worker types of §8.1, as written in the input.
 pub const WORKER_TYPES: [&str; 8] =
     ["ordinary", "statutory", "temporary_agency", "flexi_job", "student", "occasional", "foster_parent", "apprentice"];
 
@@ -40,7 +40,7 @@ pub struct IncapacityRow {
 }
 
 impl IncapacityRow {
-    /// The quarter the incapacity starts in: the quarter it is assessed in (SPEC §8.2).
+    /// The quarter the incapacity starts in: the quarter it is assessed in (§8.2).
     pub fn quarter(&self) -> Quarter {
         Quarter::of_day(self.incapacity_start)
     }
@@ -53,61 +53,50 @@ pub fn load(
     source: &Source,
     register: &Register,
     keep: &[Quarter],
+    max_daily_benefit_cents: i64,
 ) -> Result<(Vec<IncapacityRow>, Vec<Reject>, InputCounts)> {
-    use polars::prelude::{Column, DataType, PolarsResult};
     use rayon::prelude::*;
-    let dfs = source.collect_all(vec![source.scan(true)?])?;
-    let df = &dfs[0];
-    let file_index = df.column("__file")?.cast(&DataType::UInt32)?;
-    let file_index: Vec<u32> = file_index.u32()?.iter().map(|v| v.unwrap_or(u32::MAX)).collect();
-    let lines = df.column("__line")?.cast(&DataType::Int64)?;
-    let lines: Vec<i64> = lines.i64()?.iter().map(|v| v.unwrap_or(-1)).collect();
-    let text: Vec<Column> = source
-        .table
-        .columns()
-        .iter()
-        .map(|c| df.column(c).and_then(|c| c.cast(&DataType::String)))
-        .collect::<PolarsResult<_>>()?;
-    let text: Vec<polars::prelude::StringChunked> =
-        text.iter().map(|c| c.str().map(|s| s.rechunk().into_owned())).collect::<PolarsResult<_>>()?;
+    let rows = source.text_rows()?;
+    let (file_index, lines, text) = (&rows.file, &rows.line, &rows.columns);
+    let height = rows.len();
     let files: Vec<std::sync::Arc<str>> = (0..source.files.len()).map(|i| source.file_name(i as u32).into()).collect();
     let mut out: Vec<IncapacityRow> = Vec::new();
     let mut rejects = Vec::new();
     // (worker, start) → the file and line of the row used.
-    let mut first: HashMap<(String, i32), (u32, i64)> = HashMap::with_capacity(df.height());
+    let mut first: HashMap<(String, i32), (u32, i64)> = HashMap::with_capacity(height);
     let mut used = 0u64;
     // Checked in chunks, in parallel within a chunk: only a chunk's rows are in memory at
     // once besides the kept ones.
     const CHUNK: usize = 1 << 16;
-    for from in (0..df.height()).step_by(CHUNK) {
-        let to = (from + CHUNK).min(df.height());
+    for from in (0..height).step_by(CHUNK) {
+        let to = (from + CHUNK).min(height);
         let checked: Vec<std::result::Result<IncapacityRow, String>> = (from..to)
             .into_par_iter()
             .map(|i| {
                 let t: Vec<Option<&str>> = text.iter().map(|c| c.get(i)).collect();
                 let shared = files.get(file_index[i] as usize).cloned().unwrap_or_else(|| "".into());
-                check(&t, shared, lines[i], register)
+                check(&t, shared, lines[i], register, max_daily_benefit_cents)
             })
             .collect();
         for (i, checked) in (from..to).zip(checked) {
-            let file = || source.file_name(file_index[i]);
+            let quarter = quarter_of_date(text[2].get(i));
+            let reject = |reason: String| {
+                Reject::new(source.file_name(file_index[i]), lines[i], reason)
+                    .of_row(text[1].get(i), quarter.as_deref())
+            };
             let row = match checked {
                 Ok(r) => r,
                 Err(reason) => {
-                    rejects.push(Reject { file: file(), line: lines[i], reason });
+                    rejects.push(reject(reason));
                     continue;
                 }
             };
             let key = (row.worker_id.clone(), row.incapacity_start);
             if let Some(&(ff, fl)) = first.get(&key) {
                 let ff = source.file_name(ff);
-                rejects.push(Reject {
-                    file: file(),
-                    line: lines[i],
-                    reason: format!(
-                        "duplicate incapacity row: same worker_id and incapacity_start as {ff}:{fl} (the first is used)"
-                    ),
-                });
+                rejects.push(reject(format!(
+                    "duplicate incapacity row: same worker_id and incapacity_start as {ff}:{fl} (the first is used)"
+                )));
                 continue;
             }
             first.insert(key, (file_index[i], lines[i]));
@@ -119,16 +108,17 @@ pub fn load(
             }
         }
     }
-    let counts = InputCounts::of(source, df.height() as u64, used, rejects.len() as u64);
+    let counts = InputCounts::of(source, height as u64, used, rejects.len() as u64);
     Ok((out, rejects, counts))
 }
 
-/// One row's fields checked (SPEC §6, §8.1), or the reason it is rejected.
+/// One row's fields checked (§6, §8.1), or the reason it is rejected.
 fn check(
     t: &[Option<&str>],
     shared: std::sync::Arc<str>,
     line: i64,
     register: &Register,
+    max_daily_benefit_cents: i64,
 ) -> std::result::Result<IncapacityRow, String> {
     let cols = super::Table::Incapacity.columns();
     let f = |name: &str| cols.iter().position(|c| *c == name).and_then(|k| t[k]);
@@ -146,6 +136,12 @@ fn check(
     let daily_benefit = r.money("daily_benefit")?;
     if !WORKER_TYPES.contains(&worker_type) {
         return Err(format!("worker_type: unknown type '{worker_type}' (expected one of {})", WORKER_TYPES.join(", ")));
+    }
+    if daily_benefit > max_daily_benefit_cents {
+        return Err(format!(
+            "daily_benefit: above {} a day (max_daily_benefit)",
+            crate::parse::format_cents(max_daily_benefit_cents)
+        ));
     }
     if incapacity_end.is_some_and(|e| e < incapacity_start) {
         return Err("incapacity_end before incapacity_start".to_string());

@@ -1,5 +1,5 @@
-//! The `invalidity` input (SPEC §2.3): one row per worker entering invalidity, read and
-//! checked for the row faults of SPEC §6 (unparseable values, `invalidity_start` before
+//! The `invalidity` input (§2.3): one row per worker entering invalidity, read and
+//! checked for the row faults of §6 (unparseable values, `invalidity_start` before
 //! `primary_incapacity_start`, `birth_date` after it, a duplicate of (worker,
 //! invalidity_start) after the first, an unknown employer). Which rows count is the
 //! levy's rule, in [`crate::levy::entries`].
@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use crate::error::Result;
 
 use super::register::Register;
-use super::rejects::{InputCounts, Reject, TextRow, UNKNOWN_EMPLOYER};
-use super::{raw_rows, Source};
+use super::rejects::{quarter_of_date, InputCounts, Reject, TextRow, UNKNOWN_EMPLOYER};
+use super::Source;
 
 /// A valid invalidity row.
 #[derive(Debug, Clone)]
@@ -26,21 +26,18 @@ pub struct InvalidityRow {
     pub resumption_authorized: bool,
 }
 
-/// Reads and validates the invalidity input (SPEC §6: unparseable values,
+/// Reads and validates the invalidity input (§6: unparseable values,
 /// `invalidity_start` before `primary_incapacity_start`, `birth_date` after it,
 /// duplicates of (worker, invalidity_start) after the first, unknown employers).
 pub fn load(source: &Source, register: &Register) -> Result<(Vec<InvalidityRow>, Vec<Reject>, InputCounts)> {
-    let dfs = source.collect_all(vec![source.scan(true)?])?;
-    let rows = raw_rows(&dfs[0])?;
+    let rows = source.text_rows()?;
     let cols = source.table.columns();
     let mut out = Vec::new();
     let mut rejects = Vec::new();
     let mut first: HashMap<(String, i32), (String, i64)> = HashMap::new();
-    for raw in &rows {
-        let file = source.file_name(raw.file);
-        let f = |name: &str| {
-            cols.iter().position(|c| *c == name).and_then(|k| raw.fields.get(k)).and_then(|v| v.as_deref())
-        };
+    for i in 0..rows.len() {
+        let (file, line) = (source.file_name(rows.file[i]), rows.line[i]);
+        let f = |name: &str| cols.iter().position(|c| *c == name).and_then(|k| rows.get(k, i));
         let reason = (|| -> std::result::Result<InvalidityRow, String> {
             let r = TextRow::new(f);
             let worker_id = r.text("worker_id")?.to_string();
@@ -58,7 +55,7 @@ pub fn load(source: &Source, register: &Register) -> Result<(Vec<InvalidityRow>,
             }
             Ok(InvalidityRow {
                 file: file.clone(),
-                line: raw.line,
+                line,
                 worker_id,
                 employer_id,
                 primary_incapacity_start: pis,
@@ -68,27 +65,27 @@ pub fn load(source: &Source, register: &Register) -> Result<(Vec<InvalidityRow>,
                 resumption_authorized: resumption,
             })
         })();
+        let quarter = quarter_of_date(f("invalidity_start"));
+        let reject =
+            |file: String, reason: String| Reject::new(file, line, reason).of_row(f("employer_id"), quarter.as_deref());
         let row = match reason {
             Ok(r) => r,
             Err(reason) => {
-                rejects.push(Reject { file, line: raw.line, reason });
+                rejects.push(reject(file, reason));
                 continue;
             }
         };
         let key = (row.worker_id.clone(), row.invalidity_start);
         if let Some((ff, fl)) = first.get(&key) {
-            rejects.push(Reject {
-                file,
-                line: raw.line,
-                reason: format!(
-                    "duplicate invalidity row: same worker_id and invalidity_start as {ff}:{fl} (the first is used)"
-                ),
-            });
+            let reason = format!(
+                "duplicate invalidity row: same worker_id and invalidity_start as {ff}:{fl} (the first is used)"
+            );
+            rejects.push(reject(file, reason));
             continue;
         }
-        first.insert(key, (file.clone(), raw.line));
+        first.insert(key, (file.clone(), line));
         if !register.is_known(&row.employer_id) {
-            rejects.push(Reject { file, line: raw.line, reason: UNKNOWN_EMPLOYER.to_string() });
+            rejects.push(reject(file, UNKNOWN_EMPLOYER.to_string()));
             continue;
         }
         out.push(row);

@@ -1,4 +1,4 @@
-//! What a typed input column holds (SPEC §2: quarters, dates, euros, FTE, booleans) and
+//! What a typed input column holds (§2: quarters, dates, euros, FTE, booleans) and
 //! how a Polars column of text or of a Parquet writer's own type becomes exact integers,
 //! with the parsers of [`crate::parse`].
 
@@ -22,13 +22,6 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn dtype(self) -> DataType {
-        match self {
-            Kind::Quarter | Kind::Date => DataType::Int32,
-            Kind::Money | Kind::Fte => DataType::Int64,
-            Kind::Bool => DataType::Boolean,
-        }
-    }
     /// What a valid value looks like, for reject reasons.
     pub fn what(self) -> &'static str {
         match self {
@@ -48,17 +41,10 @@ impl Kind {
     }
 }
 
-/// A Polars expression parsing column `name` as `kind`: null where the value is missing
-/// or invalid (the row is then not used; the pass that locates such rows gives the
-/// reason, from [`super::employment::check`]).
-pub fn parsed(name: &str, kind: Kind) -> Expr {
-    col(name).map(
-        move |c| parse_column(c.as_materialized_series(), kind).map(Column::from),
-        move |_, f| Ok(Field::new(f.name().clone(), kind.dtype())),
-    )
-}
-
-fn parse_column(s: &Series, kind: Kind) -> PolarsResult<Series> {
+/// Parses a Polars column of text or of a Parquet writer's own type as `kind`: null
+/// where the value is missing or invalid (the row is then not used; the pass that locates
+/// such rows gives the reason, from [`super::employment::check`]).
+pub fn parse_column(s: &Series, kind: Kind) -> PolarsResult<Series> {
     let name = s.name().clone();
     let out = match (kind, s.dtype()) {
         (_, DataType::String) => {
@@ -110,6 +96,19 @@ fn parse_column(s: &Series, kind: Kind) -> PolarsResult<Series> {
                 .collect::<Int64Chunked>()
                 .into_series()
         }
+        // DECIMAL(p, s), what DuckDB and Spark write for money: its integer units at
+        // scale s, rescaled exactly; a value with more decimals than the kind allows, or a
+        // negative one, is null (its reason comes from its text).
+        (Kind::Money | Kind::Fte, DataType::Decimal(_, scale)) => {
+            let scale = *scale as u32;
+            let want = kind.scale();
+            s.decimal()?
+                .physical()
+                .iter()
+                .map(|o| o.and_then(|v| rescale(v, scale, want)))
+                .collect::<Int64Chunked>()
+                .into_series()
+        }
         (Kind::Money | Kind::Fte, dt) if dt.is_integer() => {
             let m = 10i64.pow(kind.scale());
             let i = s.cast(&DataType::Int64)?;
@@ -122,4 +121,50 @@ fn parse_column(s: &Series, kind: Kind) -> PolarsResult<Series> {
         _ => return parse_column(&s.cast(&DataType::String)?, kind),
     };
     Ok(out.with_name(name))
+}
+
+/// `v` units at `from` decimals as units at `to` decimals, exactly: `None` when negative,
+/// when decimals would be lost, or when it does not fit.
+fn rescale(v: i128, from: u32, to: u32) -> Option<i64> {
+    if v < 0 {
+        return None;
+    }
+    let r = if to >= from {
+        v.checked_mul(10i128.checked_pow(to - from)?)?
+    } else {
+        let d = 10i128.checked_pow(from - to)?;
+        if v % d != 0 {
+            return None;
+        }
+        v / d
+    };
+    i64::try_from(r).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_are_rescaled_exactly() {
+        assert_eq!(rescale(123456, 2, 2), Some(123456), "DECIMAL(18,2) euros are cents");
+        assert_eq!(rescale(1234, 1, 2), Some(12340));
+        assert_eq!(rescale(123450, 3, 2), Some(12345), "a trailing zero decimal is exact");
+        assert_eq!(rescale(123451, 3, 2), None, "a third decimal of a cent is refused, not rounded");
+        assert_eq!(rescale(-1, 2, 2), None);
+        assert_eq!(rescale(i128::MAX, 0, 2), None);
+    }
+
+    #[test]
+    fn a_decimal_column_is_read_exactly() {
+        let units = Int128Chunked::from_slice("wages".into(), &[300000, 12345, 1]);
+        let s = units.into_decimal(18, 2).expect("a decimal column").into_series();
+        let cents = parse_column(&s, Kind::Money).expect("parsed");
+        let v: Vec<Option<i64>> = cents.i64().expect("cents").iter().collect();
+        assert_eq!(v, vec![Some(300000), Some(12345), Some(1)]);
+        let fte = Int128Chunked::from_slice("fte".into(), &[5]).into_decimal(3, 1).expect("a decimal").into_series();
+        let micro: Vec<Option<i64>> =
+            parse_column(&fte, Kind::Fte).expect("parsed").i64().expect("i64").iter().collect();
+        assert_eq!(micro, vec![Some(500000)], "0.5 FTE");
+    }
 }

@@ -1,8 +1,8 @@
-//! The sector funds' ledger (SPEC §10): one row per event of a joint committee's fund,
+//! The sector funds' ledger (§10): one row per event of a joint committee's fund,
 //! `joint_committee, date, event, amount, reference`, where `event` is `request`,
 //! `payment`, `allocation` or `return` and `reference` is the notice year the event
 //! concerns (`2023`: the receipts of 2023, notified by 15 February 2024) — our reading of
-//! the reference column. Row faults (SPEC §6) go to `rejects.csv`: an unparseable or
+//! the reference column. Row faults (§6) go to `rejects.csv`: an unparseable or
 //! missing field, an unknown event, a negative amount, a reference that is not a year.
 //! The checks that need the notices (an unknown committee, a payment without a request,
 //! more paid than available, a late request) are made by [`crate::levy::funds`].
@@ -69,7 +69,7 @@ pub fn load(path: &Path) -> Result<(Vec<LedgerRow>, Vec<Reject>, u64)> {
         })();
         match parsed {
             Ok(r) => rows.push(r),
-            Err(reason) => rejects.push(Reject { file: file.clone(), line, reason }),
+            Err(reason) => rejects.push(Reject::new(file.clone(), line, reason)),
         }
     }
     Ok((rows, rejects, read))

@@ -1,8 +1,9 @@
-//! The inputs of SPEC §2: locating the files (single CSV or Parquet file, or one file per
-//! quarter in a sub-folder), checking their structure (SPEC §6: a missing file or column
-//! is exit 2 with file, line and column) and scanning them lazily with Polars. What a
-//! typed column holds and how it is parsed is [`kind`]; one module per table reads its
-//! rows and their faults.
+//! The inputs of §2: locating the files (single CSV or Parquet file, or one file per
+//! quarter in a sub-folder), checking their structure (§6: a missing file or column
+//! is exit 2 with file, line and column) and reading Parquet files with Polars' eager
+//! reader (a damaged file is an error naming it, never a panic). The small tables come as
+//! text rows ([`text`]); what a typed column holds and how it is parsed is `kind.rs` ([`Kind`]); one
+//! module per table reads its rows and their faults.
 
 pub mod csvblocks;
 pub mod dialect;
@@ -13,8 +14,9 @@ mod kind;
 pub mod ledger;
 pub mod register;
 pub mod rejects;
+pub mod text;
 
-pub use kind::{parsed, Kind};
+pub use kind::{parse_column, Kind};
 
 use std::path::{Path, PathBuf};
 
@@ -23,7 +25,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
-/// The three inputs.
+/// The four inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Table {
     Employers,
@@ -41,7 +43,7 @@ impl Table {
             Table::Incapacity => "incapacity",
         }
     }
-    /// Required columns (SPEC §2).
+    /// Required columns (§2).
     pub fn required(self) -> &'static [&'static str] {
         match self {
             Table::Employers => {
@@ -130,11 +132,18 @@ fn format_of(p: &Path) -> Option<Format> {
     }
 }
 
-/// Finds the files of `table` in `data` (SPEC §2) and checks their headers.
+/// Finds the files of `table` in `data` (§2) and checks their headers.
 pub fn open(data: &Path, table: Table) -> Result<Source> {
     let name = table.name();
     if !data.is_dir() {
         return Err(Error::Structure(format!("{}: no such data directory", data.display())));
+    }
+    if data.join("manifest.json").is_file() && data.join("quarters").is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: this is a responsa store, not a data directory: pass --store {}",
+            data.display(),
+            data.display()
+        )));
     }
     let candidates: Vec<PathBuf> = [format!("{name}.csv"), format!("{name}.parquet"), name.to_string()]
         .iter()
@@ -241,7 +250,7 @@ fn check_csv_header(path: &Path, table: Table) -> Result<(Names, usize, Vec<Opti
         Err(e) => return Err(csv_error(path, &e)),
     }
     let header: Vec<String> = rec.iter().map(normalise_header).collect();
-    let names = match_columns(path, table, &header, &header_as_scanned(path, &header)?)?;
+    let names = match_columns(path, table, &header, &header)?;
     let positions = table.columns().iter().map(|c| header.iter().position(|h| h == c)).collect();
     match rdr.read_record(&mut rec) {
         Ok(true) => {}
@@ -251,56 +260,60 @@ fn check_csv_header(path: &Path, table: Table) -> Result<(Names, usize, Vec<Opti
     Ok((names, header.len(), positions))
 }
 
-/// The header names as the Polars scan reports them (it may keep a byte-order mark or
-/// blanks that [`normalise_header`] removes).
-fn header_as_scanned(path: &Path, header: &[String]) -> Result<Vec<String>> {
-    let mut lf = csv_scan(path)?;
-    let schema = lf
-        .collect_schema()
-        .map_err(|e| Error::at(path, Some(1), None, format!("unreadable header: {}", first_line(&e.to_string()))))?;
-    let actual: Vec<String> = schema.iter_names().filter(|n| n.as_str() != "__row").map(|n| n.to_string()).collect();
-    if actual.len() != header.len() {
-        return Err(Error::at(path, Some(1), None, "unreadable header"));
-    }
-    Ok(actual)
-}
-
-fn csv_scan(path: &Path) -> Result<LazyFrame> {
-    csv_scan_with(path, true)
-}
-
 fn utf8_path(path: &Path) -> Result<&str> {
     path.to_str().ok_or_else(|| Error::Structure(format!("{}: the path is not valid UTF-8", path.display())))
 }
 
-/// A CSV scan; `lines` adds the row index, which makes Polars count lines: only the
-/// passes that report line numbers ask for it.
-fn csv_scan_with(path: &Path, lines: bool) -> Result<LazyFrame> {
-    LazyCsvReader::new(PlRefPath::new(utf8_path(path)?))
-        .with_has_header(true)
-        .with_infer_schema_length(Some(0))
-        .with_row_index(lines.then(|| RowIndex { name: "__row".into(), offset: 0 }))
-        .finish()
-        .map_err(|e| Error::at(path, None, None, first_line(&e.to_string())))
+/// Runs a Parquet read, turning a panic inside the reader (a damaged file can make it
+/// index past a buffer) into the error of an unreadable file: no panic escapes a reader.
+fn parquet_guard<T>(path: &Path, read: impl FnOnce() -> PolarsResult<T>) -> Result<T> {
+    match crate::error::catch_panics(read) {
+        Some(Ok(t)) => Ok(t),
+        Some(Err(e)) => {
+            Err(Error::at(path, None, None, format!("not a readable Parquet file: {}", first_line(&e.to_string()))))
+        }
+        None => Err(Error::at(path, None, None, "not a readable Parquet file: damaged (the reader failed inside)")),
+    }
 }
 
-fn parquet_scan(path: &Path) -> Result<LazyFrame> {
-    parquet_scan_with(path, true)
+fn parquet_reader(path: &Path) -> Result<ParquetReader<std::fs::File>> {
+    utf8_path(path)?;
+    let f = std::fs::File::open(path).map_err(|e| Error::at(path, None, None, format!("cannot open: {e}")))?;
+    Ok(ParquetReader::new(f))
 }
 
-fn parquet_scan_with(path: &Path, lines: bool) -> Result<LazyFrame> {
-    let row_index = lines.then(|| RowIndex { name: "__row".into(), offset: 0 });
-    let args = ScanArgsParquet { row_index, ..Default::default() };
-    LazyFrame::scan_parquet(PlRefPath::new(utf8_path(path)?), args)
-        .map_err(|e| Error::at(path, None, None, first_line(&e.to_string())))
+/// The column names of a Parquet file.
+fn parquet_names(path: &Path) -> Result<Vec<String>> {
+    let mut r = parquet_reader(path)?;
+    let schema = parquet_guard(path, || r.schema())?;
+    Ok(schema.iter_names().map(|n| n.to_string()).collect())
+}
+
+/// The row groups of a Parquet file, as (first row, rows).
+pub fn parquet_row_groups(path: &Path) -> Result<Vec<(usize, usize)>> {
+    let mut r = parquet_reader(path)?;
+    let md = parquet_guard(path, || r.get_metadata().cloned())?;
+    let mut at = 0;
+    Ok(md
+        .row_groups
+        .iter()
+        .map(|g| {
+            let s = (at, g.num_rows());
+            at += g.num_rows();
+            s
+        })
+        .collect())
+}
+
+/// Reads `columns` (all when `None`) of the rows `slice` (first row, rows; all when
+/// `None`) of a Parquet file with Polars' eager reader.
+pub fn parquet_frame(path: &Path, columns: Option<Vec<String>>, slice: Option<(usize, usize)>) -> Result<DataFrame> {
+    let r = parquet_reader(path)?;
+    parquet_guard(path, move || r.with_columns(columns).with_slice(slice).finish())
 }
 
 fn check_parquet_schema(path: &Path, table: Table) -> Result<Vec<Option<String>>> {
-    let mut lf = parquet_scan(path)?;
-    let schema = lf.collect_schema().map_err(|e| {
-        Error::at(path, None, None, format!("not a readable Parquet file: {}", first_line(&e.to_string())))
-    })?;
-    let actual: Vec<String> = schema.iter_names().filter(|n| n.as_str() != "__row").map(|n| n.to_string()).collect();
+    let actual = parquet_names(path)?;
     let header: Vec<String> = actual.iter().map(|h| normalise_header(h)).collect();
     match_columns(path, table, &header, &actual)
 }
@@ -327,102 +340,13 @@ fn csv_error(path: &Path, e: &csv::Error) -> Error {
     }
 }
 
-/// After Polars failed to read a CSV file, finds the first record that explains why, so
-/// that the error names its line (SPEC §6). Slow, but only on the error path.
-pub fn diagnose_csv(path: &Path, polars_error: &str) -> Error {
-    if let Ok(mut rdr) = csv::ReaderBuilder::new().has_headers(true).from_path(path) {
-        let mut rec = csv::ByteRecord::new();
-        loop {
-            match rdr.read_byte_record(&mut rec) {
-                Ok(true) => {
-                    if let Some(i) = rec.iter().position(|f| std::str::from_utf8(f).is_err()) {
-                        let line = rec.position().map(|p| p.line());
-                        return Error::at(
-                            path,
-                            line,
-                            Some(&format!("field {}", i + 1)),
-                            "invalid UTF-8: the file must be UTF-8 text",
-                        );
-                    }
-                }
-                Ok(false) => break,
-                Err(e) => return csv_error(path, &e),
-            }
-        }
-    }
-    Error::at(path, None, None, format!("unreadable: {}", first_line(polars_error)))
-}
-
 impl Source {
-    /// A lazy scan of every file, with the table's columns under their SPEC names (absent
-    /// optional ones null), plus `__file` (index into `files`) and `__line`.
-    /// `as_text` casts every column to text (for the small tables parsed in Rust).
-    pub fn scan(&self, as_text: bool) -> Result<LazyFrame> {
-        self.scan_with(as_text, true)
+    /// A structural error for a file of this input that could not be read.
+    pub fn unreadable(&self, path: &Path, why: &str) -> Error {
+        Error::at(path, None, None, format!("unreadable: {}", first_line(why)))
     }
 
-    /// [`Source::scan`]; without `lines`, no `__line` column (a faster scan).
-    pub fn scan_with(&self, as_text: bool, lines: bool) -> Result<LazyFrame> {
-        let mut frames = Vec::new();
-        for (i, f) in self.files.iter().enumerate() {
-            let lf = match f.format {
-                Format::Csv => csv_scan_with(&f.path, lines)?,
-                Format::Parquet => parquet_scan_with(&f.path, lines)?,
-            };
-            let mut exprs = vec![lit(i as u32).cast(DataType::UInt32).alias("__file")];
-            if lines {
-                exprs.push((col("__row").cast(DataType::Int64) + lit(f.line_offset())).alias("__line"));
-            }
-            for (c, name) in self.table.columns().iter().zip(&f.names) {
-                let e = match name {
-                    Some(n) => col(n.as_str()),
-                    None => lit(NULL).cast(DataType::String),
-                };
-                let text_column = as_text || is_text_column(c);
-                exprs.push(if text_column { e.cast(DataType::String) } else { e }.alias(*c));
-            }
-            frames.push(lf.select(exprs));
-        }
-        if frames.len() == 1 {
-            return Ok(frames.pop().unwrap_or_default());
-        }
-        concat(frames, UnionArgs { to_supertypes: true, ..Default::default() }).map_err(Error::from)
-    }
-
-    /// Runs a collect, turning a read failure into a structural error that names the file
-    /// and, for CSV, the line.
-    pub fn collect_all(&self, plans: Vec<LazyFrame>) -> Result<Vec<DataFrame>> {
-        let opt = plans.first().map(|p| p.get_current_optimizations()).unwrap_or_default();
-        let dsl: Vec<DslPlan> = plans.into_iter().map(|p| p.logical_plan).collect();
-        // Inspection aid: RESPONSA_EXPLAIN=1 prints the optimised plan on stderr.
-        if std::env::var("RESPONSA_EXPLAIN").as_deref() == Ok("1") {
-            if let Ok(plan) = LazyFrame::explain_all(dsl.clone(), opt) {
-                eprintln!("{plan}");
-            }
-        }
-        let engine = match std::env::var("RESPONSA_ENGINE").as_deref() {
-            Ok("in-memory") => Engine::InMemory,
-            _ => Engine::Streaming,
-        };
-        LazyFrame::collect_all_with_engine(dsl, engine, opt).map_err(|e| self.read_error(&e))
-    }
-
-    pub fn read_error(&self, e: &PolarsError) -> Error {
-        let msg = e.to_string();
-        // Polars names the file in some messages; otherwise find the first unreadable one.
-        for f in &self.files {
-            if f.format == Format::Csv {
-                let d = diagnose_csv(&f.path, &msg);
-                if !d.to_string().contains("unreadable:") {
-                    return d;
-                }
-            }
-        }
-        let names: Vec<String> = self.files.iter().map(|f| f.path.display().to_string()).collect();
-        Error::Structure(format!("{}: unreadable: {}", names.join(", "), first_line(&msg)))
-    }
-
-    /// sha256 of the file's bytes, or of the files' bytes in name order (SPEC §4).
+    /// sha256 of the file's bytes, or of the files' bytes in name order (§4).
     pub fn sha256(&self) -> Result<String> {
         use std::io::Read;
         let mut h = Sha256::new();
@@ -444,50 +368,4 @@ impl Source {
     pub fn file_name(&self, i: u32) -> String {
         self.files.get(i as usize).map(|f| f.path.display().to_string()).unwrap_or_default()
     }
-}
-
-/// Identifier and code columns stay text even when a Parquet writer typed them.
-fn is_text_column(c: &str) -> bool {
-    matches!(
-        c,
-        "employer_id"
-            | "worker_id"
-            | "joint_committee"
-            | "nace"
-            | "employer_category"
-            | "quarter"
-            | "worker_type"
-            | "language"
-    )
-}
-
-/// One row of a small table, as text, for validation in Rust.
-#[derive(Debug, Clone)]
-pub struct RawRow {
-    pub file: u32,
-    pub line: i64,
-    pub fields: Vec<Option<String>>,
-}
-
-/// Collects a frame made by [`Source::scan`] (or a selection of it keeping `__file`,
-/// `__line` and then text columns) into rows.
-pub fn raw_rows(df: &DataFrame) -> Result<Vec<RawRow>> {
-    let files = df.column("__file")?.cast(&DataType::UInt32)?;
-    let files = files.u32()?;
-    let lines = df.column("__line")?.cast(&DataType::Int64)?;
-    let lines = lines.i64()?;
-    let text: Vec<Column> = df
-        .columns()
-        .iter()
-        .filter(|c| !c.name().starts_with("__"))
-        .map(|c| c.cast(&DataType::String))
-        .collect::<PolarsResult<_>>()?;
-    let cas: Vec<&StringChunked> = text.iter().map(|c| c.str()).collect::<PolarsResult<_>>()?;
-    let mut iters: Vec<_> = cas.iter().map(|c| c.iter()).collect();
-    let mut rows = Vec::with_capacity(df.height());
-    for (f, l) in files.iter().zip(lines.iter()) {
-        let fields = iters.iter_mut().map(|it| it.next().flatten().map(str::to_string)).collect();
-        rows.push(RawRow { file: f.unwrap_or(0), line: l.unwrap_or(0), fields });
-    }
-    Ok(rows)
 }

@@ -1,13 +1,14 @@
-//! The employer register (SPEC §2.1): one row per employer per quarter, validated in
+//! The employer register (§2.1): one row per employer per quarter, validated in
 //! Rust. A second row for the same employer and quarter is rejected, the first kept
-//! (SPEC §6). Every employer known in any quarter gets a compact index (its rank in the
+//! (§6). Every employer known in any quarter gets a compact index (its rank in the
 //! sorted list of identifiers) that the employment aggregation groups by.
 
-use polars::prelude::{DataType, PlHashMap};
+use polars::prelude::PlHashMap;
 use rayon::prelude::*;
 
 use crate::error::Result;
 use crate::input::rejects::{field_reason, InputCounts, Reject};
+use crate::input::text::TextColumn;
 use crate::input::{Kind, Source};
 use crate::parse::{nace_digits, parse_bool, parse_nace, Fault};
 use crate::quarter::{parse_quarter, Quarter};
@@ -21,7 +22,7 @@ pub struct RegisterRow {
     pub employer_category: String,
     pub joint_committee: String,
     pub private_sector: bool,
-    /// The employer's language for letters (SPEC §11: `fr`, `nl` or `de`), when given.
+    /// The employer's language for letters (§11: `fr`, `nl` or `de`), when given.
     pub language: Option<String>,
 }
 
@@ -29,7 +30,7 @@ pub struct RegisterRow {
 pub struct Register {
     /// The valid rows of the quarters that were asked for.
     pub rows: Vec<RegisterRow>,
-    /// Every employer with a register row in any quarter, sorted (SPEC §6: others are
+    /// Every employer with a register row in any quarter, sorted (§6: others are
     /// unknown); an employer's index is its position here.
     pub ids: Vec<String>,
     /// `ids` → index; may be left empty (the store), [`Register::position`] then searches.
@@ -57,7 +58,7 @@ impl Register {
         }
         self.ids.binary_search_by(|x| x.as_str().cmp(id)).ok().map(|i| i as u32)
     }
-    /// Whether the employer has a register row in quarter `q` (SPEC §8.1).
+    /// Whether the employer has a register row in quarter `q` (§8.1).
     pub fn declares(&self, id: &str, q: Quarter) -> bool {
         self.position(id).is_some_and(|e| self.declared.binary_search(&(e, q.0)).is_ok())
     }
@@ -81,6 +82,21 @@ pub fn positions(ids: &[&str], col: &[&str]) -> Vec<Option<u32>> {
     col.iter().map(|id| ids.binary_search(id).ok().map(|i| i as u32)).collect()
 }
 
+/// The register's identifiers at the register rows kept that differ from `id` only by
+/// leading zeros, blanks or dots (a spreadsheet drops the zeros; people type the dots).
+pub fn similar_ids(register: &Register, id: &str) -> Vec<String> {
+    let core = |s: &str| -> String {
+        s.chars().filter(|c| !matches!(c, ' ' | '.')).collect::<String>().trim_start_matches('0').to_string()
+    };
+    let want = core(id);
+    let mut v: Vec<String> =
+        register.rows.iter().filter(|r| core(&r.employer_id) == want).map(|r| r.employer_id.clone()).collect();
+    v.sort();
+    v.dedup();
+    v.truncate(3);
+    v
+}
+
 /// One register row after its fields were checked.
 struct Checked<'a> {
     quarter: Quarter,
@@ -95,20 +111,23 @@ struct Checked<'a> {
 /// (all rows are validated and counted). Rows are checked in parallel; duplicates are found by sorting
 /// (employer, quarter, row), so the first row in file order is the one kept.
 pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<Reject>, InputCounts)> {
-    let dfs = source.collect_all(vec![source.scan(true)?])?;
-    let df = &dfs[0];
-    let files = df.column("__file")?.cast(&DataType::UInt32)?;
-    let files: Vec<u32> = files.u32()?.iter().map(|v| v.unwrap_or(0)).collect();
-    let lines = df.column("__line")?.cast(&DataType::Int64)?;
-    let lines: Vec<i64> = lines.i64()?.iter().map(|v| v.unwrap_or(0)).collect();
-    let text_col = |name: &str| -> Result<Vec<Option<&str>>> { Ok(df.column(name)?.str()?.iter().collect()) };
+    let table = source.text_rows()?;
+    let (files, lines) = (&table.file, &table.line);
+    let columns = source.table.columns();
+    let col = |name: &str| -> Result<&TextColumn> {
+        columns
+            .iter()
+            .position(|c| *c == name)
+            .and_then(|k| table.columns.get(k))
+            .ok_or_else(|| anyhow::anyhow!("register: no column {name} after reading").into())
+    };
     let names = ["quarter", "employer_id", "nace", "employer_category", "joint_committee", "private_sector"];
-    let cols: Vec<Vec<Option<&str>>> = names.par_iter().map(|n| text_col(n)).collect::<Result<_>>()?;
+    let cols: Vec<Vec<Option<&str>>> = names.par_iter().map(|n| Ok(col(n)?.iter().collect())).collect::<Result<_>>()?;
     let [quarter, id, nace, cat, jc, private]: [Vec<Option<&str>>; 6] =
         cols.try_into().map_err(|_| anyhow::anyhow!("register: columns missing after reading"))?;
-    // The optional language column (SPEC §11) is read for the rows kept, when the file has it.
-    let language = df.column("language")?;
-    let language = (language.null_count() < language.len()).then(|| language.str()).transpose()?;
+    // The optional language column (§11) is read for the rows kept, when the file has it.
+    let language = col("language")?;
+    let language = (!language.all_absent()).then_some(language);
     let check = |i: usize| -> std::result::Result<Checked<'_>, String> {
         let quarter = quarter[i]
             .map(|s| parse_quarter(s).ok_or(Fault::Unparseable))
@@ -128,11 +147,12 @@ pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<
             .map_err(|e| field_reason("private_sector", e, Kind::Bool.what()))?;
         Ok(Checked { quarter, employer_id, nace, cat, jc, private })
     };
-    let checked: Vec<std::result::Result<Checked<'_>, String>> = (0..df.height()).into_par_iter().map(check).collect();
+    let checked: Vec<std::result::Result<Checked<'_>, String>> = (0..table.len()).into_par_iter().map(check).collect();
 
     let mut rejects = Vec::new();
-    let reject = |i: usize, reason: String| Reject { file: source.file_name(files[i]), line: lines[i], reason };
-    // SPEC §6: one row per employer and quarter; a later row for the same pair is a fault.
+    let reject =
+        |i: usize, reason: String| Reject::new(source.file_name(files[i]), lines[i], reason).of_row(id[i], quarter[i]);
+    // §6: one row per employer and quarter; a later row for the same pair is a fault.
     // Rows are sorted by (employer_id, quarter, row): the first of each pair is kept, and
     // the identifiers come out sorted.
     let mut valid: Vec<u32> = Vec::with_capacity(checked.len());
@@ -207,7 +227,7 @@ pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<
     reg.index = ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
     reg.ids = ids;
     reg.declared = declared;
-    let counts = InputCounts::of(source, df.height() as u64, used, rejects.len() as u64);
+    let counts = InputCounts::of(source, table.len() as u64, used, rejects.len() as u64);
     Ok((reg, rejects, counts))
 }
 

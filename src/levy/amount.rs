@@ -1,4 +1,4 @@
-//! The levy (SPEC §3.6): for a liable employer, `rate_percent` of the wages of its
+//! The levy (§3.6): for a liable employer, `rate_percent` of the wages of its
 //! employment lines in Q-1, in cents, rounded half up to the cent; due at Q + payment_lag.
 //!
 //! > « De trimestriële responsabiliseringsbijdrage bedraagt 0,625 % van de lonen van het

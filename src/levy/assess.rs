@@ -1,4 +1,4 @@
-//! The levy's computation for one quarter (SPEC §3), from the run's [`Dataset`] to
+//! The levy's computation for one quarter (§3), from the run's [`Dataset`] to
 //! assessed employers, in plain Rust over typed tables: per employer the denominators
 //! `fte3y(e, r-4)` ([`Reference`]), the headcount of Q-4..Q-1, the Q-1 wage base and
 //! the counted entries; the pooled sums of every sector group at each level of
@@ -28,7 +28,7 @@ use super::sector::{self, SectorChoice};
 use super::status::{decide, Facts, Status};
 use super::warnings::{warn, Warning};
 
-/// One assessed employer: every intermediate of SPEC §3 under its name.
+/// One assessed employer: every intermediate of §3 under its name.
 #[derive(Debug, Clone)]
 pub struct EmployerRow {
     pub employer_id: String,
@@ -37,10 +37,10 @@ pub struct EmployerRow {
     pub joint_committee: String,
     pub employer_category: String,
     pub private_sector: bool,
-    /// For letters (SPEC §11), from the register's optional `language` column.
+    /// For letters (§11), from the register's optional `language` column.
     pub language: Option<String>,
     pub sheltered: bool,
-    /// Over the quarters of Q-4..Q-1 with a line (SPEC §3.4).
+    /// Over the quarters of Q-4..Q-1 with a line (§3.4).
     pub headcount: Headcount,
     pub pool: Pool,
     /// The comparison group, as [`sector::choose`] made it.
@@ -49,17 +49,17 @@ pub struct EmployerRow {
     pub sector_employers: u64,
     /// The pool of the reported group, when it has base employers.
     pub sector_pool: Option<Pool>,
-    /// The printed ratios and multiples (SPEC §3.3, §4), computed once.
+    /// The printed ratios and multiples (§3.3, §4), computed once.
     pub ratio: Option<f64>,
     pub sector_ratio: Option<f64>,
     pub sector_multiple: Option<f64>,
     pub private_multiple: Option<f64>,
     pub status: Status,
     pub warning: Option<Warning>,
-    /// Q-1 wages in cents (SPEC §3.6).
+    /// Q-1 wages in cents (§3.6).
     pub wage_base: i64,
     pub levy: Option<i64>,
-    /// The levy's parts per joint committee (SPEC §3.8), by committee; empty unless liable.
+    /// The levy's parts per joint committee (§3.8), by committee; empty unless liable.
     pub parts: Vec<(String, i64)>,
 }
 
@@ -67,7 +67,7 @@ impl EmployerRow {
     pub fn nace4(&self) -> &str {
         sector::group_code(&self.nace, 4)
     }
-    /// What the status and warning tables read (SPEC §3.5, §3.7).
+    /// What the status and warning tables read (§3.5, §3.7).
     pub fn facts<'a>(&'a self, private: &'a Pool) -> Facts<'a> {
         Facts {
             private_sector: self.private_sector,
@@ -80,7 +80,7 @@ impl EmployerRow {
     }
 }
 
-/// One sector group at one level (SPEC §4 `sectors.csv`).
+/// One sector group at one level (§4 `sectors.csv`).
 #[derive(Debug, Clone)]
 pub struct SectorRow {
     pub sector: String,
@@ -90,7 +90,7 @@ pub struct SectorRow {
     pub ratio: Option<f64>,
 }
 
-/// One joint committee's share of the quarter's levies (SPEC §3.8).
+/// One joint committee's share of the quarter's levies (§3.8).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipt {
     pub joint_committee: String,
@@ -144,11 +144,11 @@ fn occupied(data: &Dataset, employer: u32, q: Quarter) -> Occupied {
     let averaged = employer::headcount_quarters(q);
     let mut o = Occupied { fte: [0; 4], headcount: Headcount::default(), wage_base: 0 };
     for g in data.occupation.of_employer(employer) {
-        // fte_rk is fte3y of quarter r_k - 4 (SPEC §3.2).
+        // fte_rk is fte3y of quarter r_k - 4 (§3.2).
         if let Some(k) = reference.denominator_index(g.quarter) {
             o.fte[k] += g.fte3y;
         }
-        // SPEC §3.4: the quarters of Q-4..Q-1 with a line.
+        // §3.4: the quarters of Q-4..Q-1 with a line.
         if averaged.contains(&g.quarter) {
             o.headcount.add_quarter(g.headcount);
         }
@@ -159,7 +159,7 @@ fn occupied(data: &Dataset, employer: u32, q: Quarter) -> Occupied {
     o
 }
 
-/// SPEC §3 for quarter `rules.quarter`.
+/// §3 for quarter `rules.quarter`.
 pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
     let q = rules.quarter;
     let reference = Reference::of(q);
@@ -171,7 +171,7 @@ pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
     }
     let levels = rules.levy.sector_levels.clone();
 
-    // SPEC §3.1: counted entries per employer and reference quarter.
+    // §3.1: counted entries per employer and reference quarter.
     let mut entries_of: HashMap<&str, [i64; 4]> = HashMap::new();
     // Rows starting outside Q-3..Q are dropped by rule 1 whatever the others say: they are
     // passed over before their ages are computed.
@@ -205,7 +205,7 @@ pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
         })
         .collect::<Result<_>>()?;
 
-    // SPEC §3.3: pooled sums of the base employers (private sector, register row at Q),
+    // §3.3: pooled sums of the base employers (private sector, register row at Q),
     // for the private sector and for every sector group at each level.
     let mut private = Pool::default();
     let mut groups: Vec<BTreeMap<&str, (u64, Pool)>> = vec![BTreeMap::new(); levels.len()];
@@ -223,7 +223,7 @@ pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
             sectors.push(SectorRow { sector: code.to_string(), level: l, employers: *n, pool: *pool, ratio: None });
         }
     }
-    // Each pooled ratio once, exactly (SPEC §3.3); shared by the employers of the group.
+    // Each pooled ratio once, exactly (§3.3); shared by the employers of the group.
     let exact: Vec<Option<BigRational>> = sectors.par_iter().map(|s| s.pool.exact()).collect();
     let ratios: Vec<Option<f64>> = sectors.par_iter().map(|s| s.pool.ratio()).collect();
     for (s, r) in sectors.iter_mut().zip(ratios) {
@@ -278,7 +278,7 @@ pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
         })
         .collect();
 
-    // SPEC §3.8: each liable employer's parts, then summed per joint committee.
+    // §3.8: each liable employer's parts, then summed per joint committee.
     let mut employers = employers;
     let mut out: BTreeMap<String, (u64, i64)> = BTreeMap::new();
     for (b, e) in base.iter().zip(employers.iter_mut()) {

@@ -1,11 +1,11 @@
-//! Counted entries into invalidity (SPEC §3.1), from the rows of the `invalidity` input
+//! Counted entries into invalidity (§3.1), from the rows of the `invalidity` input
 //! ([`crate::input::invalidity`]).
 //!
 //! > « Er wordt voor de instroom van werknemers in invaliditeit enkel rekening gehouden
 //! > met werknemers van 18 tot en met 54 jaar, die ten minste drie achtereenvolgende
 //! > jaren zonder onderbreking bij de desbetreffende werkgever tewerkgesteld zijn. »
 //! > (programmawet van 27 december 2021, art. 140 ff., as restated by Beswic,
-//! > 2 February 2022; SPEC §3.1 sets the age bound at 55 completed years, `max_age`)
+//! > 2 February 2022; §3.1 sets the age bound at 55 completed years, `max_age`)
 //!
 //! An invalidity row is a counted entry of employer e in reference quarter r when:
 //! 1. the quarter of `invalidity_start` is r, one of Q-3..Q;
@@ -24,7 +24,7 @@ use crate::rules::LevyRules;
 
 use super::reference::Reference;
 
-/// Why an invalidity row is not a counted entry of the assessed quarter (SPEC §3.1).
+/// Why an invalidity row is not a counted entry of the assessed quarter (§3.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dropped {
     /// Rule 1: invalidity starts outside Q-3..Q.
@@ -48,7 +48,7 @@ impl Dropped {
     }
 }
 
-/// Each criterion of SPEC §3.1 for one row, for one assessed quarter.
+/// Each criterion of §3.1 for one row, for one assessed quarter.
 #[derive(Debug, Clone)]
 pub struct Criteria {
     pub entry_quarter: Quarter,
@@ -59,7 +59,7 @@ pub struct Criteria {
     pub dropped: Option<Dropped>,
 }
 
-/// SPEC §3.1 for one row and the assessed quarter of `reference`.
+/// §3.1 for one row and the assessed quarter of `reference`.
 pub fn criteria(row: &InvalidityRow, reference: Reference, r: &LevyRules) -> Criteria {
     let entry_quarter = Quarter::of_day(row.invalidity_start);
     let reference_index = reference.index_of(entry_quarter);

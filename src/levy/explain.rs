@@ -1,4 +1,4 @@
-//! "Why me?": the whole levy computation of SPEC §3 for one employer, in plain words or
+//! "Why me?": the whole levy computation of §3 for one employer, in plain words or
 //! as a JSON document (`responsa explain`). Every figure is read from the same
 //! intermediates the assessment used (the employer's row with the sector choice it made,
 //! its invalidity rows with their criteria, its employer-quarter aggregates, the sector
@@ -25,7 +25,7 @@ use super::status::Status;
 
 #[derive(Debug, Serialize)]
 pub struct Step<T: Serialize> {
-    /// The rule of SPEC.md applied.
+    /// The rule of docs/contract.md applied.
     pub rule: String,
     /// The legal source of the parameters used, from the rule set.
     pub source: String,
@@ -179,7 +179,7 @@ pub fn explain(data: &Dataset, a: &Assessment, employer_id: &str) -> Result<Expl
         v.join("; ")
     };
 
-    // SPEC §3.1: every invalidity row of the employer, with its criteria.
+    // §3.1: every invalidity row of the employer, with its criteria.
     let mut rows: Vec<EntryRow> = data
         .invalidity
         .iter()
@@ -211,7 +211,7 @@ pub fn explain(data: &Dataset, a: &Assessment, employer_id: &str) -> Result<Expl
         rows,
     };
 
-    // SPEC §3.2 and §3.4, from the employer-quarter aggregates.
+    // §3.2 and §3.4, from the employer-quarter aggregates.
     let index = data.register.position(employer_id);
     let groups = index.map(|i| data.occupation.of_employer(i)).unwrap_or_default();
     let headcount = Headcount {

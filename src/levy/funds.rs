@@ -1,4 +1,4 @@
-//! The sector funds' receipts of the levy (SPEC §10; loi-programme du 27 décembre 2021,
+//! The sector funds' receipts of the levy (§10; loi-programme du 27 décembre 2021,
 //! art. 147, and the royal decree of 1 October 2023): the yearly notice to each joint
 //! committee and the three-year ledger of requests, payments, allocations and returns.
 //!
@@ -9,9 +9,9 @@
 //! > payment to allocate it to prevention and reintegration measures, and returns to the
 //! > office what it has not allocated (the means of year X-2 less the allocations of X-2,
 //! > X-1 and X, when positive)"
-//! > (SPEC §10, from the FGTB guide §9.2.6)
+//! > (§10, from the FGTB guide §9.2.6)
 //!
-//! The levy is collected in its due quarter (SPEC §3.6): the receipts of year Y are the
+//! The levy is collected in its due quarter (§3.6): the receipts of year Y are the
 //! parts (§3.8) of the levies due in Y's quarters.
 
 use std::collections::BTreeMap;
@@ -67,7 +67,7 @@ pub fn notice(parts: &[Vec<&[(String, i64)]>; 4]) -> Vec<NoticeLine> {
         .collect()
 }
 
-/// A ledger event (SPEC §10).
+/// A ledger event (§10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Event {
@@ -99,7 +99,7 @@ pub struct Entry {
 }
 
 /// Checks one committee-year's entries in date order (then file order) and splits them
-/// into accepted ones and rejected ones with their reason (SPEC §6, §10): a request after
+/// into accepted ones and rejected ones with their reason (§6, §10): a request after
 /// the request deadline, a payment without a request (or above what was requested and
 /// not yet paid), more paid than the receipts.
 pub fn check(receipts: i64, notice: i32, mut entries: Vec<Entry>, r: &FundsRules) -> (Vec<Entry>, Vec<(i64, String)>) {
@@ -151,7 +151,7 @@ pub fn request_deadline(notice: i32, r: &FundsRules) -> i32 {
     add_months(notice, 12 * r.request_years)
 }
 
-/// One committee's position for one notice year as of a date (SPEC §10 `ledger.csv`).
+/// One committee's position for one notice year as of a date (§10 `ledger.csv`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Position {
     pub receipts: i64,

@@ -1,5 +1,5 @@
 //! The *cotisation de responsabilisation* (NL *responsabiliseringsbijdrage*), the
-//! invalidity-inflow levy (SPEC §3; loi-programme du 27 décembre 2021, art. 140 ff., as
+//! invalidity-inflow levy (§3; loi-programme du 27 décembre 2021, art. 140 ff., as
 //! amended by the law of 20 November 2022), for quarters up to 2025Q4.
 //!
 //! > « [...] een responsabiliseringsbijdrage, geïnd via een debetbericht, op
@@ -10,7 +10,7 @@
 //! > invaliditeit")
 //!
 //! The law, one module per rule, each free of Polars and of I/O:
-//! - [`reference`]: the reference quarters r1..r4 = Q-3..Q, denominators r-4 (§3.1–§3.3);
+//! - [`mod@reference`]: the reference quarters r1..r4 = Q-3..Q, denominators r-4 (§3.1–§3.3);
 //! - [`entries`]: counted entries, the 55-year, 3-year and resumption rules (§3.1);
 //! - [`ratios`]: ratios, multiples and exact factor decisions (§3.3);
 //! - [`sector`]: the comparison group, 4 → 3 → 2 digits (§3.3, art. 142 §1);

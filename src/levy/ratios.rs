@@ -1,4 +1,4 @@
-//! Ratios and multiples (SPEC §3.3), decided exactly.
+//! Ratios and multiples (§3.3), decided exactly.
 //!
 //! > « werkgevers bij wie gemiddeld de instroom van werknemers in de invaliditeit 2 maal
 //! > hoger ligt dan in de ondernemingen uit dezelfde sector en 3 maal hoger dan in de
@@ -41,7 +41,7 @@ impl Pool {
         }
     }
 
-    /// The quarters that count: denominator > 0 (SPEC §3.3, the zero-denominator skip).
+    /// The quarters that count: denominator > 0 (§3.3, the zero-denominator skip).
     pub fn terms(&self) -> impl Iterator<Item = (i64, i64)> + '_ {
         (0..4).filter(|&k| self.fte[k] > 0).map(|k| (self.entries[k], self.fte[k]))
     }
@@ -92,7 +92,7 @@ impl Pool {
     }
 }
 
-/// Whether `factor` is met by `e` against `reference` (SPEC §3.3): `ratio(e) > 0` and
+/// Whether `factor` is met by `e` against `reference` (§3.3): `ratio(e) > 0` and
 /// `ratio(e) >= factor × ratio(reference)`. False when either ratio is undefined.
 pub fn meets(e: &Pool, factor: Decimal, reference: &Pool) -> bool {
     if !e.is_positive() {
@@ -136,7 +136,7 @@ pub fn multiple_with(e: &Pool, reference: &Pool, reference_exact: Option<&BigRat
 }
 
 /// `ratio(e) / ratio(reference)`: `inf` when the reference is 0 and `ratio(e) > 0`,
-/// undefined when both are 0 or either is undefined (SPEC §3.3).
+/// undefined when both are 0 or either is undefined (§3.3).
 pub fn multiple(e: &Pool, reference: &Pool) -> Option<f64> {
     multiple_with(e, reference, reference.exact().as_ref())
 }

@@ -1,14 +1,14 @@
-//! Receipts by joint committee (SPEC §3.8): the levy of each liable employer is split over
+//! Receipts by joint committee (§3.8): the levy of each liable employer is split over
 //! the joint committees of its Q-1 employment lines in proportion to their wages (the
 //! employer's own committee for lines that carry none), by the largest-remainder method
 //! in cents, ties to the smaller committee code, so the parts add up exactly to the levy.
 //!
 //! The receipts go to the sector funds (*Fonds de sécurité d'existence*) of the joint
 //! committees, for prevention and reintegration (loi-programme du 27 décembre 2021,
-//! art. 147; SPEC §10). How a liable employer's levy is attributed to committees is
-//! SPEC §3.8's reading: in proportion to the wages of its Q-1 lines.
+//! art. 147; §10). How a liable employer's levy is attributed to committees is
+//! §3.8's reading: in proportion to the wages of its Q-1 lines.
 
-/// The parts of one liable employer's levy (SPEC §3.8): its Q-1 wages per joint
+/// The parts of one liable employer's levy (§3.8): its Q-1 wages per joint
 /// committee — the lines that carry a committee under it, every other line under the
 /// employer's own `own` committee — split by [`split`]. `wage_base` is the employer's
 /// whole Q-1 wages; `carried` the wages of the lines that carry a committee.

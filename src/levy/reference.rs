@@ -1,4 +1,4 @@
-//! The quarters of the levy's arithmetic (SPEC §1, §3.1–§3.3, §3.6).
+//! The quarters of the levy's arithmetic (§1, §3.1–§3.3, §3.6).
 //!
 //! For an assessed quarter Q (Ω in the law, the quarter in which the invalidity
 //! starts), the reference quarters are r1 = Q-3, r2 = Q-2, r3 = Q-1 and r4 = Q; the
@@ -50,7 +50,7 @@ impl Reference {
         self.index_of(p.offset(4))
     }
 
-    /// The quarter of the wage base: Q-1 (SPEC §3.6) and of the receipts split (§3.8).
+    /// The quarter of the wage base: Q-1 (§3.6) and of the receipts split (§3.8).
     pub fn wage_quarter(self) -> Quarter {
         self.assessed.offset(-1)
     }

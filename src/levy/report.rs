@@ -1,4 +1,4 @@
-//! The levy's outputs (SPEC §4): `assessment.csv`, `levy.csv`, `warnings.csv`,
+//! The levy's outputs (§4): `assessment.csv`, `levy.csv`, `warnings.csv`,
 //! `sectors.csv`, `receipts_by_joint_committee.csv`, `rejects.csv` and `summary.json`,
 //! published together through [`crate::report::Staging`].
 
@@ -129,7 +129,7 @@ pub fn summary(a: &Assessment, inputs: &std::collections::BTreeMap<&'static str,
     }
 }
 
-/// Writes every output of SPEC §4 for one assessment into `out`.
+/// Writes every output of §4 for one assessment into `out`.
 pub fn write(
     out: &Path,
     a: &Assessment,
@@ -144,7 +144,7 @@ pub fn write(
     st.publish()
 }
 
-/// Stages the levy's tables of SPEC §4 and returns its summary, for the caller to add to
+/// Stages the levy's tables of §4 and returns its summary, for the caller to add to
 /// and write with `rejects.csv`.
 pub fn stage(
     st: &mut Staging,

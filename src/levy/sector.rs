@@ -1,10 +1,10 @@
-//! The employer's comparison group (SPEC §3.3; loi-programme du 27 décembre 2021,
+//! The employer's comparison group (§3.3; loi-programme du 27 décembre 2021,
 //! art. 142, § 1er, as replaced by the law of 20 November 2022).
 //!
 //! > « de garantie dat de vergelijkingsbasis voor de sectorale vergelijking altijd minstens
 //! > 10 ondernemingen bevat »
 //! > (the Council of Ministers on the bill that became the law of 20 November 2022,
-//! > 15 July 2022; SPEC §3.3 reads art. 142 § 1er as: fewer than ten points of comparison
+//! > 15 July 2022; §3.3 reads art. 142 § 1er as: fewer than ten points of comparison
 //! > on four digits → three digits, and so on)
 //!
 //! The group is found from the NACE code of the employer's register row at Q, at the
@@ -60,7 +60,7 @@ pub fn choose(
             return SectorChoice { tried, found: true, level, group };
         }
     }
-    // No level qualifies: the last level's group is reported (SPEC §3.3).
+    // No level qualifies: the last level's group is reported (§3.3).
     let (level, group) = match tried.last() {
         Some(t) => (t.level, t.group.clone()),
         None => (0, String::new()),

@@ -1,4 +1,4 @@
-//! The status of an employer (SPEC §3.5): the first row of the table that applies, in
+//! The status of an employer (§3.5): the first row of the table that applies, in
 //! order. Each variant's doc is the rule that gives it; [`Status::applies`] states each
 //! row once, and both [`decide`] and `explain`'s checklist use it.
 //!
@@ -23,10 +23,10 @@ pub enum Status {
     /// `employer_category` in `sheltered_categories`, or `joint_committee` is
     /// `sheltered_joint_committee` or one of its sub-committees.
     ShelteredWorkshop,
-    /// `average_headcount < min_workers` (SPEC §3.4).
+    /// `average_headcount < min_workers` (§3.4).
     SmallEmployer,
     /// fewer than `min_cases` counted entries over Q-3..Q.
-    FewerThan3Cases,
+    FewerThanMinCases,
     /// `ratio(e)` undefined: no reference quarter with a denominator.
     NoReferenceEmployment,
     /// no level of `sector_levels` gives a group of `min_sector_employers` base employers.
@@ -44,7 +44,7 @@ impl Status {
         Status::OutOfScope,
         Status::ShelteredWorkshop,
         Status::SmallEmployer,
-        Status::FewerThan3Cases,
+        Status::FewerThanMinCases,
         Status::NoReferenceEmployment,
         Status::SectorTooSmall,
         Status::BelowSectorMultiple,
@@ -57,7 +57,7 @@ impl Status {
             Status::OutOfScope => "out_of_scope",
             Status::ShelteredWorkshop => "sheltered_workshop",
             Status::SmallEmployer => "small_employer",
-            Status::FewerThan3Cases => "fewer_than_3_cases",
+            Status::FewerThanMinCases => "fewer_than_3_cases",
             Status::NoReferenceEmployment => "no_reference_employment",
             Status::SectorTooSmall => "sector_too_small",
             Status::BelowSectorMultiple => "below_sector_multiple",
@@ -79,7 +79,7 @@ impl Status {
             Status::SmallEmployer => {
                 format!("average headcount below min_workers = {} (SPEC §3.4, §3.5)", l.min_workers)
             }
-            Status::FewerThan3Cases => format!("fewer than min_cases = {} counted entries (SPEC §3.5)", l.min_cases),
+            Status::FewerThanMinCases => format!("fewer than min_cases = {} counted entries (SPEC §3.5)", l.min_cases),
             Status::NoReferenceEmployment => {
                 "no reference quarter with fte3y(r-4) > 0: ratio undefined (SPEC §3.3)".into()
             }
@@ -103,7 +103,7 @@ impl Status {
             Status::OutOfScope => None,
             Status::ShelteredWorkshop => Some("sheltered_categories"),
             Status::SmallEmployer => Some("min_workers"),
-            Status::FewerThan3Cases => Some("min_cases"),
+            Status::FewerThanMinCases => Some("min_cases"),
             Status::NoReferenceEmployment => Some("min_seniority_years"),
             Status::SectorTooSmall => Some("min_sector_employers"),
             Status::BelowSectorMultiple => Some("sector_factor"),
@@ -128,18 +128,18 @@ pub struct Facts<'a> {
 }
 
 impl Facts<'_> {
-    /// A factor k is met against the sector (SPEC §3.3); never without a qualifying group.
+    /// A factor k is met against the sector (§3.3); never without a qualifying group.
     pub fn sector_factor_met(&self, k: Decimal) -> bool {
         self.sector.is_some_and(|s| meets(self.pool, k, s))
     }
-    /// A factor k is met against the private sector (SPEC §3.3).
+    /// A factor k is met against the private sector (§3.3).
     pub fn private_factor_met(&self, k: Decimal) -> bool {
         meets(self.pool, k, self.private)
     }
 }
 
 impl Status {
-    /// Whether this row of the status table applies (SPEC §3.5). [`decide`] takes the
+    /// Whether this row of the status table applies (§3.5). [`decide`] takes the
     /// first row that applies; `explain` lists every row with this same answer.
     pub fn applies(self, f: &Facts, r: &Rules) -> bool {
         let l = &r.levy;
@@ -147,7 +147,7 @@ impl Status {
             Status::OutOfScope => !f.private_sector,
             Status::ShelteredWorkshop => f.sheltered,
             Status::SmallEmployer => !f.headcount.at_least(l.min_workers),
-            Status::FewerThan3Cases => f.pool.entries_total() < l.min_cases as i64,
+            Status::FewerThanMinCases => f.pool.entries_total() < l.min_cases as i64,
             Status::NoReferenceEmployment => f.pool.quarters_used() == 0,
             Status::SectorTooSmall => f.sector.is_none(),
             Status::BelowSectorMultiple => !f.sector_factor_met(l.sector_factor),
@@ -157,7 +157,7 @@ impl Status {
     }
 }
 
-/// The first row of the status table that applies (SPEC §3.5).
+/// The first row of the status table that applies (§3.5).
 pub fn decide(f: &Facts, r: &Rules) -> Status {
     Status::ALL.into_iter().find(|s| s.applies(f, r)).unwrap_or(Status::Liable)
 }
@@ -221,7 +221,7 @@ pub(crate) mod tests {
             ("sheltered workshop", Box::new(|f| f.sheltered = true), Status::ShelteredWorkshop),
             ("average 49.75", Box::new(|f| f.headcount = Headcount { sum: 199, quarters: 4 }), Status::SmallEmployer),
             ("average exactly 50", Box::new(|f| f.headcount = Headcount { sum: 200, quarters: 4 }), Status::Liable),
-            ("2 entries", Box::new(|f| f.pool = Box::leak(Box::new(pool([1, 1, 0, 0])))), Status::FewerThan3Cases),
+            ("2 entries", Box::new(|f| f.pool = Box::leak(Box::new(pool([1, 1, 0, 0])))), Status::FewerThanMinCases),
             (
                 "3 entries but no denominator",
                 Box::new(|f| f.pool = Box::leak(Box::new(Pool { entries: [1, 1, 1, 0], fte: [0; 4] }))),

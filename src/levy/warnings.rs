@@ -1,4 +1,4 @@
-//! Early warnings (SPEC §3.7; loi-programme du 27 décembre 2021, art. 145, and its royal
+//! Early warnings (§3.7; loi-programme du 27 décembre 2021, art. 145, and its royal
 //! decree on the proactive notice to employers whose inflow evolves unfavourably).
 //! The office warns employers two quarters before it collects. An employer can be warned
 //! when it is private sector, not a sheltered workshop, has `average_headcount >=
@@ -48,7 +48,7 @@ impl Warning {
     }
 }
 
-/// Whether the employer can be warned at all (SPEC §3.7, first paragraph).
+/// Whether the employer can be warned at all (§3.7, first paragraph).
 pub fn can_be_warned(f: &Facts, r: &Rules) -> bool {
     f.private_sector
         && !f.sheltered
@@ -57,7 +57,7 @@ pub fn can_be_warned(f: &Facts, r: &Rules) -> bool {
         && f.sector.is_some()
 }
 
-/// The warning table of SPEC §3.7.
+/// The warning table of §3.7.
 pub fn warn(f: &Facts, status: Status, r: &Rules) -> Option<Warning> {
     if !can_be_warned(f, r) {
         return None;

@@ -1,4 +1,4 @@
-//! What-if runs of the levy (SPEC §5): the same inputs assessed under two rule sets, and every
+//! What-if runs of the levy (§5): the same inputs assessed under two rule sets, and every
 //! employer whose status, warning or levy changes between them.
 
 use serde::Serialize;

@@ -1,4 +1,4 @@
-//! Employment lines from CSV files (SPEC §2.2, §7): the blocks of [`crate::input::csvblocks`]
+//! Employment lines from CSV files (§2.2, §7): the blocks of [`crate::input::csvblocks`]
 //! parsed with the field parsers and pushed to the run aggregation, each fault located at
 //! its line on the way.
 
@@ -59,7 +59,7 @@ fn csv_block(
         };
         if let Err(fault) = agg.push(&fields) {
             if p.collect.is_none() {
-                agg.part.rejects.push((line, fault.reason()));
+                agg.part.rejects.push((line, fault.reason(), f[1].map(Into::into), f[0].map(Into::into)));
             }
         }
     })?;
@@ -73,12 +73,11 @@ pub(super) fn csv_file(file: &InputFile, p: &Params<'_>, hasher: Sha256) -> Resu
     let blocks = csvblocks::read(&file.path, &layout, hasher, |b, l| csv_block(b, l, p))?;
     let mut rejects = Vec::new();
     for (seq, part) in blocks.parts() {
-        for (line, reason) in &part.rejects {
-            rejects.push(Reject {
-                file: file.path.display().to_string(),
-                line: blocks.line(seq, *line) as i64,
-                reason: reason.clone(),
-            });
+        for (line, reason, employer_id, quarter) in &part.rejects {
+            rejects.push(
+                Reject::new(file.path.display().to_string(), blocks.line(seq, *line) as i64, reason.clone())
+                    .of_row(employer_id.as_deref(), quarter.as_deref()),
+            );
         }
     }
     let hasher = blocks.hasher.clone();

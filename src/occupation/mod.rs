@@ -1,20 +1,20 @@
-//! Employment lines (SPEC §2.2) aggregated per employer and quarter:
+//! Employment lines (§2.2) aggregated per employer and quarter:
 //! - `fte3y(e, p)`: FTE of the lines of e in p whose seniority on the last day of p is at
-//!   least `min_seniority_years` completed years (SPEC §3.2, the 3-year rule for the
+//!   least `min_seniority_years` completed years (§3.2, the 3-year rule for the
 //!   denominator), in integer millionths of an FTE;
-//! - `headcount(e, p)`: distinct workers in service at the end of p (SPEC §3.4);
-//! - `wages(e, p)`: wages in integer cents (SPEC §3.6);
-//! - the wages of the lines that carry their own joint committee (SPEC §3.8).
+//! - `headcount(e, p)`: distinct workers in service at the end of p (§3.4);
+//! - `wages(e, p)`: wages in integer cents (§3.6);
+//! - the wages of the lines that carry their own joint committee (§3.8).
 //!
-//! This is the national-scale part of the run (SPEC §7), so it is written for speed:
-//! CSV files are split into records by [`crate::csvblocks`] on every core; Parquet files
+//! This is the national-scale part of the run (§7), so it is written for speed:
+//! CSV files are split into records by [`crate::input::csvblocks`] on every core; Parquet files
 //! are decoded by a Polars streaming scan whose batches are handed to the same
 //! aggregation. Lines come in runs of one employer and quarter; a run is summed in place
 //! and its distinct workers counted by sorting hashes of their ids (ids with equal hashes
 //! are compared in full, so the count is exact). A group split over several
 //! runs (a block boundary, an unsorted file) is merged exactly: the first and last run of
 //! each block keep their worker ids, and a group split anywhere else has its ids
-//! collected by a second pass over the file. Row faults (SPEC §6) are found on the way,
+//! collected by a second pass over the file. Row faults (§6) are found on the way,
 //! each by the one definition of a usable line, [`crate::input::employment::check`].
 //!
 //! This module states the aggregation (the runs, the merge of split groups, the line rule
@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::error::Result;
-use crate::input::employment::{self, Fields};
+use crate::input::employment::{self, Fields, RowBounds};
 use crate::input::register::Register;
 use crate::input::rejects::{InputCounts, Reject};
 use crate::input::{Format, InputFile, Source};
@@ -45,17 +45,17 @@ pub struct EmployerQuarter {
     pub quarter: Quarter,
     /// Employment lines used.
     pub lines: i64,
-    /// `fte3y(e, p)` in FTE millionths (SPEC §3.2).
+    /// `fte3y(e, p)` in FTE millionths (§3.2).
     pub fte3y: i64,
-    /// `headcount(e, p)`, distinct workers in service at the quarter's end (SPEC §3.4);
+    /// `headcount(e, p)`, distinct workers in service at the quarter's end (§3.4);
     /// counted only in the quarters a computation needs, 0 elsewhere.
     pub headcount: i64,
-    /// Wages in cents (SPEC §3.6).
+    /// Wages in cents (§3.6).
     pub wages: i64,
 }
 
 /// The wages of one employer's lines that carry joint committee `joint_committee` in one
-/// quarter (SPEC §3.8); the other lines' wages go to the employer's own committee.
+/// quarter (§3.8); the other lines' wages go to the employer's own committee.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CommitteeWages {
     pub employer: u32,
@@ -69,7 +69,7 @@ pub struct CommitteeWages {
 pub const MAX_BOUND: u32 = 15;
 
 /// FTE millionths by completed years of seniority on the quarter's last day: index y for
-/// y years, the bound's index for the bound or more (SPEC §9).
+/// y years, the bound's index for the bound or more (§9).
 pub type Buckets = [i64; MAX_BOUND as usize + 1];
 
 /// Per employer-quarter aggregates and per employer-quarter-committee wages.
@@ -107,14 +107,14 @@ type Key = (u32, i32);
 struct Params<'r> {
     register: &'r Register,
     min_seniority_years: u32,
-    max_line_fte_micro: i64,
-    /// Quarters whose headcount is needed (SPEC §3.4), sorted.
+    bounds: RowBounds,
+    /// Quarters whose headcount is needed (§3.4), sorted.
     headcount_quarters: Vec<i32>,
-    /// Quarters whose wages are split by joint committee (SPEC §3.8), sorted.
+    /// Quarters whose wages are split by joint committee (§3.8), sorted.
     committee_quarters: Vec<i32>,
     /// On a second pass: the split groups whose worker ids are collected.
     collect: Option<&'r PlHashSet<Key>>,
-    /// For the store: FTE by completed years of seniority up to this bound (SPEC §9).
+    /// For the store: FTE by completed years of seniority up to this bound (§9).
     bound: Option<u32>,
     /// Headcounts and committee wages of every quarter, not only the assessed ones'.
     all_quarters: bool,
@@ -126,7 +126,9 @@ struct Sums {
     key: Key,
     n_lines: i64,
     fte3y: i64,
-    wages: i64,
+    /// Summed wider than a line's cents: a sum never wraps, and one that does not fit the
+    /// cents of an output is an error naming its employer and quarter ([`to_cents`]).
+    wages: i128,
 }
 
 /// The distinct workers of one run of a headcount quarter; the ids themselves are kept
@@ -142,15 +144,19 @@ struct HeadRun {
 struct Part {
     sums: Vec<Sums>,
     heads: Vec<HeadRun>,
-    committee: Vec<(Key, String, i64)>,
+    committee: Vec<(Key, String, i128)>,
     invalid: u64,
     /// Rejected lines (CSV): line within the block, reason.
-    rejects: Vec<(u64, String)>,
+    rejects: Vec<LineReject>,
     /// Second pass: worker ids of the split groups.
     collected: Vec<(Key, Box<str>)>,
     /// The store: FTE by seniority years of each run.
     buckets: Vec<(Key, Buckets)>,
 }
+
+/// A rejected CSV line: its line within the block, its reason, and its employer_id and
+/// quarter as written.
+type LineReject = (u64, String, Option<Box<str>>, Option<Box<str>>);
 
 /// What a quarter means for a line, computed once per quarter.
 #[derive(Clone, Copy)]
@@ -173,7 +179,7 @@ struct Agg<'p> {
     /// Per worker id in `arena`: a hash of it, and where it lies.
     spans: Vec<(u64, u32, u32)>,
     /// Committee wages of the current run.
-    run_committee: Vec<(String, i64)>,
+    run_committee: Vec<(String, i128)>,
     run_buckets: Buckets,
     quarter: Option<QuarterFacts>,
     /// With a bound, for the current quarter: the latest seniority date giving y
@@ -237,12 +243,11 @@ impl<'p> Agg<'p> {
         f
     }
 
-    /// Adds one line when it can be used (SPEC §6, [`employment::check`]); its fault
+    /// Adds one line when it can be used (§6, [`employment::check`]); its fault
     /// otherwise.
     #[inline]
     fn push(&mut self, f: &Fields<'_>) -> std::result::Result<(), employment::LineFault> {
-        let max = self.p.max_line_fte_micro;
-        let checked = employment::check_with(f, max, |q| self.quarter_facts(q).last_day);
+        let checked = employment::check_with(f, self.p.bounds, |q| self.quarter_facts(q).last_day);
         let l = match checked {
             Ok(l) => l,
             Err(e) => {
@@ -258,12 +263,12 @@ impl<'p> Agg<'p> {
         }
         if let Some((run, _)) = self.run.as_mut() {
             run.n_lines += 1;
-            // SPEC §3.2: only lines with min_seniority_years completed years on the last
+            // §3.2: only lines with min_seniority_years completed years on the last
             // day of the quarter count in fte3y.
             if l.seniority_date <= q.cutoff {
                 run.fte3y += l.fte;
             }
-            run.wages += l.wages;
+            run.wages += l.wages as i128;
         }
         if let Some(bound) = self.p.bound {
             // Completed years on the quarter's last day, capped at the bound: the number
@@ -272,7 +277,7 @@ impl<'p> Agg<'p> {
                 (1..=bound.min(MAX_BOUND)).take_while(|&y| l.seniority_date <= self.cutoffs[y as usize]).count();
             self.run_buckets[years] += l.fte;
         }
-        // SPEC §3.4: headcount counts distinct workers in service at the quarter's end.
+        // §3.4: headcount counts distinct workers in service at the quarter's end.
         if q.headcount && l.in_service {
             if let Some(set) = self.p.collect {
                 if set.contains(&key) {
@@ -284,12 +289,12 @@ impl<'p> Agg<'p> {
                 self.spans.push((hash_id(l.worker_id.as_bytes()), from, self.arena.len() as u32));
             }
         }
-        // SPEC §3.8: lines carrying their own joint committee, in the committee quarters.
+        // §3.8: lines carrying their own joint committee, in the committee quarters.
         if q.committee {
             if let Some(jc) = l.joint_committee {
                 match self.run_committee.iter_mut().find(|(c, _)| c == jc) {
-                    Some((_, w)) => *w += l.wages,
-                    None => self.run_committee.push((jc.to_string(), l.wages)),
+                    Some((_, w)) => *w += l.wages as i128,
+                    None => self.run_committee.push((jc.to_string(), l.wages as i128)),
                 }
             }
         }
@@ -374,38 +379,33 @@ fn read_parts(source: &Source, p: &Params<'_>) -> Result<(Vec<Part>, Vec<Reject>
     Ok((parts, rejects, sha256))
 }
 
-/// Aggregates the employment lines (SPEC §3.2, §3.4, §3.8) for the assessed quarters.
+/// Aggregates the employment lines (§3.2, §3.4, §3.8) for the assessed quarters.
 pub fn aggregate(
     source: &Source,
     register: &Register,
     min_seniority_years: u32,
-    max_line_fte_micro: i64,
+    bounds: RowBounds,
     assessed: &[Quarter],
 ) -> Result<Occupation> {
-    aggregate_with(source, register, min_seniority_years, max_line_fte_micro, assessed, None)
+    aggregate_with(source, register, min_seniority_years, bounds, assessed, None)
 }
 
-/// [`aggregate`] for the store (SPEC §9): every quarter's headcounts and committee wages,
+/// [`aggregate`] for the store (§9): every quarter's headcounts and committee wages,
 /// and the FTE by completed years of seniority up to `bound`.
-pub fn aggregate_for_store(
-    source: &Source,
-    register: &Register,
-    bound: u32,
-    max_line_fte_micro: i64,
-) -> Result<Occupation> {
-    aggregate_with(source, register, bound.min(MAX_BOUND), max_line_fte_micro, &[], Some(bound.min(MAX_BOUND)))
+pub fn aggregate_for_store(source: &Source, register: &Register, bound: u32, bounds: RowBounds) -> Result<Occupation> {
+    aggregate_with(source, register, bound.min(MAX_BOUND), bounds, &[], Some(bound.min(MAX_BOUND)))
 }
 
 fn aggregate_with(
     source: &Source,
     register: &Register,
     min_seniority_years: u32,
-    max_line_fte_micro: i64,
+    bounds: RowBounds,
     assessed: &[Quarter],
     bound: Option<u32>,
 ) -> Result<Occupation> {
-    // Headcounts are needed for Q-4..Q-1 of each assessed quarter (SPEC §3.4), committee
-    // wages for Q-1 (SPEC §3.8): the distinct-worker count, the costliest part, is
+    // Headcounts are needed for Q-4..Q-1 of each assessed quarter (§3.4), committee
+    // wages for Q-1 (§3.8): the distinct-worker count, the costliest part, is
     // restricted to those quarters.
     let mut headcount_quarters: Vec<i32> =
         assessed.iter().flat_map(|q| crate::employer::headcount_quarters(*q)).map(|q| q.0).collect();
@@ -417,7 +417,7 @@ fn aggregate_with(
     let mut p = Params {
         register,
         min_seniority_years,
-        max_line_fte_micro,
+        bounds,
         headcount_quarters,
         committee_quarters,
         collect: None,
@@ -478,16 +478,16 @@ fn aggregate_with(
         .iter()
         .map(|g| {
             while next.next_if(|h| h.0 < g.key).is_some() {}
-            EmployerQuarter {
+            Ok(EmployerQuarter {
                 employer: g.key.0,
                 quarter: Quarter(g.key.1),
                 lines: g.n_lines,
                 fte3y: g.fte3y,
                 headcount: next.next_if(|h| h.0 == g.key).map_or(0, |h| h.1),
-                wages: g.wages,
-            }
+                wages: to_cents(g.wages, register, g.key)?,
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
 
     // The store's buckets, merged per group like the sums, aligned with `by_quarter`.
     let buckets: Vec<Buckets> = if bound.is_some() {
@@ -505,7 +505,7 @@ fn aggregate_with(
         Vec::new()
     };
 
-    let mut committee: PlHashMap<(Key, String), i64> = PlHashMap::new();
+    let mut committee: PlHashMap<(Key, String), i128> = PlHashMap::new();
     let mut invalid = 0u64;
     for part in &parts {
         invalid += part.invalid;
@@ -516,13 +516,15 @@ fn aggregate_with(
     let used: i64 = groups.iter().map(|g| g.n_lines).sum();
     let mut by_committee: Vec<CommitteeWages> = committee
         .into_iter()
-        .map(|((key, jc), wages)| CommitteeWages {
-            employer: key.0,
-            quarter: Quarter(key.1),
-            joint_committee: jc,
-            wages,
+        .map(|((key, jc), wages)| {
+            Ok(CommitteeWages {
+                employer: key.0,
+                quarter: Quarter(key.1),
+                joint_committee: jc,
+                wages: to_cents(wages, register, key)?,
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     by_committee.sort_unstable();
 
     // Rejected Parquet rows, located by a second scan only when there are some (CSV
@@ -530,7 +532,7 @@ fn aggregate_with(
     let csv_rejects = rejects.len() as u64;
     if invalid > csv_rejects {
         let parquet: Vec<InputFile> = source.files.iter().filter(|f| f.format == Format::Parquet).cloned().collect();
-        rejects.extend(parquet::locate(&Source { table: source.table, files: parquet }, register, max_line_fte_micro)?);
+        rejects.extend(parquet::locate(&Source { table: source.table, files: parquet }, register, bounds)?);
     }
     let counts = InputCounts {
         read: used as u64 + invalid,
@@ -538,9 +540,10 @@ fn aggregate_with(
         rejected: rejects.len() as u64,
         sha256: sha256.unwrap_or_default(),
         files: source.files.iter().map(|f| f.path.display().to_string()).collect(),
+        rejected_by_reason: Vec::new(),
     };
     if counts.read != counts.used + counts.rejected {
-        // SPEC §6: read = used + rejected, always. A gap is a bug, never a silent loss.
+        // §6: read = used + rejected, always. A gap is a bug, never a silent loss.
         return Err(anyhow::anyhow!(
             "employment: {} lines read but {} used and {} rejected",
             counts.read,
@@ -550,4 +553,17 @@ fn aggregate_with(
         .into());
     }
     Ok(Occupation { by_quarter, buckets, by_committee, rejects, counts })
+}
+
+/// A sum of wages as the cents of an output, or the error that names what overflowed
+/// (every line is bounded by `max_line_wages`, so only a what-if bound can get here).
+fn to_cents(sum: i128, register: &Register, key: Key) -> Result<i64> {
+    i64::try_from(sum).map_err(|_| {
+        let id = register.ids.get(key.0 as usize).map(String::as_str).unwrap_or("?");
+        crate::error::Error::Structure(format!(
+            "employment: the wages of employer {id} in {} add up to more than can be counted exactly; \
+             lower max_line_wages (the rule set) or correct the lines",
+            Quarter(key.1)
+        ))
+    })
 }

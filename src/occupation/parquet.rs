@@ -1,113 +1,112 @@
-//! Employment lines from Parquet files (SPEC §2.2, §7): a Polars streaming scan decodes
-//! and parses the columns and hands its batches to the run aggregation on the other
-//! threads; a second scan with row numbers locates the rows that were not used, each
-//! judged by the same [`employment::check`].
-
-use std::sync::Arc;
+//! Employment lines from Parquet files (§2.2, §7): Polars' eager reader decodes
+//! the files piece by piece (a row group, or a slice of a large one) on every core, the
+//! columns are parsed and each piece is aggregated; a second pass with row numbers
+//! locates the rows that were not used, each judged by the same [`employment::check`].
 
 use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::error::Result;
-use crate::input::employment::{self, Fields};
+use crate::input::employment::{self, Fields, RowBounds};
 use crate::input::register::Register;
 use crate::input::rejects::Reject;
-use crate::input::{parsed, Kind, Source, Table};
+use crate::input::{self, parse_column, Kind, Source, Table};
 use crate::parse::Fault;
 use crate::quarter::Quarter;
 
 use super::{Agg, Params, Part};
 
 /// The register index of each line's employer, null when unknown.
-fn employer_index(e: Expr, index: Arc<PlHashMap<String, u32>>) -> Expr {
-    e.map(
-        move |c| {
-            let s = c.as_materialized_series();
-            // Lines come in runs of one employer: the lookup is memoised.
-            let mut last: Option<(&str, Option<u32>)> = None;
-            let out: UInt32Chunked = s
-                .str()?
-                .iter()
-                .map(|o| {
-                    let v = o?;
-                    match last {
-                        Some((id, e)) if id == v => e,
-                        _ => {
-                            let e = index.get(v).copied();
-                            last = Some((v, e));
-                            e
-                        }
-                    }
-                })
-                .collect();
-            Ok(out.with_name(s.name().clone()).into_series().into())
-        },
-        |_, f| Ok(Field::new(f.name().clone(), DataType::UInt32)),
-    )
+fn employer_index(s: &Series, index: &PlHashMap<String, u32>) -> PolarsResult<Series> {
+    let s = s.cast(&DataType::String)?;
+    // Lines come in runs of one employer: the lookup is memoised.
+    let mut last: Option<(&str, Option<u32>)> = None;
+    let out: UInt32Chunked = s
+        .str()?
+        .iter()
+        .map(|o| {
+            let v = o?;
+            match last {
+                Some((id, e)) if id == v => e,
+                _ => {
+                    let e = index.get(v).copied();
+                    last = Some((v, e));
+                    e
+                }
+            }
+        })
+        .collect();
+    Ok(out.into_series())
 }
 
-/// The typed columns of an employment scan, parsed by Polars as every typed input is
-/// ([`parsed`]), with the employer's register index.
-fn typed_columns(register: &Register) -> Vec<Expr> {
-    let index = Arc::new(register.index.clone());
-    vec![
-        employer_index(col("employer_id"), index).alias("emp"),
-        col("worker_id"),
-        parsed("quarter", Kind::Quarter).alias("qi"),
-        parsed("fte", Kind::Fte).alias("fte_micro"),
-        parsed("seniority_date", Kind::Date).alias("sen"),
-        parsed("in_service_at_quarter_end", Kind::Bool).alias("ins"),
-        parsed("wages", Kind::Money).alias("wages_cents"),
-        col("joint_committee"),
-    ]
+/// Rows per piece read at once: a row group, or a slice of a larger one, so that the
+/// pieces in flight stay small and every core has one.
+const PIECE_ROWS: usize = 1 << 20;
+
+/// One piece of one file: (file index, first row, rows).
+type Piece = (usize, usize, usize);
+
+/// The pieces of every Parquet file of the source, row group by row group.
+fn pieces(source: &Source) -> Result<Vec<Piece>> {
+    let mut out = Vec::new();
+    for (i, f) in source.files.iter().enumerate() {
+        for (first, rows) in input::parquet_row_groups(&f.path)? {
+            let mut at = first;
+            while at < first + rows {
+                let n = PIECE_ROWS.min(first + rows - at);
+                out.push((i, at, n));
+                at += n;
+            }
+        }
+    }
+    Ok(out)
 }
 
-/// Runs a Polars streaming plan and hands its batches to `work` on the other threads.
-fn stream_batches<T: Send>(
-    source: &Source,
-    plan: LazyFrame,
-    work: impl Fn(&DataFrame) -> Result<T> + Sync,
-) -> Result<Vec<T>> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(4);
-    let tx = Arc::new(std::sync::Mutex::new(Some(tx)));
-    let sender = tx.clone();
-    let plan = plan.sink_batches(
-        PlanCallback::new(move |df: DataFrame| {
-            let sent = sender.lock().ok().as_ref().and_then(|g| g.as_ref().map(|t| t.send(df)));
-            // Stop the scan when the aggregation is gone (it failed).
-            Ok(!matches!(sent, Some(Ok(()))))
-        }),
-        false,
-        None,
-    )?;
-    std::thread::scope(|scope| {
-        let runner = scope.spawn(move || {
-            // The batches end when the scan ends, even if it fails or panics.
-            let _close = CloseOnDrop(tx);
-            plan.collect_with_engine(Engine::Streaming).map(|_| ())
-        });
-        let parts: Vec<Result<T>> = rx.into_iter().par_bridge().map(|df| work(&df)).collect();
-        runner.join().map_err(|_| anyhow::anyhow!("the Parquet reader failed"))?.map_err(|e| source.read_error(&e))?;
-        parts.into_iter().collect()
+/// Reads one piece: the employment columns the file has, under their names in the contract.
+fn read_piece(source: &Source, (file, first, rows): Piece) -> Result<DataFrame> {
+    let f = &source.files[file];
+    let present: Vec<String> = f.names.iter().flatten().cloned().collect();
+    let df = input::parquet_frame(&f.path, Some(present), Some((first, rows)))?;
+    let mut cols = Vec::new();
+    for (c, name) in Table::Employment.columns().iter().zip(&f.names) {
+        let col = match name {
+            Some(n) => df.column(n)?.as_materialized_series().clone().with_name((*c).into()),
+            None => Series::full_null((*c).into(), df.height(), &DataType::String),
+        };
+        cols.push(col.into());
+    }
+    Ok(DataFrame::new(df.height(), cols)?)
+}
+
+/// The typed columns of a piece, parsed as every typed input is ([`parse_column`]), with
+/// the employer's register index.
+/// A column of a type no value of it can be read from (a list, a struct) is a structural
+/// error naming the file and the column.
+fn typed(df: &DataFrame, register: &Register, path: &std::path::Path) -> Result<Columns> {
+    let c = |name: &str| -> Result<Series> { Ok(df.column(name)?.as_materialized_series().clone()) };
+    let bad = |name: &'static str| {
+        move |e: PolarsError| {
+            crate::error::Error::at(path, None, Some(name), format!("a column of a type that cannot be read: {e}"))
+        }
+    };
+    Ok(Columns {
+        emp: employer_index(&c("employer_id")?, &register.index).map_err(bad("employer_id"))?,
+        worker: c("worker_id")?.cast(&DataType::String).map_err(bad("worker_id"))?,
+        qi: parse_column(&c("quarter")?, Kind::Quarter).map_err(bad("quarter"))?,
+        fte: parse_column(&c("fte")?, Kind::Fte).map_err(bad("fte"))?,
+        sen: parse_column(&c("seniority_date")?, Kind::Date).map_err(bad("seniority_date"))?,
+        ins: parse_column(&c("in_service_at_quarter_end")?, Kind::Bool).map_err(bad("in_service_at_quarter_end"))?,
+        wages: parse_column(&c("wages")?, Kind::Money).map_err(bad("wages"))?,
+        jc: c("joint_committee")?.cast(&DataType::String).map_err(bad("joint_committee"))?,
     })
 }
 
-/// Parquet files: a Polars streaming scan parses the columns and hands its batches to the
-/// aggregation on the other threads.
+/// Parquet files: each piece is read by Polars' eager reader and aggregated, on every core.
 pub(super) fn parquet_files(source: &Source, p: &Params<'_>) -> Result<Vec<Part>> {
-    let plan = source.scan_with(false, false)?.select(typed_columns(p.register));
-    stream_batches(source, plan, |df| batch(df, p))
-}
-
-/// Closes the channel of Parquet batches when dropped.
-struct CloseOnDrop(Arc<std::sync::Mutex<Option<std::sync::mpsc::SyncSender<DataFrame>>>>);
-
-impl Drop for CloseOnDrop {
-    fn drop(&mut self) {
-        if let Ok(mut g) = self.0.lock() {
-            g.take();
-        }
-    }
+    pieces(source)?
+        .into_par_iter()
+        .map(|piece| batch(&typed(&read_piece(source, piece)?, p.register, &source.files[piece.0].path)?, p))
+        .collect()
 }
 
 /// The typed columns of one decoded batch.
@@ -123,20 +122,6 @@ struct Columns {
 }
 
 impl Columns {
-    fn of(df: &DataFrame) -> Result<Columns> {
-        let c = |name: &str| df.column(name).map(|c| c.as_materialized_series().clone());
-        Ok(Columns {
-            emp: c("emp")?,
-            worker: c("worker_id")?.cast(&DataType::String)?,
-            qi: c("qi")?,
-            fte: c("fte_micro")?,
-            sen: c("sen")?,
-            ins: c("ins")?,
-            wages: c("wages_cents")?,
-            jc: c("joint_committee")?.cast(&DataType::String)?,
-        })
-    }
-
     /// Calls `f(row, fields)` for each row. A value Polars could not parse is null here;
     /// it is reported as unparseable, and its precise reason is found from its text
     /// when the row is located ([`locate`]).
@@ -199,53 +184,53 @@ impl Columns {
     }
 }
 
-/// Aggregates one decoded Parquet batch.
-fn batch(df: &DataFrame, p: &Params<'_>) -> Result<Part> {
+/// Aggregates one decoded piece.
+fn batch(columns: &Columns, p: &Params<'_>) -> Result<Part> {
     let mut agg = Agg::new(p);
-    Columns::of(df)?.each(&p.register.ids, |_, f| {
+    columns.each(&p.register.ids, |_, f| {
         let _ = agg.push(f);
     })?;
     Ok(agg.finish())
 }
 
-/// The rejected rows of Parquet files, with their reasons: a second scan with row
+/// The rejected rows of Parquet files, with their reasons: a second pass with row
 /// numbers, where each row is checked by the same [`employment::check`] on the same
 /// Polars-parsed values, and a rejected row's reason is taken from its text.
-pub(super) fn locate(source: &Source, register: &Register, max_line_fte_micro: i64) -> Result<Vec<Reject>> {
-    let mut cols = vec![col("__file"), col("__line")];
-    cols.extend(typed_columns(register));
-    let text: Vec<Expr> = Table::Employment
-        .columns()
-        .iter()
-        .map(|c| col(*c).cast(DataType::String).alias(format!("__text_{c}")))
-        .collect();
-    cols.extend(text);
-    let plan = source.scan_with(false, true)?.select(cols);
-    let found = stream_batches(source, plan, |df| {
-        let files = df.column("__file")?.u32()?.clone();
-        let lines = df.column("__line")?.i64()?.clone();
-        let text_cols: Vec<StringChunked> = Table::Employment
-            .columns()
-            .iter()
-            .map(|c| Ok(df.column(&format!("__text_{c}"))?.str()?.clone()))
-            .collect::<Result<_>>()?;
-        let mut out = Vec::new();
-        Columns::of(df)?.each(&register.ids, |i, f| {
-            let Err(typed_fault) = employment::check(f, max_line_fte_micro) else { return };
-            let t: Vec<Option<&str>> = text_cols.iter().map(|c| c.get(i)).collect();
-            let from_text = employment::from_text(&t, |id| register.index.get(id).copied());
-            let reason = match employment::check(&from_text, max_line_fte_micro) {
-                Err(fault) => fault.reason(),
-                Ok(_) => typed_fault.reason(),
-            };
-            out.push(Reject {
-                file: source.file_name(files.get(i).unwrap_or(u32::MAX)),
-                line: lines.get(i).unwrap_or(-1),
-                reason,
-            });
-        })?;
-        Ok(out)
-    })?;
+pub(super) fn locate(source: &Source, register: &Register, bounds: RowBounds) -> Result<Vec<Reject>> {
+    let found: Vec<Vec<Reject>> = pieces(source)?
+        .into_par_iter()
+        .map(|piece| -> Result<Vec<Reject>> {
+            let (file, first, _) = piece;
+            let df = read_piece(source, piece)?;
+            let text_cols: Vec<Series> = Table::Employment
+                .columns()
+                .iter()
+                .map(|c| {
+                    df.column(c)?.as_materialized_series().cast(&DataType::String).map_err(|e| {
+                        crate::error::Error::at(
+                            &source.files[file].path,
+                            None,
+                            Some(c),
+                            format!("unreadable column: {e}"),
+                        )
+                    })
+                })
+                .collect::<Result<_>>()?;
+            let text_cols: Vec<&StringChunked> = text_cols.iter().map(|c| c.str()).collect::<PolarsResult<_>>()?;
+            let mut out = Vec::new();
+            typed(&df, register, &source.files[file].path)?.each(&register.ids, |i, f| {
+                let Err(typed_fault) = employment::check(f, bounds) else { return };
+                let t: Vec<Option<&str>> = text_cols.iter().map(|c| c.get(i)).collect();
+                let from_text = employment::from_text(&t, |id| register.index.get(id).copied());
+                let reason = match employment::check(&from_text, bounds) {
+                    Err(fault) => fault.reason(),
+                    Ok(_) => typed_fault.reason(),
+                };
+                out.push(Reject::new(source.file_name(file as u32), (first + i + 1) as i64, reason).of_row(t[1], t[0]));
+            })?;
+            Ok(out)
+        })
+        .collect::<Result<_>>()?;
     let mut rejects: Vec<Reject> = found.into_iter().flatten().collect();
     rejects.sort();
     Ok(rejects)

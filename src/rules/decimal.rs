@@ -1,4 +1,4 @@
-//! Exact decimals for the rule set's factors and rates (SPEC §3.3, §5): "exactly twice
+//! Exact decimals for the rule set's factors and rates (§3.3, §5): "exactly twice
 //! the sector" must be decided exactly, so a factor is never a float.
 
 use std::fmt;
@@ -45,12 +45,20 @@ impl Decimal {
         }
     }
 
-    /// `percent` % of `cents`, in cents, rounded half up, exactly (SPEC §3.6, §8.2):
+    /// `percent` % of `cents`, in cents, rounded half up, exactly (§3.6, §8.2):
     /// `(cents × units) / (100 × 10^scale)` with the half added before the division.
     pub fn percent_of_cents_half_up(self, cents: i128) -> i128 {
         let den = 100i128 * self.denominator() as i128;
         let num = cents * self.units as i128;
         (2 * num + den).div_euclid(2 * den)
+    }
+}
+
+impl std::str::FromStr for Decimal {
+    type Err = String;
+    /// For a command-line value: a non-negative decimal (`1`, `2.5`).
+    fn from_str(s: &str) -> Result<Decimal, String> {
+        Decimal::parse(s).ok_or_else(|| format!("'{s}' is not a non-negative decimal number (e.g. 1 or 2.5)"))
     }
 }
 

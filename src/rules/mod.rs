@@ -1,4 +1,4 @@
-//! The rule set (SPEC §5): every legal parameter of both contributions, in one file
+//! The rule set (§5): every legal parameter of both contributions, in one file
 //! (`data/rules.toml`, embedded in the binary), each value keyed by the quarter from
 //! which it applies and carrying its legal source (act, article and paragraph, the
 //! Moniteur belge date, a link), in the manner of OpenFisca's parameter references.
@@ -55,6 +55,9 @@ pub const PARAMETERS: &[(&str, Type)] = &[
     ("sheltered_categories", Type::Codes),
     ("sheltered_joint_committee", Type::Code),
     ("max_line_fte", Type::Decimal),
+    ("max_line_wages", Type::Decimal),
+    ("max_daily_benefit", Type::Decimal),
+    ("max_rejected_share", Type::Decimal),
     ("max_age", Type::Count),
     ("min_seniority_years", Type::Count),
     ("sector_levels", Type::Levels),
@@ -73,6 +76,7 @@ pub const PARAMETERS: &[(&str, Type)] = &[
     ("benefit_weekdays", Type::Weekdays),
     ("solidarity_min_workers", Type::Count),
     ("solidarity_excluded_worker_types", Type::Codes),
+    ("solidarity_excludes_recognised_disability", Type::Switch),
     ("solidarity_min_age", Type::Count),
     ("solidarity_max_age", Type::Count),
     ("solidarity_min_service_months", Type::Count),
@@ -104,7 +108,7 @@ struct DatedFile {
     source: Source,
 }
 
-/// Where a value comes from, as precisely as the law allows (SPEC §5).
+/// Where a value comes from, as precisely as the law allows (§5).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
@@ -183,24 +187,30 @@ pub struct Provenance {
     pub rule: String,
 }
 
-/// Which contributions the rule set switches on for the quarter (SPEC §5).
+/// Which contributions the rule set switches on for the quarter (§5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InForce {
     pub invalidity_levy: bool,
     pub solidarity: bool,
 }
 
-/// Parameters both contributions use: the sheltered-workshop exclusion (SPEC §3.5, §8.2)
-/// and the data-quality bound on an employment line (SPEC §6).
+/// Parameters both contributions use: the sheltered-workshop exclusion (§3.5, §8.2)
+/// and the data-quality bound on an employment line (§6).
 #[derive(Debug, Clone)]
 pub struct SharedRules {
     pub sheltered_categories: Vec<String>,
     pub sheltered_joint_committee: String,
     /// In FTE millionths.
     pub max_line_fte_micro: i64,
+    /// In cents: the wages of one employment line (§6).
+    pub max_line_wages_cents: i64,
+    /// In cents: the daily benefit of one incapacity row (§6).
+    pub max_daily_benefit_cents: i64,
+    /// In percent of an input's rows (§6).
+    pub max_rejected_share: Decimal,
 }
 
-/// The parameters of the invalidity-inflow levy (SPEC §3).
+/// The parameters of the invalidity-inflow levy (§3).
 #[derive(Debug, Clone)]
 pub struct LevyRules {
     pub max_age: i32,
@@ -217,7 +227,7 @@ pub struct LevyRules {
     pub payment_lag: i32,
 }
 
-/// The parameters of the solidarity contribution (SPEC §8).
+/// The parameters of the solidarity contribution (§8).
 #[derive(Debug, Clone)]
 pub struct SolidarityRules {
     pub rate_percent: Decimal,
@@ -228,13 +238,15 @@ pub struct SolidarityRules {
     pub benefit_weekdays: [bool; 7],
     pub min_workers: u64,
     pub excluded_worker_types: Vec<String>,
+    /// A recognised work disability excludes the worker (the status `disability_recognised`).
+    pub excludes_recognised_disability: bool,
     pub min_age: i32,
     pub max_age: i32,
     pub min_service_months: i32,
     pub payment_lag: i32,
 }
 
-/// The deadlines of the sector funds' receipts (SPEC §10).
+/// The deadlines of the sector funds' receipts (§10).
 #[derive(Debug, Clone)]
 pub struct FundsRules {
     /// The notice of the receipts of year Y is due by this day of Y+1: (month, day).
@@ -248,7 +260,7 @@ pub struct FundsRules {
     pub allocation_years: u32,
 }
 
-/// The rule set resolved for one assessed quarter (SPEC §3, §5).
+/// The rule set resolved for one assessed quarter (§3, §5).
 #[derive(Debug, Clone)]
 pub struct Rules {
     pub quarter: Quarter,
@@ -276,8 +288,7 @@ impl RuleSet {
 
     pub fn parse(text: &str, origin: &str) -> Result<RuleSet> {
         let bad = |msg: String| Error::Usage(format!("{origin}: {msg}"));
-        let raw: BTreeMap<String, ParamFile> =
-            toml::from_str(text).map_err(|e| bad(format!("invalid rule file: {}", e.to_string().trim_end())))?;
+        let raw: BTreeMap<String, ParamFile> = toml::from_str(text).map_err(|e| syntax_error(text, origin, &e))?;
         let mut parameters = BTreeMap::new();
         for (name, p) in raw {
             let Some(ty) = type_of(&name) else {
@@ -358,7 +369,7 @@ impl RuleSet {
     }
 
     /// Resolves the rule set for quarter `q`. A quarter before `first_quarter` is refused
-    /// unless `allow_early` (SPEC §5).
+    /// unless `allow_early` (§5).
     pub fn resolve(&self, q: Quarter, allow_early: bool) -> Result<Rules> {
         let first_quarter = as_quarter(&self.pick("first_quarter", q, true)?.value)
             .ok_or_else(|| anyhow::anyhow!("first_quarter: type checked at load"))?;
@@ -382,6 +393,9 @@ impl RuleSet {
                 .decimal("max_line_fte")?
                 .in_units_of(6)
                 .ok_or_else(|| Error::Usage(format!("{}: max_line_fte has more than six decimals", self.origin)))?,
+            max_line_wages_cents: r.cents("max_line_wages")?,
+            max_daily_benefit_cents: r.cents("max_daily_benefit")?,
+            max_rejected_share: r.decimal("max_rejected_share")?,
         };
         let levy = LevyRules {
             max_age: r.count("max_age")? as i32,
@@ -404,6 +418,7 @@ impl RuleSet {
             benefit_weekdays: r.weekdays("benefit_weekdays")?,
             min_workers: r.count("solidarity_min_workers")?,
             excluded_worker_types: r.codes("solidarity_excluded_worker_types")?,
+            excludes_recognised_disability: r.switch("solidarity_excludes_recognised_disability")?,
             min_age: r.count("solidarity_min_age")? as i32,
             max_age: r.count("solidarity_max_age")? as i32,
             min_service_months: r.count("solidarity_min_service_months")? as i32,
@@ -470,6 +485,13 @@ impl Resolver<'_> {
     }
     fn decimal(&mut self, name: &str) -> Result<Decimal> {
         self.typed(name, as_decimal)
+    }
+    /// An amount in euros, in cents.
+    fn cents(&mut self, name: &str) -> Result<i64> {
+        let origin = self.set.origin.clone();
+        self.decimal(name)?
+            .in_units_of(2)
+            .ok_or_else(|| Error::Usage(format!("{origin}: {name} has more than two decimals")))
     }
     fn levels(&mut self, name: &str) -> Result<Vec<usize>> {
         self.typed(name, |v| v.as_array()?.iter().map(|x| x.as_integer().map(|i| i as usize)).collect())
@@ -566,6 +588,19 @@ fn display_value(v: &toml::Value) -> String {
 
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A rule file the TOML parser refused, in one line: the file, the line and column of
+/// the fault (from the parser's span) and its message, without the parser's caret display.
+fn syntax_error(text: &str, origin: &str, e: &toml::de::Error) -> Error {
+    let place = e.span().map(|span| {
+        let before = &text[..span.start.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!(":{line}:{column}")
+    });
+    let message = e.message().lines().next().unwrap_or("").trim();
+    Error::Usage(format!("{origin}{}: invalid rule file: {message}", place.unwrap_or_default()))
 }
 
 #[cfg(test)]

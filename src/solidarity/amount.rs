@@ -1,6 +1,6 @@
-//! The contribution of one incapacity (SPEC §8.2): `solidarity_rate_percent` of
+//! The contribution of one incapacity (§8.2): `solidarity_rate_percent` of
 //! `daily_benefit × indemnified_days`, in cents, rounded half up to the cent once per
-//! incapacity, exactly (integer arithmetic, as SPEC §3.6).
+//! incapacity, exactly (integer arithmetic, as §3.6).
 
 use crate::rules::Decimal;
 

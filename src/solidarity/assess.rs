@@ -1,4 +1,4 @@
-//! The solidarity contribution for one quarter (SPEC §8.2): each incapacity starting in
+//! The solidarity contribution for one quarter (§8.2): each incapacity starting in
 //! Q, its window, indemnified days, status and contribution, and per employer the sum
 //! of its `due` incapacities, due at Q + `solidarity_payment_lag`. The rules live in
 //! [`window`](super::window), [`status`](super::status) and [`amount`](super::amount);
@@ -46,7 +46,7 @@ impl Incapacity {
     }
 }
 
-/// One employer with an incapacity in Q (SPEC §8.3 `solidarity_by_employer.csv`).
+/// One employer with an incapacity in Q (§8.3 `solidarity_by_employer.csv`).
 #[derive(Debug, Clone)]
 pub struct EmployerTotal {
     pub employer_id: String,
@@ -85,7 +85,7 @@ impl Assessment {
     }
 }
 
-/// SPEC §8.2 for quarter `rules.quarter`.
+/// §8.2 for quarter `rules.quarter`.
 pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
     let q = rules.quarter;
     let s = &rules.solidarity;
@@ -94,7 +94,7 @@ pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
         data.register.at(q).into_iter().map(|r| (r.employer_id.as_str(), r)).collect();
     let mut incapacities = Vec::new();
     for row in data.incapacity.iter().filter(|r| r.quarter() == q) {
-        // SPEC §8.1: a row whose employer has no register row in its quarter was rejected.
+        // §8.1: a row whose employer has no register row in its quarter was rejected.
         let reg = register.get(row.employer_id.as_str()).ok_or_else(|| {
             anyhow::anyhow!("{}:{}: employer {} has no register row at {q}", row.file, row.line, row.employer_id)
         })?;

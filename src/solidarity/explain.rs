@@ -1,5 +1,5 @@
 //! "Why this amount?": one employer's incapacities under the solidarity contribution
-//! (SPEC §8.2), in plain words or as JSON (`responsa explain` for a solidarity quarter):
+//! (§8.2), in plain words or as JSON (`responsa explain` for a solidarity quarter):
 //! each incapacity's window, its days counted and not (Sundays, after the end, after a
 //! part-time resumption), each row of the status table with its rule and source, and
 //! the arithmetic. Every answer comes from the same rule functions as the assessment.
@@ -116,7 +116,11 @@ pub fn explain(a: &Assessment, employer_id: &str) -> Result<Explanation> {
                 after_resumption,
                 checks,
                 status: x.status.as_str().to_string(),
-                source: r.source_of(x.status.parameter()).to_string(),
+                source: {
+                    let mut sources: Vec<&str> = x.status.parameters().iter().map(|p| r.source_of(p)).collect();
+                    sources.dedup();
+                    sources.join("; ")
+                },
                 arithmetic,
                 contribution: format_cents(x.contribution),
             }

@@ -1,4 +1,4 @@
-//! The *cotisation de solidarité* (NL *solidariteitsbijdrage*), from 2026Q1 (SPEC §8; the
+//! The *cotisation de solidarité* (NL *solidariteitsbijdrage*), from 2026Q1 (§8; the
 //! law of December 2025 "exécutant une politique renforcée de retour au travail en cas
 //! d'incapacité de travail", M.B. 30.12.2025, in force 1 January 2026): 30 % of the
 //! sickness benefit of the two months that follow the 30th day of a primary incapacity,

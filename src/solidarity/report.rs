@@ -1,4 +1,4 @@
-//! The solidarity contribution's outputs (SPEC §8.3): `solidarity.csv`,
+//! The solidarity contribution's outputs (§8.3): `solidarity.csv`,
 //! `solidarity_by_employer.csv` and its part of `summary.json`.
 
 use std::collections::BTreeMap;
@@ -86,7 +86,7 @@ pub fn summary(a: &Assessment, inputs: &BTreeMap<&'static str, InputCounts>, par
     }
 }
 
-/// Stages the tables of SPEC §8.3 and returns the summary part.
+/// Stages the tables of §8.3 and returns the summary part.
 pub fn stage(st: &mut Staging, a: &Assessment, what_if: Option<(&[whatif::Change], &whatif::Totals)>) -> Result<Part> {
     st.csv(
         "solidarity.csv",

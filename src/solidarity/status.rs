@@ -1,4 +1,4 @@
-//! The status of an incapacity under the solidarity contribution (SPEC §8.2): the first
+//! The status of an incapacity under the solidarity contribution (§8.2): the first
 //! row of the table that applies, in this order. [`Status::applies`] states each row
 //! once; [`decide`] and `explain` both use it.
 //!
@@ -8,7 +8,7 @@
 //! > student jobs, occasional workers, foster parents, apprentices, nor for workers with
 //! > a recognised work disability, psychosocial limitation or vulnerability, nor in
 //! > sheltered and social workshops"
-//! > (SPEC §8, summarising the law of December 2025, M.B. 30.12.2025)
+//! > (§8, summarising the law of December 2025, M.B. 30.12.2025)
 //!
 //! The employer's `private_sector` does not matter: public employers owe it for their
 //! contractual staff, and statutory staff are excluded by worker type.
@@ -18,9 +18,9 @@ use crate::rules::Rules;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {
-    /// The employer's register row at Q is a sheltered workshop (SPEC §3.5's rule).
+    /// The employer's register row at Q is a sheltered workshop (§3.5's rule).
     ShelteredWorkshop,
-    /// `average_headcount` (SPEC §3.4, over Q-4..Q-1) < `solidarity_min_workers`.
+    /// `average_headcount` (§3.4, over Q-4..Q-1) < `solidarity_min_workers`.
     SmallEmployer,
     /// `worker_type` in `solidarity_excluded_worker_types`.
     ExcludedWorkerType,
@@ -77,14 +77,14 @@ impl Status {
         }
     }
 
-    /// Whether this row of the table applies (SPEC §8.2).
+    /// Whether this row of the table applies (§8.2).
     pub fn applies(self, f: &Facts, r: &Rules) -> bool {
         let s = &r.solidarity;
         match self {
             Status::ShelteredWorkshop => f.sheltered,
             Status::SmallEmployer => !f.headcount.at_least(s.min_workers),
             Status::ExcludedWorkerType => s.excluded_worker_types.iter().any(|t| t == f.worker_type),
-            Status::DisabilityRecognised => f.disability_recognised,
+            Status::DisabilityRecognised => s.excludes_recognised_disability && f.disability_recognised,
             Status::AgeOutOfRange => f.age < s.min_age || f.age > s.max_age,
             Status::ShortService => f.service_months < s.min_service_months,
             Status::NoIndemnifiedDay => f.indemnified_days == 0,
@@ -126,22 +126,22 @@ impl Status {
         }
     }
 
-    /// The parameter whose source grounds the status.
-    pub fn parameter(self) -> &'static str {
+    /// The parameters whose sources ground the status.
+    pub fn parameters(self) -> &'static [&'static str] {
         match self {
-            Status::ShelteredWorkshop => "sheltered_categories",
-            Status::SmallEmployer => "solidarity_min_workers",
-            Status::ExcludedWorkerType => "solidarity_excluded_worker_types",
-            Status::DisabilityRecognised => "solidarity_excluded_worker_types",
-            Status::AgeOutOfRange => "solidarity_max_age",
-            Status::ShortService => "solidarity_min_service_months",
-            Status::NoIndemnifiedDay => "window_first_day",
-            Status::Due => "solidarity_rate_percent",
+            Status::ShelteredWorkshop => &["sheltered_categories", "sheltered_joint_committee"],
+            Status::SmallEmployer => &["solidarity_min_workers"],
+            Status::ExcludedWorkerType => &["solidarity_excluded_worker_types"],
+            Status::DisabilityRecognised => &["solidarity_excludes_recognised_disability"],
+            Status::AgeOutOfRange => &["solidarity_min_age", "solidarity_max_age"],
+            Status::ShortService => &["solidarity_min_service_months"],
+            Status::NoIndemnifiedDay => &["window_first_day"],
+            Status::Due => &["solidarity_rate_percent"],
         }
     }
 }
 
-/// The first row that applies (SPEC §8.2).
+/// The first row that applies (§8.2).
 pub fn decide(f: &Facts, r: &Rules) -> Status {
     Status::ALL.into_iter().find(|s| s.applies(f, r)).unwrap_or(Status::Due)
 }

@@ -1,4 +1,4 @@
-//! What-if runs of the solidarity contribution (SPEC §5, §8): the same quarter under two
+//! What-if runs of the solidarity contribution (§5, §8): the same quarter under two
 //! rule sets, and every employer whose contribution changes (e.g. the announced
 //! extension to the 4th and 5th month, `data/what-if/solidarity-months-4-5.toml`).
 

@@ -1,4 +1,4 @@
-//! The window of the solidarity contribution and its indemnified days (SPEC §8.2).
+//! The window of the solidarity contribution and its indemnified days (§8.2).
 //!
 //! - `window_start` = `incapacity_start` + (`window_first_day` − 1) days: the 31st day;
 //! - `window_end` = `window_start` plus `window_months` calendar months, minus one day
@@ -11,7 +11,7 @@
 //! > "the contribution is 30 % of the sickness benefit (indemnité AMI / ZIV-uitkering) paid
 //! > by the mutuality for each day of the two months of primary incapacity that follow the
 //! > 30th day [...] it is computed by the office to the day from the 31st day"
-//! > (SPEC §8, summarising the law of December 2025, M.B. 30.12.2025, as the social
+//! > (§8, summarising the law of December 2025, M.B. 30.12.2025, as the social
 //! > secretariats and sector federations reported it; the law's own text could not be
 //! > checked here, so none is quoted)
 

@@ -1,5 +1,5 @@
-//! `responsa ingest`: reads the inputs of whole quarters once, checks them (SPEC §6), and
-//! writes per quarter the aggregates every computation needs (SPEC §9).
+//! `responsa ingest`: reads the inputs of whole quarters once, checks them (§6), and
+//! writes per quarter the aggregates every computation needs (§9).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
@@ -8,6 +8,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use crate::error::{io, Error, Result};
+use crate::input::employment::RowBounds;
 use crate::input::rejects::InputCounts;
 use crate::input::{self, incapacity, invalidity, register, Table};
 use crate::occupation;
@@ -53,7 +54,7 @@ pub fn ingest(
     dialect: crate::input::dialect::Dialect,
     store: &Path,
     seniority_bound: u32,
-    max_line_fte_micro: i64,
+    bounds: RowBounds,
     progress: &dyn Fn(&str),
 ) -> Result<Ingested> {
     if seniority_bound > occupation::MAX_BOUND {
@@ -61,17 +62,24 @@ pub fn ingest(
     }
     std::fs::create_dir_all(store)
         .map_err(|e| Error::Usage(format!("{}: cannot create the store (--store): {e}", store.display())))?;
+    // Two ingests never write one store at once (§9): the second stops at once, naming
+    // the first. The lock is the system's: it goes with the process that holds it, so a
+    // killed ingest leaves nothing to clean and the next one takes over.
+    let _lock = super::lock::StoreLock::take(store)?;
     let old = read_manifest(store)?;
     if let Some(m) = &old {
-        if m.seniority_bound != seniority_bound || m.max_line_fte_micro != max_line_fte_micro {
+        let same_wages = m.max_line_wages_cents.is_none_or(|w| w == bounds.wages_cents);
+        if m.seniority_bound != seniority_bound || m.max_line_fte_micro != bounds.fte_micro || !same_wages {
             return Err(Error::Usage(format!(
-                "{}: the store keeps {} years of seniority with max_line_fte {}; this ingest asks {} with {}: \
-                 ingest every quarter into a new store",
+                "{}: the store keeps {} years of seniority with max_line_fte {} and max_line_wages {}; this ingest \
+                 asks {} with {} and {}: ingest every quarter into a new store",
                 store.display(),
                 m.seniority_bound,
                 crate::parse::format_micro(m.max_line_fte_micro),
+                m.max_line_wages_cents.map(crate::parse::format_cents).unwrap_or_else(|| "none".into()),
                 seniority_bound,
-                crate::parse::format_micro(max_line_fte_micro)
+                crate::parse::format_micro(bounds.fte_micro),
+                crate::parse::format_cents(bounds.wages_cents)
             )));
         }
     }
@@ -100,13 +108,13 @@ pub fn ingest(
     if let Some(src) = &incapacity_src {
         progress("reading incapacities");
         let all: Vec<Quarter> = quarters.iter().copied().collect();
-        let (rows, rj, c) = incapacity::load(src, &reg, &all)?;
+        let (rows, rj, c) = incapacity::load(src, &reg, &all, bounds.daily_benefit_cents)?;
         inc_rows = rows;
         rejects.extend(rj);
         inputs.insert("incapacity".into(), InputCounts { sha256: src.sha256()?, ..c });
     }
     progress("aggregating employment lines");
-    let occ = occupation::aggregate_for_store(&employment, &reg, seniority_bound, max_line_fte_micro)?;
+    let occ = occupation::aggregate_for_store(&employment, &reg, seniority_bound, bounds)?;
     rejects.extend(occ.rejects.iter().cloned());
     let mut lines = occ.counts.clone();
     if lines.sha256.is_empty() {
@@ -254,9 +262,11 @@ pub fn ingest(
     let mut manifest = old.clone().unwrap_or(Manifest {
         format: FORMAT,
         seniority_bound,
-        max_line_fte_micro,
+        max_line_fte_micro: bounds.fte_micro,
+        max_line_wages_cents: Some(bounds.wages_cents),
         quarters: BTreeMap::new(),
     });
+    manifest.max_line_wages_cents = Some(bounds.wages_cents);
     let mut replaced = Vec::new();
     let mut obsolete = Vec::new();
     for (q, e) in entries {

@@ -1,4 +1,4 @@
-//! The quarterly store (SPEC §9): ingest the inputs once, assess any quarter from
+//! The quarterly store (§9): ingest the inputs once, assess any quarter from
 //! aggregates in well under a second.
 //!
 //! `STORE/manifest.json` lists every stored quarter with the folder holding its Parquet
@@ -29,6 +29,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub mod lock;
+
 use crate::error::{io, Error, Result};
 use crate::input::rejects::InputCounts;
 
@@ -48,11 +50,15 @@ pub struct QuarterEntry {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     pub format: u32,
-    /// Completed years of seniority kept (SPEC §9): a rule set with a larger
+    /// Completed years of seniority kept (§9): a rule set with a larger
     /// `min_seniority_years` needs a new ingest.
     pub seniority_bound: u32,
     /// The data-quality bound the lines were checked with, in FTE millionths.
     pub max_line_fte_micro: i64,
+    /// The wages bound the lines were checked with, in cents (absent in a store written
+    /// before the bound existed: its lines were checked for FTE only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_line_wages_cents: Option<i64>,
     pub quarters: BTreeMap<String, QuarterEntry>,
 }
 
@@ -79,6 +85,35 @@ pub fn read_manifest(store: &Path) -> Result<Option<Manifest>> {
             path.display(),
             m.format
         )));
+    }
+    // A store's own files are input like any other: every quarter it names is a quarter,
+    // and every folder it names lies inside the store (never `..`, a root or a link out).
+    for (q, e) in &m.quarters {
+        if crate::quarter::parse_quarter(q).is_none() {
+            return Err(Error::Structure(format!(
+                "{}: '{q}' is not a quarter (YYYYQn): the store's index is damaged",
+                path.display()
+            )));
+        }
+        let inside =
+            Path::new(&e.dir).components().all(|c| matches!(c, std::path::Component::Normal(_))) && !e.dir.is_empty();
+        let real = store.join(&e.dir).canonicalize().ok();
+        let root = store.canonicalize().ok();
+        let within = match (real, root) {
+            (Some(r), Some(s)) => r.starts_with(&s),
+            _ => true,
+        };
+        let batch_ok = Path::new(&e.batch).components().count() == 1
+            && matches!(Path::new(&e.batch).components().next(), Some(std::path::Component::Normal(_)));
+        if !inside || !within || !batch_ok {
+            return Err(Error::Structure(format!(
+                "{}: quarter {q} names the folder '{}' (batch '{}'), which is not inside the store: the index \
+                 is damaged or was tampered with; nothing is read from or deleted there",
+                path.display(),
+                e.dir,
+                e.batch
+            )));
+        }
     }
     Ok(Some(m))
 }

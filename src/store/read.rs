@@ -1,10 +1,9 @@
-//! Reading the store into a run's [`Dataset`] (SPEC §9): the register of every stored
+//! Reading the store into a run's [`Dataset`] (§9): the register of every stored
 //! quarter, the aggregates of the quarters the assessed ones need, their invalidity and
 //! incapacity rows — the same typed tables a run from `--data` builds, so every report
 //! is the same.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -31,12 +30,35 @@ struct Stored {
 
 impl Stored {
     fn open(path: &Path) -> Result<Stored> {
-        let f = File::open(path)
-            .map_err(|e| Error::Structure(format!("{}: cannot open the stored file: {e}", path.display())))?;
-        let df = ParquetReader::new(f)
-            .finish()
-            .map_err(|e| Error::Structure(format!("{}: unreadable stored file: {e}", path.display())))?;
+        let df = crate::input::parquet_frame(path, None, None).map_err(|e| {
+            Error::Structure(format!("{e} (a stored file: the store is damaged; re-ingest this quarter)"))
+        })?;
         Ok(Stored { path: path.to_path_buf(), df })
+    }
+
+    /// A column, or the error naming the file and the column the store should hold.
+    fn column(&self, name: &str) -> Result<&Column> {
+        self.df.column(name).map_err(|_| {
+            Error::at(
+                &self.path,
+                None,
+                Some(name),
+                "no such column in the stored file: the store is damaged or \
+             was written by another version; re-ingest this quarter",
+            )
+        })
+    }
+
+    /// A column of the type the store writes, or the error naming the file and column.
+    fn typed<'a, T>(&'a self, name: &str, get: impl FnOnce(&'a Column) -> PolarsResult<T>) -> Result<T> {
+        get(self.column(name)?).map_err(|e| {
+            Error::at(
+                &self.path,
+                None,
+                Some(name),
+                format!("not the type the store writes ({e}): the store is damaged"),
+            )
+        })
     }
 
     fn height(&self) -> usize {
@@ -57,35 +79,39 @@ impl Stored {
     }
 
     fn strs(&self, name: &str) -> Result<Vec<&str>> {
-        self.complete(name, self.df.column(name)?.str()?.iter())
+        self.complete(name, self.typed(name, |c| c.str())?.iter())
     }
 
     fn ints(&self, name: &str) -> Result<Vec<i64>> {
-        let c = self.df.column(name)?.cast(&DataType::Int64)?;
-        self.complete(name, c.i64()?.iter())
+        let c = self.typed(name, |c| c.cast(&DataType::Int64))?;
+        self.complete(name, c.i64().map_err(|e| self.wrong(name, e))?.iter())
     }
 
     fn bools(&self, name: &str) -> Result<Vec<bool>> {
-        self.complete(name, self.df.column(name)?.bool()?.iter())
+        self.complete(name, self.typed(name, |c| c.bool())?.iter())
     }
 
     fn dates(&self, name: &str) -> Result<Vec<i32>> {
-        let c = self.df.column(name)?.cast(&DataType::Int32)?;
-        self.complete(name, c.i32()?.iter())
+        let c = self.typed(name, |c| c.cast(&DataType::Int32))?;
+        self.complete(name, c.i32().map_err(|e| self.wrong(name, e))?.iter())
     }
 
     /// An optional date column: a missing value is no date.
     fn optional_dates(&self, name: &str) -> Result<Vec<Option<i32>>> {
-        let c = self.df.column(name)?.cast(&DataType::Int32)?;
-        Ok(c.i32()?.iter().collect())
+        let c = self.typed(name, |c| c.cast(&DataType::Int32))?;
+        Ok(c.i32().map_err(|e| self.wrong(name, e))?.iter().collect())
     }
 
     /// An optional text column, which a store written before it existed does not have.
     fn optional_strs(&self, name: &str) -> Result<Vec<Option<&str>>> {
         match self.df.column(name) {
-            Ok(c) => Ok(c.str()?.iter().collect()),
+            Ok(_) => Ok(self.typed(name, |c| c.str())?.iter().collect()),
             Err(_) => Ok(vec![None; self.height()]),
         }
+    }
+
+    fn wrong(&self, name: &str, e: PolarsError) -> Error {
+        Error::at(&self.path, None, Some(name), format!("not the type the store writes ({e}): the store is damaged"))
     }
 }
 
@@ -133,6 +159,16 @@ pub fn check_rules(store: &Path, m: &Manifest, rules: &[Rules]) -> Result<()> {
                 r.origin
             )));
         }
+        if m.max_line_wages_cents.is_some_and(|w| w != r.shared.max_line_wages_cents) {
+            return Err(Error::Usage(format!(
+                "{}: the store's lines were checked with max_line_wages {}; the rule set ({}) asks {}: \
+                 ingest the quarters again with that rule set (--rules) into a new store",
+                store.display(),
+                m.max_line_wages_cents.map(crate::parse::format_cents).unwrap_or_default(),
+                r.origin,
+                crate::parse::format_cents(r.shared.max_line_wages_cents)
+            )));
+        }
         if r.shared.max_line_fte_micro != m.max_line_fte_micro {
             return Err(Error::Usage(format!(
                 "{}: the store's lines were checked with max_line_fte {}; the rule set ({}) asks {}: \
@@ -174,7 +210,7 @@ pub fn load(
     progress("reading the stored register");
     use rayon::prelude::*;
     // The register of the assessed quarters. Only their employers are assessed, and only
-    // theirs enter the pooled sums (SPEC §3.3), so the aggregates of other employers are
+    // theirs enter the pooled sums (§3.3), so the aggregates of other employers are
     // not read; the checks that need every quarter's register were made at ingest.
     let stored: Vec<(Quarter, &String)> = m
         .quarters
@@ -262,7 +298,7 @@ pub fn load(
                     employer,
                     quarter: q,
                     lines: lines[i],
-                    // SPEC §3.2: the FTE of lines with at least min_seniority_years.
+                    // §3.2: the FTE of lines with at least min_seniority_years.
                     fte3y: buckets.iter().map(|b| b[i]).sum(),
                     headcount: head[i],
                     wages: wages[i],
@@ -397,11 +433,15 @@ pub fn load(
             // Written by ingest with every field: anything else is a damaged store.
             let at = rec.position().map(|p| p.line());
             let damaged = |c: &str| Error::at(&path, at, Some(c), "a missing value in the store: re-ingest this batch");
-            rejects.push(Reject {
-                file: rec.get(0).ok_or_else(|| damaged("file"))?.to_string(),
-                line: rec.get(1).and_then(|l| l.parse().ok()).ok_or_else(|| damaged("line"))?,
-                reason: rec.get(2).ok_or_else(|| damaged("reason"))?.to_string(),
-            });
+            // A store written before rejects carried them has no employer_id and quarter.
+            rejects.push(
+                Reject::new(
+                    rec.get(0).ok_or_else(|| damaged("file"))?,
+                    rec.get(1).and_then(|l| l.parse().ok()).ok_or_else(|| damaged("line"))?,
+                    rec.get(2).ok_or_else(|| damaged("reason"))?,
+                )
+                .of_row(rec.get(3), rec.get(4)),
+            );
         }
     }
     let occupation = Occupation {
@@ -428,7 +468,7 @@ mod tests {
             Column::new("incapacity_end".into(), vec![Some(2000i32), None]),
         ])
         .expect("a frame");
-        ParquetWriter::new(File::create(&path).expect("a file")).finish(&mut df).expect("written");
+        ParquetWriter::new(std::fs::File::create(&path).expect("a file")).finish(&mut df).expect("written");
         let stored = Stored::open(&path).expect("read back");
         let worker = stored.strs("worker_id").err().map(|e| e.to_string()).unwrap_or_default();
         assert!(worker.contains("invalidity.parquet") && worker.contains("'worker_id'"), "{worker}");

@@ -1,4 +1,4 @@
-//! Synthetic incapacities for the solidarity contribution (SPEC §8.1), calibrated as the
+//! Synthetic incapacities for the solidarity contribution (§8.1), calibrated as the
 //! README says: the rate and age profile of primary incapacities, their durations,
 //! part-time resumptions, worker types, recognised disabilities and daily benefits.
 
@@ -42,7 +42,7 @@ struct SynthIncapacity {
     benefit: i64,
 }
 
-/// The incapacities of one employer starting in quarter `q` (SPEC §8.1): ages 16–64,
+/// The incapacities of one employer starting in quarter `q` (§8.1): ages 16–64,
 /// durations of which many end in the window (days 31–90), some by day 30 and some run
 /// on, part-time resumptions, worker types (statutory staff at public employers),
 /// recognised disabilities, and a daily benefit of 60 % of the daily wage within bounds.

@@ -1,4 +1,4 @@
-//! Synthetic inputs at Belgian national scale (SPEC §7): `responsa generate`.
+//! Synthetic inputs at Belgian national scale (§7): `responsa generate`.
 //!
 //! Deterministic (same seed, same bytes): every employer draws from its own random stream,
 //! seeded from the run's seed and its index, and employers are written in index order
@@ -9,9 +9,9 @@
 //! sheltered workshops, several joint committees, part-time FTE, turnover between
 //! quarters, and ages and seniorities that make the 55-year and 3-year rules bite.
 //!
-//! Incapacities (SPEC §8.1) are drawn in `incapacity.rs`; files are written by `sink.rs`.
+//! Incapacities (§8.1) are drawn in `incapacity.rs`; files are written by `sink.rs`.
 //!
-//! `--faults RATE` inserts malformed rows of every kind of SPEC §6 and lists each in
+//! `--faults RATE` inserts malformed rows of every kind of §6 and lists each in
 //! `faults.csv` (file, line, kind, expected reason), so a test can check that exactly
 //! those come back in `rejects.csv`.
 
@@ -110,7 +110,7 @@ pub struct Config {
     pub progress: bool,
 }
 
-/// Invalidity entries per FTE per quarter, before the filters of SPEC §3.1, for a sector
+/// Invalidity entries per FTE per quarter, before the filters of §3.1, for a sector
 /// of inflow index 1 and an employer of multiplier 1.
 const BASE_INFLOW: f64 = 0.0035;
 /// Employer-level heterogeneity: sigma of the log-normal multiplier (mean 1).
@@ -324,7 +324,7 @@ fn one_year_earlier(day: i32) -> i32 {
     days_from_civil(y - 1, m, d.min(crate::quarter::days_in_month(y - 1, m)))
 }
 
-/// Employment faults: each rewrites one field of a copied line (SPEC §6, issue 3).
+/// Employment faults: each rewrites one field of a copied line (§6, issue 3).
 const EMPLOYMENT_FAULTS: [(&str, &str); 10] = [
     ("bad_date", "seniority_date: not a date"),
     ("bad_number", "fte: not an FTE"),
@@ -442,7 +442,7 @@ fn generate_employer(cfg: &Config, e: &Employer, quarters: &[Quarter]) -> Rows {
                 *o = new_occupant(&mut rng, o.generation + 1, next, e.white_collar_share);
             }
         }
-        // Primary incapacities starting in this quarter (SPEC §8.1), from 2025 on, drawn
+        // Primary incapacities starting in this quarter (§8.1), from 2025 on, drawn
         // from their own random stream so that the other files do not change.
         if *q >= Quarter::new(2025, 1).unwrap_or(*q) {
             incapacities(e, *q, &slots, &mut irng, &mut rows, parquet.then_some(&mut cols));

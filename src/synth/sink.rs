@@ -1,4 +1,4 @@
-//! Writing the synthetic inputs (SPEC §7) in employer order: CSV text, or Parquet
+//! Writing the synthetic inputs (§7) in employer order: CSV text, or Parquet
 //! written in batches of a million rows.
 
 use std::fs::File;

@@ -1,9 +1,7 @@
-//! Inputs saved by a spreadsheet in a Belgian locale (SPEC §11): `;`, decimal comma, a
+//! Inputs saved by a spreadsheet in a Belgian locale (§11): `;`, decimal comma, a
 //! byte-order mark. Read with `--csv-dialect belgian`; named in a clear error without it.
 
-mod common;
-
-use common::{show, Workdir};
+use crate::common::{show, Workdir};
 
 /// The example's files as a Belgian spreadsheet saves them.
 fn belgian(w: &Workdir) {

@@ -1,4 +1,4 @@
-//! Properties of the field parsers (SPEC §2): what is formatted parses back to the same
+//! Properties of the field parsers (§2): what is formatted parses back to the same
 //! value, and no string whatsoever makes a parser panic.
 
 use proptest::prelude::*;

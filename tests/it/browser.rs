@@ -1,13 +1,11 @@
-//! The HTML report and a warning letter in a real browser (SPEC §11): headless Chromium
+//! The HTML report and a warning letter in a real browser (§11): headless Chromium
 //! (Debian package `chromium`; `.ci/run` installs it when missing) opens them, no console
 //! message may appear (the pages carry no script), the scatter holds one mark per
 //! employer of 50+ workers with a ratio, and a screenshot is saved.
 
-mod common;
-
 use std::process::Command;
 
-use common::{read_csv, show, Workdir};
+use crate::common::{read_csv, show, Workdir};
 
 fn chromium() -> String {
     if let Ok(c) = std::env::var("RESPONSA_CHROMIUM") {

@@ -1,6 +1,5 @@
 //! Shared helpers of the integration tests: a scratch folder, the real binary, and CSV
 //! reading with expected-vs-actual messages (in the manner of xsv's `tests/workdir.rs`).
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,10 +1,8 @@
-//! Safe on the files analysts really get (SPEC §6): structural faults exit 2 with one line
+//! Safe on the files analysts really get (§6): structural faults exit 2 with one line
 //! naming file, line and column; row faults go to rejects.csv with their reason and are
 //! counted; --strict exits 3; reports are never half-written.
 
-mod common;
-
-use common::{read_csv, show, Workdir};
+use crate::common::{read_csv, show, Workdir};
 
 const EMPLOYERS: &str = "quarter,employer_id,nace,employer_category,joint_committee,private_sector
 2022Q4,A,47110,010,201,true
@@ -27,8 +25,13 @@ fn dataset(w: &Workdir, employers: &str, employment: &str, invalidity: &str) {
     w.write("data/invalidity.csv", invalidity);
 }
 
+/// The options of a row-fault universe: a few lines in a few quarters, most of them
+/// faulty on purpose (§6's coverage and tolerance are tested in trust.rs).
+const UNIVERSE: [&str; 3] = ["--allow-incomplete-data", "--max-rejected-share", "100"];
+
 fn assess(w: &Workdir, extra: &[&str]) -> std::process::Output {
     let mut args = vec!["assess", "--quarter", "2023Q4", "--data", "data", "--out", "out", "-q"];
+    args.extend(UNIVERSE);
     args.extend(extra);
     w.run(&args)
 }
@@ -187,7 +190,7 @@ fn malformed_quarter_argument() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("'2023-Q4' is not a quarter"), "{}", show(&o));
 }
 
-/// Every row fault of SPEC §6 and issue 3 with its own reason; nothing else rejected.
+/// Every row fault of §6 and issue 3 with its own reason; nothing else rejected.
 #[test]
 fn row_faults_go_to_rejects_with_their_reason() {
     let employers = format!(
@@ -312,12 +315,14 @@ fn a_killed_run_leaves_the_previous_reports_intact() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_responsa"))
         .current_dir(w.dir.path())
         .env("RESPONSA_PAUSE_BEFORE_PUBLISH_MS", "20000")
-        .args(["assess", "--quarter", "2023Q3", "--data", &example, "--out", "out", "-q"])
+        .args(["assess", "--quarter", "2023Q3", "--data", &example, "--out", "out", "-q", "--allow-incomplete-data"])
         .spawn()
         .expect("spawn");
     let staged = |w: &Workdir| {
-        std::fs::read_dir(w.path("out")).ok().into_iter().flatten().flatten().any(|e| {
-            e.file_name().to_string_lossy().starts_with(".responsa-partial-") && e.path().join("summary.json").exists()
+        // The run stages its outputs beside --out (§6: they take its place at once).
+        std::fs::read_dir(w.dir.path()).ok().into_iter().flatten().flatten().any(|e| {
+            e.file_name().to_string_lossy().starts_with(".out.responsa-partial-")
+                && e.path().join("summary.json").exists()
         })
     };
     let start = std::time::Instant::now();
@@ -330,13 +335,14 @@ fn a_killed_run_leaves_the_previous_reports_intact() {
     let now: Vec<String> = files.iter().map(|f| w.read(&format!("out/{f}"))).collect();
     assert_eq!(now, before, "a run killed before publishing changed the reports");
     // The next run cleans the dead run's staging folder and publishes.
-    let o = w.run(&["assess", "--quarter", "2023Q3", "--data", &example, "--out", "out", "-q"]);
+    let o =
+        w.run(&["assess", "--quarter", "2023Q3", "--data", &example, "--out", "out", "-q", "--allow-incomplete-data"]);
     assert!(o.status.success(), "{}", show(&o));
     assert!(w.read("out/assessment.csv").contains("2023Q3,"));
-    let leftovers = std::fs::read_dir(w.path("out"))
-        .expect("out")
+    let leftovers = std::fs::read_dir(w.dir.path())
+        .expect("the scratch folder")
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".responsa"))
+        .filter(|e| e.file_name().to_string_lossy().contains("responsa-partial"))
         .count();
     assert_eq!(leftovers, 0, "stale staging folders remain");
 }
@@ -375,7 +381,7 @@ fn example_with_an_empty_worker_id(w: &Workdir, parquet: bool) {
 
 #[test]
 fn an_empty_worker_id_is_rejected_from_csv_and_from_parquet() {
-    // SPEC §6: read = used + rejected, always. A line whose worker_id is empty cannot be
+    // §6: read = used + rejected, always. A line whose worker_id is empty cannot be
     // counted as a worker: it is rejected with its reason, from either format.
     for (parquet, file, line) in [(false, "employment.csv", "2"), (true, "employment.parquet", "1")] {
         let w = Workdir::new();
@@ -399,7 +405,7 @@ fn an_empty_worker_id_is_rejected_from_csv_and_from_parquet() {
 
 #[test]
 fn incapacity_row_faults_go_to_rejects_with_their_reason() {
-    // SPEC §8.1: each fault rejected with its reason, the run goes on, read = used + rejected.
+    // §8.1: each fault rejected with its reason, the run goes on, read = used + rejected.
     let w = Workdir::new();
     let employers = "quarter,employer_id,nace,employer_category,joint_committee,private_sector
 2025Q4,A,47110,010,201,true
@@ -438,7 +444,9 @@ fn incapacity_row_faults_go_to_rejects_with_their_reason() {
     w.write("data/employers.csv", employers);
     w.write("data/employment.csv", employment);
     w.write("data/incapacity.csv", incapacity);
-    let o = w.run(&["assess", "--quarter", "2026Q1", "--data", "data", "--out", "out", "-q"]);
+    let mut args = vec!["assess", "--quarter", "2026Q1", "--data", "data", "--out", "out", "-q"];
+    args.extend(UNIVERSE);
+    let o = w.run(&args);
     assert!(o.status.success(), "{}", show(&o));
     let rejects = read_csv(&w.path("out/rejects.csv"));
     for (i, (_, reason)) in rows.iter().enumerate() {
@@ -457,6 +465,8 @@ fn incapacity_row_faults_go_to_rejects_with_their_reason() {
         !summary["inputs"].as_object().is_some_and(|m| m.contains_key("invalidity")),
         "no invalidity input needed in 2026Q1"
     );
-    let o = w.run(&["assess", "--quarter", "2026Q1", "--data", "data", "--out", "strict", "--strict", "-q"]);
+    let mut args = vec!["assess", "--quarter", "2026Q1", "--data", "data", "--out", "strict", "--strict", "-q"];
+    args.extend(UNIVERSE);
+    let o = w.run(&args);
     assert_eq!(o.status.code(), Some(3), "{}", show(&o));
 }

@@ -1,11 +1,9 @@
-//! `responsa generate` (SPEC §7): deterministic, within its stated sizes, assessable end to
+//! `responsa generate` (§7): deterministic, within its stated sizes, assessable end to
 //! end, and its deliberate faults come back in rejects.csv, each and only them.
-
-mod common;
 
 use std::collections::BTreeSet;
 
-use common::{read_csv, show, Workdir};
+use crate::common::{read_csv, show, Workdir};
 
 fn generate(w: &Workdir, out: &str, extra: &[&str]) {
     let mut args = vec!["generate", "--scale", "tiny", "--seed", "7", "--out", out, "-q"];
@@ -86,7 +84,19 @@ fn every_deliberate_fault_is_rejected_and_nothing_else() {
     ] {
         assert!(kinds.contains(k), "the manifest has no fault of kind {k}: {kinds:?}");
     }
-    let o = w.run(&["assess", "--quarter", "2023Q4", "--data", "data", "--out", "out", "-q"]);
+    // Faults on purpose, more than the default tolerance of §6 allows.
+    let o = w.run(&[
+        "assess",
+        "--quarter",
+        "2023Q4",
+        "--data",
+        "data",
+        "--out",
+        "out",
+        "-q",
+        "--max-rejected-share",
+        "100",
+    ]);
     assert!(o.status.success(), "{}", show(&o));
     let rejects = read_csv(&w.path("out/rejects.csv"));
     let name = |p: &str| std::path::Path::new(p).file_name().unwrap_or_default().to_string_lossy().to_string();
@@ -135,7 +145,7 @@ fn parquet_and_csv_inputs_give_the_same_assessment() {
 #[test]
 fn each_scale_draws_a_population_within_its_stated_bounds() {
     use responsa::synth::{population, Scale};
-    // SPEC §7: tiny ~200 employers and ~10,000 workers a quarter, small ~5,000 and
+    // §7: tiny ~200 employers and ~10,000 workers a quarter, small ~5,000 and
     // ~150,000, national ~250,000 and ~3,000,000 with 7,000–9,000 employers of 50 or more
     // (issue 4), most employers under 10 workers.
     let bounds = [
@@ -182,7 +192,9 @@ fn quarters_from_2025_bring_incapacities_assessed_alike_from_csv_and_parquet() {
 fn a_range_across_the_switch_writes_each_quarter_under_its_law() {
     let w = Workdir::new();
     generate(&w, "data", &["--quarters", "2024Q3..2026Q2"]);
-    let o = w.run(&["assess", "--quarters", "2025Q3..2026Q2", "--data", "data", "--out", "out"]);
+    // The data begin in 2024Q3: the levy quarters' earlier denominators count as empty.
+    let o =
+        w.run(&["assess", "--quarters", "2025Q3..2026Q2", "--data", "data", "--out", "out", "--allow-incomplete-data"]);
     assert!(o.status.success(), "{}", show(&o));
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("invalidity levy") && text.contains("solidarity contribution"), "{text}");

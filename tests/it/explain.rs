@@ -1,9 +1,7 @@
 //! `explain` matches the hand computation of data/example (see its README) line by line,
 //! and what-if runs list exactly the employers a hand computation predicts.
 
-mod common;
-
-use common::{read_csv, show, Workdir};
+use crate::common::{read_csv, show, Workdir};
 use serde_json::{json, Value};
 
 fn example_dir() -> String {
@@ -202,7 +200,7 @@ fn what_if_both_factors_lowered_makes_e03_liable() {
 fn no_factor_is_met_against_a_group_that_did_not_qualify() {
     // C01 is sector_too_small: its group 86 holds 3 base employers, and C01 stands at
     // 1.33 times the group's ratio. With a what-if sector_factor of 1.2, 1.33 would pass
-    // it, but no factor is met against a group that did not qualify (SPEC §3.3, §3.5):
+    // it, but no factor is met against a group that did not qualify (§3.3, §3.5):
     // explain prints the choice and the decision assess made.
     let w = Workdir::new();
     let rules = responsa::rules::DEFAULT_RULES.replace(SECTOR_2, "\"2022Q4\" = { value = \"1.2\", source = {");

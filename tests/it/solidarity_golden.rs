@@ -1,4 +1,4 @@
-//! Golden cases of the solidarity contribution, derived by hand from SPEC §8
+//! Golden cases of the solidarity contribution, derived by hand from §8
 //! (tests/solidarity/*.toml).
 //!
 //! Each case is a small universe: employers with a number of identical workers in service
@@ -8,12 +8,10 @@
 //! the inputs, runs the real binary for the case's quarter and compares each incapacity's
 //! row of solidarity.csv with its expected outcome and one-line reason.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use common::{read_csv, show, Workdir};
+use crate::common::{read_csv, show, Workdir};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

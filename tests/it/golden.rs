@@ -1,4 +1,4 @@
-//! Golden cases derived by hand from SPEC.md (tests/golden/*.toml).
+//! Golden cases derived by hand from docs/contract.md (tests/golden/*.toml).
 //!
 //! Each case describes a small universe compactly: employers with a number of identical
 //! workers (1 FTE, seniority 2010-01-01, 3,000.00 wages a quarter, in service, in every
@@ -9,12 +9,10 @@
 //! The harness writes the three CSV inputs, runs the real binary and compares each
 //! expected row of assessment.csv (and receipts) with a one-line reason.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use common::{read_csv, show, Workdir};
+use crate::common::{read_csv, show, Workdir};
 use serde::Deserialize;
 
 const QUARTERS: [&str; 8] = ["2022Q1", "2022Q2", "2022Q3", "2022Q4", "2023Q1", "2023Q2", "2023Q3", "2023Q4"];

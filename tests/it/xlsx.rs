@@ -1,10 +1,8 @@
-//! `--xlsx` (SPEC §11): one workbook per run, one sheet per table, numbers as numbers,
+//! `--xlsx` (§11): one workbook per run, one sheet per table, numbers as numbers,
 //! dates as dates, identifiers as text — read back with a spreadsheet reader.
 
-mod common;
-
+use crate::common::{show, Workdir};
 use calamine::{open_workbook, Data, Reader, Xlsx};
-use common::{show, Workdir};
 
 fn example() -> String {
     format!("{}/data/example", env!("CARGO_MANIFEST_DIR"))

@@ -1,0 +1,24 @@
+//! The integration tests, one binary (the library is linked once): each module runs the
+//! real `responsa` program on real files in a scratch folder ([`common::Workdir`]), in the
+//! manner of xsv's `tests/workdir.rs`.
+
+#[allow(dead_code)]
+mod common;
+
+mod bad_input;
+mod browser;
+mod cli;
+mod dialect;
+mod docs;
+mod example;
+mod explain;
+mod funds;
+mod fuzz;
+mod generate;
+mod golden;
+mod layout;
+mod parsers;
+mod solidarity_golden;
+mod store;
+mod trust;
+mod xlsx;
