@@ -29,6 +29,26 @@ pub struct Dataset {
     pub inputs: BTreeMap<&'static str, InputCounts>,
 }
 
+impl Dataset {
+    /// Names the original files again in what a run read through a converted copy (the
+    /// Belgian dialect, §11), with the originals' sha256.
+    pub fn restore_names(&mut self, c: &crate::input::dialect::Converted) -> Result<()> {
+        for r in &mut self.rejects {
+            r.file = c.restore(&r.file);
+        }
+        for r in &mut self.invalidity {
+            r.file = c.restore(&r.file);
+        }
+        for r in &mut self.incapacity {
+            r.file = c.restore(&r.file).into();
+        }
+        for counts in self.inputs.values_mut() {
+            c.restore_counts(counts)?;
+        }
+        Ok(())
+    }
+}
+
 /// Which inputs a run needs besides the register and the employment lines: the
 /// contributions in force for its quarters decide (§5, §8.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,80 +138,4 @@ pub fn load(
         inputs.insert(name, c);
     }
     Ok(Dataset { register, invalidity: invalidity_rows, incapacity: incapacity_rows, occupation, rejects, inputs })
-}
-
-/// Where a run reads its inputs: a data directory (§2) or a store (§9).
-#[derive(Debug, Clone)]
-pub enum Origin {
-    Data(std::path::PathBuf),
-    Store(std::path::PathBuf),
-}
-
-impl Origin {
-    /// `--data` or `--store`, exactly one.
-    pub fn of(data: Option<&Path>, store: Option<&Path>) -> Result<Origin> {
-        match (data, store) {
-            (Some(d), None) => Ok(Origin::Data(d.to_path_buf())),
-            (None, Some(s)) => Ok(Origin::Store(s.to_path_buf())),
-            _ => Err(crate::error::Error::Usage("give --data DIR or --store STORE".into())),
-        }
-    }
-}
-
-/// Reads a run's dataset from a data directory or a store. `rules` are the rule sets of
-/// the run (the store checks it can serve each); the last one gives the line parameters.
-pub fn open(
-    from: &Origin,
-    rules: &[Rules],
-    quarters: &[Quarter],
-    needs: Needs,
-    progress: &dyn Fn(&str),
-) -> Result<Dataset> {
-    let mut data = match from {
-        Origin::Data(d) => {
-            let line_rules = rules.last().ok_or_else(|| anyhow::anyhow!("no rule set"))?;
-            load(d, line_rules, quarters, needs, progress)?
-        }
-        Origin::Store(s) => crate::store::load(s, rules, quarters, needs, progress)?,
-    };
-    crate::input::rejects::count_reasons(&mut data.inputs, &data.rejects);
-    Ok(data)
-}
-
-/// §6: a quarter whose inputs do not cover what its computation reads is refused,
-/// naming the quarters missing: the register at Q, and the employment lines of the
-/// quarters each contribution reads ([`crate::contribution::Contribution::employment_quarters`]). `runs` are the
-/// assessed quarters, each with the contributions computed for it.
-pub fn check_coverage(data: &Dataset, runs: &[(Quarter, Vec<crate::contribution::Contribution>)]) -> Result<()> {
-    use std::collections::BTreeSet;
-    let registered: BTreeSet<Quarter> = data.register.rows.iter().map(|r| r.quarter).collect();
-    // A quarter the extract holds: employment lines, or register rows (a small universe may
-    // declare a quarter without a line in it).
-    let mut employed: BTreeSet<Quarter> = data.occupation.by_quarter.iter().map(|g| g.quarter).collect();
-    employed.extend(data.register.declared.iter().map(|d| Quarter(d.1)));
-    let list = |qs: &BTreeSet<Quarter>| qs.iter().map(|q| q.to_string()).collect::<Vec<_>>().join(", ");
-    for (q, on) in runs {
-        let mut missing = Vec::new();
-        if !registered.contains(q) {
-            missing.push(format!("the register at {q}"));
-        }
-        let lines: BTreeSet<Quarter> =
-            on.iter().flat_map(|c| c.employment_quarters(*q)).filter(|p| !employed.contains(p)).collect();
-        if !lines.is_empty() {
-            missing.push(format!("employment lines of {}", list(&lines)));
-        }
-        if !missing.is_empty() {
-            let held = if employed.is_empty() {
-                "no quarter at all".to_string()
-            } else {
-                format!("quarters {}", list(&employed))
-            };
-            return Err(crate::error::Error::Structure(format!(
-                "{q}: the inputs do not cover what its assessment reads: {} missing (they hold {held}); \
-                 --allow-incomplete-data assesses it with those quarters empty",
-                missing.join(" and ")
-            )));
-        }
-    }
-    Ok(())
 }

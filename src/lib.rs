@@ -33,6 +33,7 @@ pub mod parse;
 pub mod quarter;
 pub mod report;
 pub mod rules;
+pub mod run;
 pub mod solidarity;
 pub mod store;
 pub mod synth;

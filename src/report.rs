@@ -21,6 +21,25 @@ pub fn fmt_ratio(x: Option<f64>) -> String {
     }
 }
 
+/// The rule set a report was computed under (`summary.json` → `rules`), shared by every
+/// contribution's summary.
+#[derive(Debug, Serialize)]
+pub struct RulesSummary {
+    pub origin: String,
+    pub sha256: String,
+    pub parameters: std::collections::BTreeMap<String, String>,
+}
+
+impl RulesSummary {
+    pub fn of(r: &crate::rules::Rules) -> RulesSummary {
+        RulesSummary {
+            origin: r.origin.clone(),
+            sha256: r.sha256.clone(),
+            parameters: r.provenance.iter().map(|p| (p.name.clone(), p.value.clone())).collect(),
+        }
+    }
+}
+
 /// The outputs of one run (§6), published all at once: everything is written into a
 /// staging folder beside `--out`, which then takes the place of `--out` in one step (on
 /// Linux an atomic exchange of the two folders, elsewhere two renames), and the previous

@@ -132,19 +132,8 @@ pub fn run(a: Args) -> Result<()> {
             Some(quarters.iter().map(|q| set.resolve(*q, a.allow_before_first_quarter)).collect::<Result<_>>()?)
         }
     };
-    let line_rules = &rules[rules.len() - 1];
-    if rules.iter().chain(reference.iter().flatten()).any(|r| {
-        r.levy.min_seniority_years != line_rules.levy.min_seniority_years
-            || r.shared.max_line_fte_micro != line_rules.shared.max_line_fte_micro
-            || r.shared.max_line_wages_cents != line_rules.shared.max_line_wages_cents
-            || r.shared.max_daily_benefit_cents != line_rules.shared.max_daily_benefit_cents
-    }) {
-        return Err(Error::Usage(
-            "the quarters use different min_seniority_years or row bounds (max_line_fte, max_line_wages, \
-             max_daily_benefit): assess them in separate runs"
-                .into(),
-        ));
-    }
+    let all_rules: Vec<_> = rules.iter().chain(reference.iter().flatten()).cloned().collect();
+    let line_rules = crate::run::line_rules(&all_rules)?;
     let pb = super::spinner(a.quiet);
     let clock = std::time::Instant::now();
     let stages = std::cell::RefCell::new(Vec::<(String, f64)>::new());
@@ -152,7 +141,6 @@ pub fn run(a: Args) -> Result<()> {
         let t = clock.elapsed().as_secs_f64();
         stages.borrow_mut().push((what.to_string(), t));
     };
-    let all_rules: Vec<_> = rules.iter().chain(reference.iter().flatten()).cloned().collect();
     let loaded = a.inputs.open(&all_rules, &quarters, needs, &|m: &str| {
         mark(m);
         pb.set_message(m.to_string())
@@ -160,7 +148,7 @@ pub fn run(a: Args) -> Result<()> {
     mark("assessing");
     let runs: Vec<(Quarter, Vec<Contribution>)> = quarters.iter().copied().zip(on.iter().cloned()).collect();
     if !a.allow_incomplete_data {
-        dataset::check_coverage(&loaded, &runs)?;
+        crate::run::check_coverage(&loaded, &runs)?;
     }
     let rejected = loaded.rejects.len() as u64;
     // §6: an input that lost more than max_rejected_share of its rows gives no report.
@@ -230,7 +218,9 @@ pub fn run(a: Args) -> Result<()> {
             }
             mark(&format!("writing the levy reports of {q}"));
             levy_summary = Some(levy::report::stage(&mut st, &assessment, &loaded.inputs, what_if)?);
-            pages.push((out.clone(), crate::html::levy_page(&assessment)));
+            let mut page = crate::html::levy_page(&assessment);
+            page.quality = crate::html::quality(&loaded.inputs);
+            pages.push((out.clone(), page));
             text.push_str(&format!("{}\n", Contribution::InvalidityLevy.name()));
             text.push_str(&levy::report::terminal_summary(&assessment, rejected));
             if let Some((_, t)) = &compared {
@@ -252,7 +242,8 @@ pub fn run(a: Args) -> Result<()> {
             };
             let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
             solidarity_part = Some(solidarity::report::stage(&mut st, &sa, what_if)?);
-            let page = crate::html::solidarity_page(&sa);
+            let mut page = crate::html::solidarity_page(&sa);
+            page.quality = crate::html::quality(&loaded.inputs);
             match pages.last_mut() {
                 // Both contributions in force (a what-if): one page with both.
                 Some((o, p)) if *o == out => {

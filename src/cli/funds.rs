@@ -12,9 +12,9 @@ use crate::input::ledger;
 use crate::input::rejects::{InputCounts, Reject};
 use crate::levy::assess::assess;
 use crate::levy::funds::{self, Entry, NoticeLine};
-use crate::levy::report::RulesSummary;
 use crate::parse::{format_cents, parse_date};
 use crate::quarter::{format_date, Quarter};
+use crate::report::RulesSummary;
 use crate::report::{self, Staging};
 use crate::rules::{FundsRules, RuleSet};
 

@@ -4,11 +4,12 @@
 
 use std::path::PathBuf;
 
-use crate::dataset::{self, Dataset, Needs, Origin};
+use crate::dataset::{Dataset, Needs};
 use crate::error::Result;
 use crate::input::dialect::{self, Dialect};
 use crate::quarter::Quarter;
 use crate::rules::Rules;
+use crate::run::Origin;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Inputs {
@@ -40,9 +41,9 @@ impl Inputs {
             Origin::Store(_) => None,
         };
         let from = converted.as_ref().map_or(from, |c| Origin::Data(c.dir.clone()));
-        let mut data = dataset::open(&from, rules, quarters, needs, progress)?;
+        let mut data = crate::run::open(&from, rules, quarters, needs, progress)?;
         if let Some(c) = &converted {
-            c.restore_dataset(&mut data)?;
+            data.restore_names(c)?;
         }
         Ok(data)
     }

@@ -100,6 +100,32 @@ pub struct Trend {
     pub polyline: String,
 }
 
+/// One input's rows, for the page's data-quality panel (§6).
+#[derive(Debug, Clone, Serialize)]
+pub struct Quality {
+    pub input: String,
+    pub read: String,
+    pub used: String,
+    pub rejected: String,
+    /// The most frequent reasons, with their counts.
+    pub reasons: Vec<(String, String)>,
+}
+
+/// The data-quality panel of a run's inputs.
+pub fn quality(inputs: &std::collections::BTreeMap<&'static str, crate::input::rejects::InputCounts>) -> Vec<Quality> {
+    use crate::parse::thousands;
+    inputs
+        .iter()
+        .map(|(name, c)| Quality {
+            input: name.to_string(),
+            read: thousands(c.read),
+            used: thousands(c.used),
+            rejected: thousands(c.rejected),
+            reasons: c.rejected_by_reason.iter().take(8).map(|(r, n)| (r.clone(), thousands(*n))).collect(),
+        })
+        .collect()
+}
+
 /// One page: what a director reads in a minute.
 #[derive(Debug, Clone, Serialize)]
 pub struct Page {
@@ -109,6 +135,8 @@ pub struct Page {
     pub scatter: Option<Scatter>,
     pub charts: Vec<Bars>,
     pub trend: Option<Trend>,
+    /// The inputs' rows read, used and rejected, the rejects by reason (§6).
+    pub quality: Vec<Quality>,
     pub footer: String,
     /// The quarter and the amount the trend plots (not rendered).
     #[serde(skip)]
@@ -355,6 +383,7 @@ pub fn levy_page(a: &Assessment) -> Page {
         scatter: Some(scatter),
         charts: vec![funnel, sectors, committees],
         trend: None,
+        quality: Vec::new(),
         footer:
             "responsa — SPEC §3 and §11. Every figure is in assessment.csv and the other CSV files beside this page."
                 .into(),
@@ -412,6 +441,7 @@ pub fn solidarity_page(a: &SolidarityAssessment) -> Page {
         scatter: None,
         charts: vec![by_size, statuses],
         trend: None,
+        quality: Vec::new(),
         footer: "responsa — SPEC §8 and §11. Every figure is in solidarity.csv and solidarity_by_employer.csv beside this page.".into(),
         trend_value: (q.to_string(), a.total()),
     }

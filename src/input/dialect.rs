@@ -181,23 +181,6 @@ fn rewrite(src: &Path, dst: &Path) -> Result<()> {
 }
 
 impl Converted {
-    /// Names the original files again in what a run read, with the originals' sha256.
-    pub fn restore_dataset(&self, data: &mut crate::dataset::Dataset) -> Result<()> {
-        for r in &mut data.rejects {
-            r.file = self.restore(&r.file);
-        }
-        for r in &mut data.invalidity {
-            r.file = self.restore(&r.file);
-        }
-        for r in &mut data.incapacity {
-            r.file = self.restore(&r.file).into();
-        }
-        for c in data.inputs.values_mut() {
-            self.restore_counts(c)?;
-        }
-        Ok(())
-    }
-
     /// An input's files named as the originals, with the originals' sha256.
     pub fn restore_counts(&self, c: &mut crate::input::rejects::InputCounts) -> Result<()> {
         use sha2::{Digest, Sha256};

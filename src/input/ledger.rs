@@ -9,8 +9,9 @@
 
 use std::path::Path;
 
+use serde::Serialize;
+
 use crate::error::{Error, Result};
-use crate::levy::funds::Event;
 
 use super::rejects::{Reject, TextRow};
 
@@ -73,4 +74,26 @@ pub fn load(path: &Path) -> Result<(Vec<LedgerRow>, Vec<Reject>, u64)> {
         }
     }
     Ok((rows, rejects, read))
+}
+
+/// A ledger event (§10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    Request,
+    Payment,
+    Allocation,
+    Return,
+}
+
+impl Event {
+    pub fn parse(s: &str) -> Option<Event> {
+        match s {
+            "request" => Some(Event::Request),
+            "payment" => Some(Event::Payment),
+            "allocation" => Some(Event::Allocation),
+            "return" => Some(Event::Return),
+            _ => None,
+        }
+    }
 }

@@ -194,7 +194,8 @@ pub fn gate(
             format!("at most {share} % allowed, max_rejected_share")
         };
         let mut msg = format!(
-            "{name}: {} of {} rows rejected ({pct:.2} %; {limit}): {}",
+            "{name} ({}): {} of {} rows rejected ({pct:.2} %; {limit}): {}",
+            c.files.join(", "),
             crate::parse::thousands(c.rejected),
             crate::parse::thousands(c.read),
             top.join("; ")

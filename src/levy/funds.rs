@@ -67,27 +67,7 @@ pub fn notice(parts: &[Vec<&[(String, i64)]>; 4]) -> Vec<NoticeLine> {
         .collect()
 }
 
-/// A ledger event (§10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Event {
-    Request,
-    Payment,
-    Allocation,
-    Return,
-}
-
-impl Event {
-    pub fn parse(s: &str) -> Option<Event> {
-        match s {
-            "request" => Some(Event::Request),
-            "payment" => Some(Event::Payment),
-            "allocation" => Some(Event::Allocation),
-            "return" => Some(Event::Return),
-            _ => None,
-        }
-    }
-}
+pub use crate::input::ledger::Event;
 
 /// One accepted ledger row.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -73,12 +73,7 @@ fn assessment_row(a: &Assessment, e: &EmployerRow, f: &mut Fields<'_>) {
     f.plain(if liable { a.due_quarter().to_string() } else { String::new() });
 }
 
-#[derive(Debug, Serialize)]
-pub struct RulesSummary {
-    pub origin: String,
-    pub sha256: String,
-    pub parameters: std::collections::BTreeMap<String, String>,
-}
+pub use crate::report::RulesSummary;
 
 #[derive(Serialize)]
 pub struct Summary {
@@ -99,16 +94,6 @@ pub struct Summary {
     /// When the solidarity contribution is in force for the same quarter too (a what-if).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub solidarity: Option<serde_json::Value>,
-}
-
-impl RulesSummary {
-    pub fn of(r: &crate::rules::Rules) -> RulesSummary {
-        RulesSummary {
-            origin: r.origin.clone(),
-            sha256: r.sha256.clone(),
-            parameters: r.provenance.iter().map(|p| (p.name.clone(), p.value.clone())).collect(),
-        }
-    }
 }
 
 pub fn summary(a: &Assessment, inputs: &std::collections::BTreeMap<&'static str, InputCounts>) -> Summary {

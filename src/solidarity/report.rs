@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::input::rejects::InputCounts;
-use crate::levy::report::RulesSummary;
 use crate::parse::format_cents;
 use crate::quarter::format_date;
+use crate::report::RulesSummary;
 use crate::report::Staging;
 
 use super::assess::Assessment;

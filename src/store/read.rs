@@ -187,6 +187,7 @@ pub fn check_rules(store: &Path, m: &Manifest, rules: &[Rules]) -> Result<()> {
 pub fn load(
     store: &Path,
     rules: &[Rules],
+    line_rules: &Rules,
     quarters: &[Quarter],
     needs: Needs,
     progress: &dyn Fn(&str),
@@ -195,7 +196,7 @@ pub fn load(
         Error::Usage(format!("{}: no store here (no manifest.json): run responsa ingest first", store.display()))
     })?;
     check_rules(store, &m, rules)?;
-    let min_years = rules.first().map_or(0, |r| r.levy.min_seniority_years) as usize;
+    let min_years = line_rules.levy.min_seniority_years as usize;
     for q in quarters {
         if !m.quarters.contains_key(&q.to_string()) {
             return Err(Error::Usage(format!(

@@ -58,3 +58,18 @@ pub fn show(o: &Output) -> String {
         String::from_utf8_lossy(&o.stderr)
     )
 }
+
+/// The embedded rule set with one more dated value: `name` takes `value` (TOML) from
+/// quarter `from` on, sourced as a what-if. The way to build a what-if rule file in a
+/// test, rather than editing the rule text by hand.
+pub fn rules_with(name: &str, from: &str, value: &str) -> String {
+    let header = format!("[{name}.values]\n");
+    let rules = responsa::rules::DEFAULT_RULES;
+    let at = rules.find(&header).unwrap_or_else(|| panic!("no parameter {name} in the rule set"));
+    let line = format!("\"{from}\" = {{ value = {value}, source = {{ act = \"what-if of a test\" }} }}\n");
+    let mut out = rules.to_string();
+    // After the parameter's last value line.
+    let end = at + header.len() + rules[at + header.len()..].find("\n\n").map_or(0, |e| e + 1);
+    out.insert_str(end, &line);
+    out
+}

@@ -97,3 +97,20 @@ fn a_year_without_levy_is_refused() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("no levy falls due in 2028") && err.contains("2022Q4..2025Q4"), "{err}");
 }
+
+/// One place decides which quarter's rules read the lines of a run, for --data and
+/// --store alike: quarters whose rules disagree on them are refused the same way (the
+/// data path used the last quarter's, the store the first's, and funds did not check).
+#[test]
+fn quarters_whose_line_rules_differ_are_refused_from_data_and_store_alike() {
+    let w = Workdir::new();
+    w.write("two.toml", crate::common::rules_with("min_seniority_years", "2024Q1", "2"));
+    let o = w.run(&["ingest", "--data", &example(""), "--store", "store", "-q"]);
+    assert!(o.status.success(), "{}", show(&o));
+    for source in [["--data", example("").as_str()], ["--store", "store"]] {
+        let o = w.run(&["funds", "--year", "2024", source[0], source[1], "--out", "f", "--rules", "two.toml", "-q"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{source:?}: {}", show(&o));
+        assert!(err.contains("2023Q3 and 2024Q1") && err.contains("min_seniority_years"), "{source:?}: {err}");
+    }
+}

@@ -223,3 +223,26 @@ fn a_killed_ingest_leaves_the_store_as_it_was() {
     ok(&w, &["assess", "--quarter", "2023Q4", "--store", "store", "--out", "doubled", "-q"]);
     assert_ne!(w.read("doubled/levy.csv"), w.read("before/levy.csv"), "the new wages are assessed");
 }
+
+/// A store's own files are input like any other: an index naming a folder outside the
+/// store is refused before anything is read from it or removed.
+#[test]
+fn an_index_naming_a_folder_outside_the_store_is_refused() {
+    let w = Workdir::new();
+    let ex = example();
+    ok(&w, &["ingest", "--data", &ex, "--store", "store", "-q"]);
+    w.write("victim/keep.txt", "not the store's");
+    let manifest = w.read("store/manifest.json");
+    let first_dir = manifest.split("\"dir\": \"").nth(1).and_then(|s| s.split('"').next()).expect("a quarter's dir");
+    w.write("store/manifest.json", manifest.replacen(first_dir, "../victim", 1));
+    for args in [
+        vec!["ingest", "--data", ex.as_str(), "--store", "store", "-q"],
+        vec!["assess", "--quarter", "2023Q4", "--store", "store", "--out", "out", "-q"],
+    ] {
+        let o = w.run(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", show(&o));
+        assert!(err.contains("manifest.json") && err.contains("not inside the store"), "{err}");
+    }
+    assert_eq!(w.read("victim/keep.txt"), "not the store's", "nothing outside the store is touched");
+}

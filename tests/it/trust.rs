@@ -97,7 +97,14 @@ fn an_input_that_lost_most_of_its_rows_gives_no_report() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(3), "{}", show(&o));
     assert_eq!(err.lines().count(), 1, "one line: {err}");
-    for needle in ["employment", "rows rejected", "100.00 %", "max_rejected_share", "unknown employer", "hint"] {
+    for needle in [
+        "employment (data/employment.csv)",
+        "rows rejected",
+        "100.00 %",
+        "max_rejected_share",
+        "unknown employer",
+        "hint",
+    ] {
         assert!(err.contains(needle), "'{needle}' missing: {err}");
     }
     assert!(w.path("out/rejects.csv").is_file(), "the rejects are written");
@@ -115,6 +122,11 @@ fn a_small_share_of_rejected_rows_is_reported_by_reason() {
     assert!(out.contains("employment: 1 of") && out.contains("fte: not an FTE"), "{out}");
     let by_reason = &summary(&w)["inputs"]["employment"]["rejected_by_reason"];
     assert_eq!(by_reason[0][1], 1, "{by_reason}");
+    let page = w.read("out/report.html");
+    assert!(
+        page.contains("Data quality") && page.contains("1 × fte: not an FTE"),
+        "report.html counts rejects by reason"
+    );
 }
 
 #[test]
@@ -325,4 +337,62 @@ fn belgian_dates_and_booleans_are_read() {
     assert!(o.status.success(), "{}", show(&o));
     assert_eq!(rejected, summary(&standard)["inputs"]["employment"]["rejected"], "no row lost to the dialect");
     assert_eq!(w.read("out/levy.csv"), standard.read("out/levy.csv"));
+}
+
+/// A full disk, as a user meets it: a small tmpfs (mounting one needs root, as CI runs;
+/// elsewhere the test says it did not run).
+#[test]
+fn a_full_disk_leaves_the_previous_outputs_whole() {
+    struct Mounted(std::path::PathBuf);
+    impl Drop for Mounted {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let w = Workdir::new();
+    let disk = w.path("disk");
+    fs::create_dir_all(&disk).expect("mkdir");
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&disk)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("a_full_disk_leaves_the_previous_outputs_whole: not run (cannot mount a tmpfs: not root?)");
+        return;
+    }
+    let _mounted = Mounted(disk.clone());
+    // 2026Q1's reports (about 32 KB) fit; 2023Q4's (about 72 KB, letters included) do not
+    // fit beside them.
+    let o = w.run(&["assess", "--quarter", "2026Q1", "--data", &example(), "--out", "disk/out", "-q"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let before: Vec<(String, Vec<u8>)> = files_of(&w.path("disk/out"));
+    let o = w.run(&["assess", "--quarter", "2023Q4", "--data", &example(), "--out", "disk/out", "-q", "--xlsx"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "the disk is full: {}", show(&o));
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(err.contains("disk/") && !err.contains("internal error"), "the error names the path: {err}");
+    assert_eq!(files_of(&w.path("disk/out")), before, "the previous outputs are whole and alone");
+    let left: Vec<String> =
+        fs::read_dir(&disk).expect("list").flatten().map(|e| e.file_name().to_string_lossy().into()).collect();
+    assert_eq!(left, vec!["out".to_string()], "no staging folder is left on the full disk");
+}
+
+/// Every file under a folder with its bytes, sorted by path.
+fn files_of(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap_or(&p).display().to_string();
+                out.push((rel, fs::read(&p).unwrap_or_default()));
+            }
+        }
+    }
+    out.sort();
+    out
 }
