@@ -56,6 +56,8 @@ pub enum LineFault {
     /// Above `max_line_wages` (cents).
     WagesAbove(i64),
     SeniorityAfterQuarterEnd,
+    /// Its quarter is not one the ingest stores (no register row of it in the extract).
+    QuarterNotIngested(Quarter),
 }
 
 impl LineFault {
@@ -70,6 +72,10 @@ impl LineFault {
                 format!("wages: above {} on one line (max_line_wages)", crate::parse::format_cents(max))
             }
             LineFault::SeniorityAfterQuarterEnd => "seniority_date: after the end of the line's quarter".to_string(),
+            LineFault::QuarterNotIngested(q) => format!(
+                "quarter: {q} is not ingested by this extract (it holds no register row of {q}); ingest that \
+                 quarter's extract whole"
+            ),
         }
     }
 }

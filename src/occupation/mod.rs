@@ -118,6 +118,9 @@ struct Params<'r> {
     bound: Option<u32>,
     /// Headcounts and committee wages of every quarter, not only the assessed ones'.
     all_quarters: bool,
+    /// The store: the quarters it ingests, sorted; a line of another quarter is a fault
+    /// (it would be stored nowhere). `None`: every quarter.
+    kept_quarters: Option<Vec<i32>>,
 }
 
 /// Sums of one run (or, after merging, one group).
@@ -166,6 +169,8 @@ struct QuarterFacts {
     cutoff: i32,
     headcount: bool,
     committee: bool,
+    /// Lines of the quarter are kept (the store keeps only the quarters it ingests).
+    kept: bool,
 }
 
 /// The running aggregation of one block or batch.
@@ -233,6 +238,7 @@ impl<'p> Agg<'p> {
                     cutoff: q.seniority_cutoff(self.p.min_seniority_years),
                     headcount: self.p.all_quarters || self.p.headcount_quarters.binary_search(&q.0).is_ok(),
                     committee: self.p.all_quarters || self.p.committee_quarters.binary_search(&q.0).is_ok(),
+                    kept: self.p.kept_quarters.as_ref().is_none_or(|k| k.binary_search(&q.0).is_ok()),
                 };
                 self.known.push((f, cutoffs));
                 (f, cutoffs)
@@ -256,6 +262,10 @@ impl<'p> Agg<'p> {
             }
         };
         let q = self.quarter_facts(l.quarter);
+        if !q.kept {
+            self.part.invalid += 1;
+            return Err(employment::LineFault::QuarterNotIngested(l.quarter));
+        }
         let key = (l.employer, l.quarter.0);
         if self.run.is_none_or(|(r, _)| r.key != key) {
             self.end_run(false);
@@ -387,13 +397,21 @@ pub fn aggregate(
     bounds: RowBounds,
     assessed: &[Quarter],
 ) -> Result<Occupation> {
-    aggregate_with(source, register, min_seniority_years, bounds, assessed, None)
+    aggregate_with(source, register, min_seniority_years, bounds, assessed, None, None)
 }
 
 /// [`aggregate`] for the store (§9): every quarter's headcounts and committee wages,
 /// and the FTE by completed years of seniority up to `bound`.
-pub fn aggregate_for_store(source: &Source, register: &Register, bound: u32, bounds: RowBounds) -> Result<Occupation> {
-    aggregate_with(source, register, bound.min(MAX_BOUND), bounds, &[], Some(bound.min(MAX_BOUND)))
+/// Lines of a quarter not in `ingested` are faults: the store would keep them nowhere.
+pub fn aggregate_for_store(
+    source: &Source,
+    register: &Register,
+    bound: u32,
+    bounds: RowBounds,
+    ingested: &[Quarter],
+) -> Result<Occupation> {
+    let kept = Some(ingested.iter().map(|q| q.0).collect::<Vec<_>>());
+    aggregate_with(source, register, bound.min(MAX_BOUND), bounds, &[], Some(bound.min(MAX_BOUND)), kept)
 }
 
 fn aggregate_with(
@@ -403,7 +421,12 @@ fn aggregate_with(
     bounds: RowBounds,
     assessed: &[Quarter],
     bound: Option<u32>,
+    kept_quarters: Option<Vec<i32>>,
 ) -> Result<Occupation> {
+    let kept_quarters = kept_quarters.map(|mut k| {
+        k.sort_unstable();
+        k
+    });
     // Headcounts are needed for Q-4..Q-1 of each assessed quarter (§3.4), committee
     // wages for Q-1 (§3.8): the distinct-worker count, the costliest part, is
     // restricted to those quarters.
@@ -423,6 +446,7 @@ fn aggregate_with(
         collect: None,
         bound,
         all_quarters: bound.is_some(),
+        kept_quarters,
     };
     let (parts, mut rejects, sha256) = read_parts(source, &p)?;
 
@@ -532,7 +556,8 @@ fn aggregate_with(
     let csv_rejects = rejects.len() as u64;
     if invalid > csv_rejects {
         let parquet: Vec<InputFile> = source.files.iter().filter(|f| f.format == Format::Parquet).cloned().collect();
-        rejects.extend(parquet::locate(&Source { table: source.table, files: parquet }, register, bounds)?);
+        let files = Source { table: source.table, files: parquet };
+        rejects.extend(parquet::locate(&files, register, bounds, p.kept_quarters.as_deref())?);
     }
     let counts = InputCounts {
         read: used as u64 + invalid,

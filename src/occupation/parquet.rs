@@ -196,7 +196,12 @@ fn batch(columns: &Columns, p: &Params<'_>) -> Result<Part> {
 /// The rejected rows of Parquet files, with their reasons: a second pass with row
 /// numbers, where each row is checked by the same [`employment::check`] on the same
 /// Polars-parsed values, and a rejected row's reason is taken from its text.
-pub(super) fn locate(source: &Source, register: &Register, bounds: RowBounds) -> Result<Vec<Reject>> {
+pub(super) fn locate(
+    source: &Source,
+    register: &Register,
+    bounds: RowBounds,
+    kept_quarters: Option<&[i32]>,
+) -> Result<Vec<Reject>> {
     let found: Vec<Vec<Reject>> = pieces(source)?
         .into_par_iter()
         .map(|piece| -> Result<Vec<Reject>> {
@@ -219,7 +224,13 @@ pub(super) fn locate(source: &Source, register: &Register, bounds: RowBounds) ->
             let text_cols: Vec<&StringChunked> = text_cols.iter().map(|c| c.str()).collect::<PolarsResult<_>>()?;
             let mut out = Vec::new();
             typed(&df, register, &source.files[file].path)?.each(&register.ids, |i, f| {
-                let Err(typed_fault) = employment::check(f, bounds) else { return };
+                let typed_fault = match employment::check(f, bounds) {
+                    Err(fault) => fault,
+                    Ok(l) if kept_quarters.is_some_and(|k| k.binary_search(&l.quarter.0).is_err()) => {
+                        employment::LineFault::QuarterNotIngested(l.quarter)
+                    }
+                    Ok(_) => return,
+                };
                 let t: Vec<Option<&str>> = text_cols.iter().map(|c| c.get(i)).collect();
                 let from_text = employment::from_text(&t, |id| register.index.get(id).copied());
                 let reason = match employment::check(&from_text, bounds) {

@@ -114,7 +114,8 @@ pub fn ingest(
         inputs.insert("incapacity".into(), InputCounts { sha256: src.sha256()?, ..c });
     }
     progress("aggregating employment lines");
-    let occ = occupation::aggregate_for_store(&employment, &reg, seniority_bound, bounds)?;
+    let ingested: Vec<Quarter> = quarters.iter().copied().collect();
+    let occ = occupation::aggregate_for_store(&employment, &reg, seniority_bound, bounds, &ingested)?;
     rejects.extend(occ.rejects.iter().cloned());
     let mut lines = occ.counts.clone();
     if lines.sha256.is_empty() {
@@ -178,44 +179,56 @@ pub fn ingest(
         let rel = format!("quarters/{q}-{id}");
         let dir = store.join(&rel);
         std::fs::create_dir_all(&dir).map_err(|e| io(&dir, "create", e))?;
-        // Sorted by employer_id, as every stored table: readers merge instead of searching.
-        let mut rows: Vec<&register::RegisterRow> =
-            reg_by.get(&q).into_iter().flatten().map(|&i| &reg.rows[i]).collect();
-        rows.sort_by(|a, b| a.employer_id.cmp(&b.employer_id));
-        let mut df = df!(
-            "employer_id" => rows.iter().map(|r| r.employer_id.as_str()).collect::<Vec<_>>(),
-            "nace" => rows.iter().map(|r| r.nace.as_str()).collect::<Vec<_>>(),
-            "employer_category" => rows.iter().map(|r| r.employer_category.as_str()).collect::<Vec<_>>(),
-            "joint_committee" => rows.iter().map(|r| r.joint_committee.as_str()).collect::<Vec<_>>(),
-            "private_sector" => rows.iter().map(|r| r.private_sector).collect::<Vec<_>>(),
-            "language" => rows.iter().map(|r| r.language.clone()).collect::<Vec<Option<String>>>(),
-        )?;
-        write(&dir.join("register.parquet"), &mut df)?;
+        // A quarter this extract has invalidity or incapacity rows of, but no register row:
+        // its stored register and aggregates carry over (only its rows are replaced), never
+        // an empty register in their place.
+        let carried =
+            (!quarters.contains(&q)).then(|| old.as_ref().and_then(|m| m.quarters.get(&q.to_string()))).flatten();
+        if let Some(prev) = carried {
+            for f in ["register.parquet", "occupation.parquet", "committees.parquet"] {
+                let from = store.join(&prev.dir).join(f);
+                std::fs::copy(&from, dir.join(f)).map_err(|e| io(&from, "carry over", e))?;
+            }
+        } else {
+            // Sorted by employer_id, as every stored table: readers merge instead of searching.
+            let mut rows: Vec<&register::RegisterRow> =
+                reg_by.get(&q).into_iter().flatten().map(|&i| &reg.rows[i]).collect();
+            rows.sort_by(|a, b| a.employer_id.cmp(&b.employer_id));
+            let mut df = df!(
+                "employer_id" => rows.iter().map(|r| r.employer_id.as_str()).collect::<Vec<_>>(),
+                "nace" => rows.iter().map(|r| r.nace.as_str()).collect::<Vec<_>>(),
+                "employer_category" => rows.iter().map(|r| r.employer_category.as_str()).collect::<Vec<_>>(),
+                "joint_committee" => rows.iter().map(|r| r.joint_committee.as_str()).collect::<Vec<_>>(),
+                "private_sector" => rows.iter().map(|r| r.private_sector).collect::<Vec<_>>(),
+                "language" => rows.iter().map(|r| r.language.clone()).collect::<Vec<Option<String>>>(),
+            )?;
+            write(&dir.join("register.parquet"), &mut df)?;
 
-        let idx: &[usize] = occ_by.get(&q).map_or(&[], Vec::as_slice);
-        let name = |i: usize| reg.ids[occ.by_quarter[i].employer as usize].as_str();
-        let mut cols = vec![
-            Column::new("employer_id".into(), idx.iter().map(|&i| name(i)).collect::<Vec<_>>()),
-            Column::new("lines".into(), idx.iter().map(|&i| occ.by_quarter[i].lines).collect::<Vec<_>>()),
-            Column::new("headcount".into(), idx.iter().map(|&i| occ.by_quarter[i].headcount).collect::<Vec<_>>()),
-            Column::new("wages_cents".into(), idx.iter().map(|&i| occ.by_quarter[i].wages).collect::<Vec<_>>()),
-        ];
-        for y in 0..=bound {
-            cols.push(Column::new(
-                format!("fte_y{y}").into(),
-                idx.iter().map(|&i| occ.buckets[i][y]).collect::<Vec<_>>(),
-            ));
+            let idx: &[usize] = occ_by.get(&q).map_or(&[], Vec::as_slice);
+            let name = |i: usize| reg.ids[occ.by_quarter[i].employer as usize].as_str();
+            let mut cols = vec![
+                Column::new("employer_id".into(), idx.iter().map(|&i| name(i)).collect::<Vec<_>>()),
+                Column::new("lines".into(), idx.iter().map(|&i| occ.by_quarter[i].lines).collect::<Vec<_>>()),
+                Column::new("headcount".into(), idx.iter().map(|&i| occ.by_quarter[i].headcount).collect::<Vec<_>>()),
+                Column::new("wages_cents".into(), idx.iter().map(|&i| occ.by_quarter[i].wages).collect::<Vec<_>>()),
+            ];
+            for y in 0..=bound {
+                cols.push(Column::new(
+                    format!("fte_y{y}").into(),
+                    idx.iter().map(|&i| occ.buckets[i][y]).collect::<Vec<_>>(),
+                ));
+            }
+            write(&dir.join("occupation.parquet"), &mut DataFrame::new_infer_height(cols)?)?;
+
+            let com: Vec<&occupation::CommitteeWages> =
+                com_by.get(&q).into_iter().flatten().map(|&i| &occ.by_committee[i]).collect();
+            let mut df = df!(
+                "employer_id" => com.iter().map(|c| reg.ids[c.employer as usize].as_str()).collect::<Vec<_>>(),
+                "joint_committee" => com.iter().map(|c| c.joint_committee.as_str()).collect::<Vec<_>>(),
+                "wages_cents" => com.iter().map(|c| c.wages).collect::<Vec<_>>(),
+            )?;
+            write(&dir.join("committees.parquet"), &mut df)?;
         }
-        write(&dir.join("occupation.parquet"), &mut DataFrame::new_infer_height(cols)?)?;
-
-        let com: Vec<&occupation::CommitteeWages> =
-            com_by.get(&q).into_iter().flatten().map(|&i| &occ.by_committee[i]).collect();
-        let mut df = df!(
-            "employer_id" => com.iter().map(|c| reg.ids[c.employer as usize].as_str()).collect::<Vec<_>>(),
-            "joint_committee" => com.iter().map(|c| c.joint_committee.as_str()).collect::<Vec<_>>(),
-            "wages_cents" => com.iter().map(|c| c.wages).collect::<Vec<_>>(),
-        )?;
-        write(&dir.join("committees.parquet"), &mut df)?;
 
         let inv: Vec<&invalidity::InvalidityRow> =
             inv_by.get(&q).into_iter().flatten().map(|&i| &inv_rows[i]).collect();

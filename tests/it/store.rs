@@ -246,3 +246,46 @@ fn an_index_naming_a_folder_outside_the_store_is_refused() {
     }
     assert_eq!(w.read("victim/keep.txt"), "not the store's", "nothing outside the store is touched");
 }
+
+/// An extract of one quarter with a few lines of the quarter before, and an invalidity
+/// file of every quarter: the stray lines are rejected with their line and reason (they
+/// were counted as used and stored nowhere), and the quarters it holds only invalidity
+/// rows of keep their stored register and aggregates (they were replaced by empty ones).
+#[test]
+fn an_extract_of_one_quarter_loses_nothing_and_wipes_nothing() {
+    let w = Workdir::new();
+    let ex = example();
+    ok(&w, &["ingest", "--data", &ex, "--store", "store", "-q"]);
+    ok(&w, &["assess", "--quarter", "2023Q4", "--data", &ex, "--out", "from-data", "-q"]);
+    let only = |file: &str, q: &str| -> String {
+        let text = std::fs::read_to_string(format!("{ex}/{file}")).expect("example");
+        let mut lines = text.lines();
+        let mut out = format!("{}\n", lines.next().unwrap_or_default());
+        out.extend(lines.filter(|l| l.starts_with(q)).map(|l| format!("{l}\n")));
+        out
+    };
+    let stray: Vec<String> = only("employment.csv", "2023Q3").lines().skip(1).take(3).map(str::to_string).collect();
+    w.write("late/employers.csv", only("employers.csv", "2023Q4"));
+    w.write("late/employment.csv", format!("{}{}\n", only("employment.csv", "2023Q4"), stray.join("\n")));
+    w.write("late/invalidity.csv", std::fs::read(format!("{ex}/invalidity.csv")).expect("example"));
+    let out = ok(&w, &["ingest", "--data", "late", "--store", "store"]);
+    assert!(out.contains("rejected input rows: 3"), "{out}");
+    let batch = std::fs::read_dir(w.path("store/batches"))
+        .expect("batches")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| std::fs::read_to_string(p.join("batch.json")).is_ok_and(|b| b.contains("late")))
+        .expect("the late batch");
+    let rejects = read_csv(&batch.join("rejects.csv"));
+    assert_eq!(rejects.len(), 3, "{rejects:?}");
+    assert!(rejects.iter().all(|r| r["reason"].contains("2023Q3 is not ingested") && r["quarter"] == "2023Q3"));
+    let batch_json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(batch.join("batch.json")).expect("batch")).expect("json");
+    let e = &batch_json["inputs"]["employment"];
+    assert_eq!(e["read"].as_u64(), Some(e["used"].as_u64().unwrap_or(0) + e["rejected"].as_u64().unwrap_or(0)));
+    assert_eq!(e["rejected"], 3);
+    ok(&w, &["assess", "--quarter", "2023Q4", "--store", "store", "--out", "from-store", "-q"]);
+    for f in ["assessment.csv", "levy.csv", "warnings.csv", "sectors.csv"] {
+        assert_eq!(w.read(&format!("from-store/{f}")), w.read(&format!("from-data/{f}")), "{f}: a quarter was wiped");
+    }
+}
