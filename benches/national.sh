@@ -109,7 +109,7 @@ compare() { # key label args...
   awk -v b="$b" -v c="$c" -v l="$label" 'BEGIN { printf "this build/baseline %s: time %.3f\n", l, c / b }'
 }
 if [ -n "${RESPONSA_BASELINE:-}" ]; then
-  compare base-csv "national csv" assess --quarter 2023Q4 --data "$DATA/national-csv" --out "$OUT/cmp-csv-@RUN@" -q
+  [ -n "${RESPONSA_PARQUET_ONLY:-}" ] || compare base-csv "national csv" assess --quarter 2023Q4 --data "$DATA/national-csv" --out "$OUT/cmp-csv-@RUN@" -q
   compare base-parquet "national parquet" assess --quarter 2023Q4 --data "$DATA/national-parquet" --out "$OUT/cmp-pq-@RUN@" -q
 fi
 [ -z "${RESPONSA_COMPARE_ONLY:-}" ] || exit 0

@@ -289,27 +289,46 @@ fn parquet_names(path: &Path) -> Result<Vec<String>> {
     Ok(schema.iter_names().map(|n| n.to_string()).collect())
 }
 
-/// The row groups of a Parquet file, as (first row, rows).
-pub fn parquet_row_groups(path: &Path) -> Result<Vec<(usize, usize)>> {
+/// A Parquet file's metadata (its footer), read once and shared by the reads of its pieces.
+pub fn parquet_metadata(path: &Path) -> Result<FileMetadataRef> {
     let mut r = parquet_reader(path)?;
-    let md = parquet_guard(path, || r.get_metadata().cloned())?;
+    parquet_guard(path, || r.get_metadata().cloned())
+}
+
+/// The row groups of a Parquet file, as (first row, rows).
+pub fn parquet_row_groups(md: &FileMetadataRef) -> Vec<(usize, usize)> {
     let mut at = 0;
-    Ok(md
-        .row_groups
+    md.row_groups
         .iter()
         .map(|g| {
             let s = (at, g.num_rows());
             at += g.num_rows();
             s
         })
-        .collect())
+        .collect()
 }
 
-/// Reads `columns` (all when `None`) of the rows `slice` (first row, rows; all when
-/// `None`) of a Parquet file with Polars' eager reader.
+/// Reads `columns` (all when `None`) of a Parquet file with Polars' eager reader, on
+/// Polars' threads.
 pub fn parquet_frame(path: &Path, columns: Option<Vec<String>>, slice: Option<(usize, usize)>) -> Result<DataFrame> {
     let r = parquet_reader(path)?;
     parquet_guard(path, move || r.with_columns(columns).with_slice(slice).finish())
+}
+
+/// Reads `columns` of the rows `slice` (first row, rows) of a Parquet file on the calling
+/// thread, with the file's metadata read before: the pieces of a large file are read side
+/// by side by the caller, each on one thread.
+pub fn parquet_piece(
+    path: &Path,
+    md: &FileMetadataRef,
+    columns: Vec<String>,
+    slice: (usize, usize),
+) -> Result<DataFrame> {
+    let mut r = parquet_reader(path)?;
+    r.set_metadata(md.clone());
+    parquet_guard(path, move || {
+        r.with_columns(Some(columns)).with_slice(Some(slice)).read_parallel(ParallelStrategy::None).finish()
+    })
 }
 
 fn check_parquet_schema(path: &Path, table: Table) -> Result<Vec<Option<String>>> {

@@ -39,34 +39,44 @@ fn employer_index(s: &Series, index: &PlHashMap<String, u32>) -> PolarsResult<Se
     Ok(out.into_series())
 }
 
-/// Rows per piece read at once: a row group, or a slice of a larger one, so that the
-/// pieces in flight stay small and every core has one.
-const PIECE_ROWS: usize = 1 << 20;
+/// Rows per piece read at once: whole row groups up to this many rows (a larger row group
+/// is one piece). Measured on the national file (27 million lines in row groups of 262,144):
+/// pieces of 4 million rows were the fastest (4.8–4.9 s against 5.3–5.6 s for one row
+/// group a piece) and held 1.3 GB at the peak, two pieces in flight.
+const PIECE_ROWS: usize = 1 << 22;
 
 /// One piece of one file: (file index, first row, rows).
 type Piece = (usize, usize, usize);
 
-/// The pieces of every Parquet file of the source, row group by row group.
-fn pieces(source: &Source) -> Result<Vec<Piece>> {
+/// The pieces of every Parquet file of the source, whole row groups each, with each
+/// file's metadata (read once).
+fn pieces(source: &Source) -> Result<(Vec<Piece>, Vec<FileMetadataRef>)> {
     let mut out = Vec::new();
+    let mut mds = Vec::new();
     for (i, f) in source.files.iter().enumerate() {
-        for (first, rows) in input::parquet_row_groups(&f.path)? {
-            let mut at = first;
-            while at < first + rows {
-                let n = PIECE_ROWS.min(first + rows - at);
-                out.push((i, at, n));
-                at += n;
-            }
+        let md = input::parquet_metadata(&f.path)?;
+        let mut piece: Option<Piece> = None;
+        for (first, rows) in input::parquet_row_groups(&md) {
+            piece = match piece {
+                Some((_, at, n)) if n + rows <= PIECE_ROWS => Some((i, at, n + rows)),
+                Some(p) => {
+                    out.push(p);
+                    Some((i, first, rows))
+                }
+                None => Some((i, first, rows)),
+            };
         }
+        out.extend(piece);
+        mds.push(md);
     }
-    Ok(out)
+    Ok((out, mds))
 }
 
 /// Reads one piece: the employment columns the file has, under their names in the contract.
-fn read_piece(source: &Source, (file, first, rows): Piece) -> Result<DataFrame> {
+fn read_piece(source: &Source, mds: &[FileMetadataRef], (file, first, rows): Piece) -> Result<DataFrame> {
     let f = &source.files[file];
     let present: Vec<String> = f.names.iter().flatten().cloned().collect();
-    let df = input::parquet_frame(&f.path, Some(present), Some((first, rows)))?;
+    let df = input::parquet_piece(&f.path, &mds[file], present, (first, rows))?;
     let mut cols = Vec::new();
     for (c, name) in Table::Employment.columns().iter().zip(&f.names) {
         let col = match name {
@@ -103,9 +113,10 @@ fn typed(df: &DataFrame, register: &Register, path: &std::path::Path) -> Result<
 
 /// Parquet files: each piece is read by Polars' eager reader and aggregated, on every core.
 pub(super) fn parquet_files(source: &Source, p: &Params<'_>) -> Result<Vec<Part>> {
-    pieces(source)?
+    let (pieces, mds) = pieces(source)?;
+    pieces
         .into_par_iter()
-        .map(|piece| batch(&typed(&read_piece(source, piece)?, p.register, &source.files[piece.0].path)?, p))
+        .map(|piece| batch(&typed(&read_piece(source, &mds, piece)?, p.register, &source.files[piece.0].path)?, p))
         .collect()
 }
 
@@ -202,11 +213,12 @@ pub(super) fn locate(
     bounds: RowBounds,
     kept_quarters: Option<&[i32]>,
 ) -> Result<Vec<Reject>> {
-    let found: Vec<Vec<Reject>> = pieces(source)?
+    let (pieces, mds) = pieces(source)?;
+    let found: Vec<Vec<Reject>> = pieces
         .into_par_iter()
         .map(|piece| -> Result<Vec<Reject>> {
             let (file, first, _) = piece;
-            let df = read_piece(source, piece)?;
+            let df = read_piece(source, &mds, piece)?;
             let text_cols: Vec<Series> = Table::Employment
                 .columns()
                 .iter()

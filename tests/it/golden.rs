@@ -285,6 +285,9 @@ fn run_case(name: &str, text: &str) -> Vec<String> {
             ("average_headcount", &x.average_headcount),
             ("fte_r1", &x.fte_r1),
         ];
+        if checks.iter().all(|(_, want)| want.is_none()) {
+            failures.push(format!("{name}: the expectation of {} checks nothing — {}", x.employer, x.because));
+        }
         for (col, want) in checks {
             if let Some(want) = want {
                 if &row[col] != want {
@@ -311,22 +314,79 @@ fn run_case(name: &str, text: &str) -> Vec<String> {
     failures
 }
 
+/// One test per case, named after its file (`case_01_baseline_liable` runs
+/// `tests/golden/01_baseline_liable.toml`), so that a failing case can be run alone.
+macro_rules! cases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                check(stringify!($name));
+            }
+        )*
+        const CASES: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+cases!(
+    case_01_baseline_liable,
+    case_02_age_55_counted,
+    case_03_age_56_not_counted,
+    case_04_age_day_before_56_counted,
+    case_05_leap_day_seniority_short,
+    case_06_leap_day_seniority_met,
+    case_07_seniority_exactly_3_years,
+    case_08_seniority_one_day_short,
+    case_09_resumption_authorized,
+    case_10_fte3y_seniority_boundary,
+    case_11_zero_denominator_skip,
+    case_12_no_reference_employment,
+    case_13_one_reference_quarter,
+    case_14_sheltered_category,
+    case_15_sheltered_joint_committee,
+    case_16_small_employer_49_75,
+    case_17_headcount_exactly_50,
+    case_18_headcount_quarters_with_lines,
+    case_19_two_cases_w2,
+    case_20_sector_nace4_nine_falls_to_3,
+    case_21_sector_falls_to_2,
+    case_22_sector_too_small,
+    case_23_exactly_twice_sector,
+    case_24_hair_below_twice_sector,
+    case_25_exactly_three_times_private,
+    case_26_hair_below_three_times_private,
+    case_27_levy_half_up,
+    case_28_receipts_largest_remainder,
+    case_29_entry_outside_window,
+    case_30_twice_sector_where_floats_disagree,
+);
+
+fn golden_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+fn check(test: &str) {
+    let name = test.trim_start_matches("case_");
+    let path = golden_dir().join(format!("{name}.toml"));
+    let failures = run_case(name, &std::fs::read_to_string(&path).expect("read case"));
+    assert!(failures.is_empty(), "{} expectation(s) failed:\n{}", failures.len(), failures.join("\n"));
+}
+
 #[test]
-fn golden_cases() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
+fn every_golden_case_has_its_test() {
+    let mut files: Vec<String> = std::fs::read_dir(golden_dir())
         .expect("tests/golden")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| format!("case_{}", p.file_stem().unwrap_or_default().to_string_lossy()))
         .collect();
-    names.sort();
-    assert!(names.len() >= 20, "expected at least 20 golden cases, found {}", names.len());
-    let failures: Vec<String> = names
-        .iter()
-        .flat_map(|p| {
-            let name = p.file_stem().unwrap_or_default().to_string_lossy().to_string();
-            run_case(&name, &std::fs::read_to_string(p).expect("read case"))
-        })
-        .collect();
-    assert!(failures.is_empty(), "{} golden expectation(s) failed:\n{}", failures.len(), failures.join("\n"));
+    files.sort();
+    assert_eq!(files, CASES, "tests/golden and the cases! list of tests/it/golden.rs differ");
+}
+
+#[test]
+fn an_expectation_that_checks_nothing_fails() {
+    let case = "about = \"x\"\nquarter = \"2023Q4\"\n[[employer]]\nid = \"E\"\nentry = [{ quarter = \"2023Q1\" }]\n[[expect]]\nemployer = \"E\"\nbecause = \"nothing\"\n";
+    let failures = run_case("empty", case);
+    assert!(failures.iter().any(|m| m.contains("checks nothing")), "an [[expect]] with no expected value must fail");
 }

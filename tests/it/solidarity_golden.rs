@@ -155,6 +155,9 @@ fn run_case(path: &std::path::Path) -> Result<usize, String> {
     let by_employer = read_csv(&w.path("out/solidarity_by_employer.csv"));
     let mut failures = Vec::new();
     for i in &case.incapacity {
+        if i.expect.is_empty() {
+            failures.push(format!("  {}: the expectation checks nothing ({})", i.worker, i.because));
+        }
         let Some(row) = rows.iter().find(|r| r["worker_id"] == i.worker) else {
             failures.push(format!("  {}: no row in solidarity.csv ({})", i.worker, i.because));
             continue;
@@ -187,20 +190,50 @@ fn run_case(path: &std::path::Path) -> Result<usize, String> {
     }
 }
 
-#[test]
-fn solidarity_golden_cases() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/solidarity");
-    let mut paths: Vec<_> =
-        std::fs::read_dir(&dir).expect("tests/solidarity").map(|e| e.expect("entry").path()).collect();
-    paths.sort();
-    let mut errors = Vec::new();
-    let mut cases = 0;
-    for p in &paths {
-        match run_case(p) {
-            Ok(n) => cases += n,
-            Err(e) => errors.push(e),
-        }
+/// One test per file, named after it (`case_01_window_and_days` runs
+/// `tests/solidarity/01_window_and_days.toml`), so that a failing file can be run alone.
+macro_rules! cases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                check(stringify!($name));
+            }
+        )*
+        const CASES: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+cases!(case_01_window_and_days, case_02_window_end_in_a_short_month, case_03_worker, case_04_employer,);
+
+fn cases_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/solidarity")
+}
+
+fn check(test: &str) {
+    let path = cases_dir().join(format!("{}.toml", test.trim_start_matches("case_")));
+    if let Err(e) = run_case(&path) {
+        panic!("{e}");
     }
-    assert!(errors.is_empty(), "{}", errors.join("\n\n"));
-    assert!(cases >= 15, "at least 15 hand-derived cases, found {cases}");
+}
+
+#[test]
+fn every_solidarity_case_file_has_its_test_and_the_cases_are_enough() {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(cases_dir())
+        .expect("tests/solidarity")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let names: Vec<String> =
+        files.iter().map(|p| format!("case_{}", p.file_stem().unwrap_or_default().to_string_lossy())).collect();
+    assert_eq!(names, CASES, "tests/solidarity and the cases! list of tests/it/solidarity_golden.rs differ");
+    let incapacities: usize = files
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).expect("case");
+            text.matches("[[incapacity]]").count()
+        })
+        .sum();
+    assert!(incapacities >= 15, "at least 15 hand-derived incapacities, found {incapacities}");
 }
