@@ -16,7 +16,7 @@ use crate::parse::{format_cents, parse_date};
 use crate::quarter::{format_date, Quarter};
 use crate::report::RulesSummary;
 use crate::report::{self, Staging};
-use crate::rules::{FundsRules, RuleSet};
+use crate::rules::FundsRules;
 
 /// The sector funds' receipts of a year: the notice, and the three-year ledger.
 ///
@@ -70,23 +70,6 @@ pub struct Args {
     pub quiet: bool,
 }
 
-/// The quarters whose levy falls due in `year`, each with the quarter of `year` (1..=4)
-/// it is due in, under the rule set's dated switch and payment lag.
-pub fn quarters_due_in(set: &RuleSet, year: i32) -> Result<Vec<(Quarter, usize)>> {
-    let mut out = Vec::new();
-    let last = Quarter::new(year, 4).ok_or_else(|| Error::Usage(format!("{year}: not a year")))?;
-    for k in 0..16 {
-        let q = last.offset(-k);
-        let r = set.resolve(q, true)?;
-        let due = q.offset(r.levy.payment_lag);
-        if r.in_force.invalidity_levy && q >= r.first_quarter && due.year() == year {
-            out.push((q, due.number() as usize));
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
 #[derive(Serialize)]
 struct Summary {
     year: i32,
@@ -131,7 +114,7 @@ pub fn run(a: Args) -> Result<()> {
     }
     let mut due: BTreeMap<i32, Vec<(Quarter, usize)>> = BTreeMap::new();
     for &y in &years {
-        let qs = quarters_due_in(&set, y)?;
+        let qs = funds::quarters_due_in(&set, y)?;
         if qs.is_empty() && y == a.year {
             return Err(Error::Usage(format!(
                 "no levy falls due in {y}: the invalidity levy is in force {} (rule set {}), due {} quarters later",

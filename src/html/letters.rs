@@ -178,6 +178,36 @@ struct Letter {
 }
 
 /// The letter of one warned employer, in its language.
+/// "Two quarters later" in the letter's language, from the rule set's payment lag.
+fn quarters_later(lang: &str, n: i32) -> String {
+    let words = |w: [&'static str; 4]| -> Option<&'static str> {
+        usize::try_from(n).ok().and_then(|i| i.checked_sub(1)).and_then(|i| w.get(i).copied())
+    };
+    match lang {
+        "nl" => match n {
+            1 => "één kwartaal later".to_string(),
+            _ => format!(
+                "{} kwartalen later",
+                words(["één", "twee", "drie", "vier"]).map_or(n.to_string(), str::to_string)
+            ),
+        },
+        "de" => match n {
+            1 => "ein Quartal später".to_string(),
+            _ => format!(
+                "{} Quartale später",
+                words(["ein", "zwei", "drei", "vier"]).map_or(n.to_string(), str::to_string)
+            ),
+        },
+        _ => match n {
+            1 => "un trimestre plus tard".to_string(),
+            _ => format!(
+                "{} trimestres plus tard",
+                words(["un", "deux", "trois", "quatre"]).map_or(n.to_string(), str::to_string)
+            ),
+        },
+    }
+}
+
 pub fn letter(a: &Assessment, e: &EmployerRow) -> Result<Option<String>> {
     let Some(w) = e.warning else { return Ok(None) };
     let lang = language(e.language.as_deref());
@@ -197,13 +227,15 @@ pub fn letter(a: &Assessment, e: &EmployerRow) -> Result<Option<String>> {
         .collect();
     let levy = e.levy.map(|c| euros(c, lang)).unwrap_or_default();
     let wage_q = reference.wage_quarter().to_string();
+    // The levy falls due payment_lag quarters after the assessed quarter (§3.6).
+    let later = quarters_later(lang, r.payment_lag);
     let (intro, meaning, thresholds) = match lang {
         "nl" => (
             format!("De RSZ berekent elk kwartaal de instroom in invaliditeit van de werknemers van elke werkgever uit de privésector en vergelijkt die met zijn sector en met de hele privésector. Hieronder vindt u uw cijfers voor kwartaal {q}."),
             match w {
                 Warning::W1 => format!("Uw instroom overschrijdt beide drempels: de responsabiliseringsbijdrage van {levy} ({} % van uw lonen van kwartaal {wage_q}) wordt geïnd in kwartaal {due}.", comma(r.rate_percent.to_string())),
                 Warning::W2 => format!("U bent één getelde intrede verwijderd van de bijdrage: uw verhouding overschrijdt beide drempels al. Met één intrede meer zou een bijdrage van {} % van uw kwartaallonen worden geïnd in kwartaal {due}.", comma(r.rate_percent.to_string())),
-                Warning::W3 => format!("Uw instroom nadert de drempels. Bereikt hij {}× uw sector en {}× de privésector, dan wordt een bijdrage van {} % van uw kwartaallonen geïnd twee kwartalen later (voor dit kwartaal: {due}).", comma(r.sector_factor.to_string()), comma(r.private_factor.to_string()), comma(r.rate_percent.to_string())),
+                Warning::W3 => format!("Uw instroom nadert de drempels. Bereikt hij {}× uw sector en {}× de privésector, dan wordt een bijdrage van {} % van uw kwartaallonen geïnd {later} (voor dit kwartaal: {due}).", comma(r.sector_factor.to_string()), comma(r.private_factor.to_string()), comma(r.rate_percent.to_string())),
             },
             format!("Drempels: minstens {} getelde intredes, {}× de verhouding van de sector en {}× die van de privésector; waarschuwing vanaf {}× en {}×.", r.min_cases, comma(r.sector_factor.to_string()), comma(r.private_factor.to_string()), comma(r.warn_sector_factor.to_string()), comma(r.warn_private_factor.to_string())),
         ),
@@ -212,7 +244,7 @@ pub fn letter(a: &Assessment, e: &EmployerRow) -> Result<Option<String>> {
             match w {
                 Warning::W1 => format!("Ihr Eintritt übersteigt beide Schwellen: der Verantwortungsbeitrag von {levy} ({} % Ihrer Löhne des Quartals {wage_q}) wird im Quartal {due} erhoben.", comma(r.rate_percent.to_string())),
                 Warning::W2 => format!("Ihnen fehlt ein einziger gezählter Eintritt bis zum Beitrag: Ihr Verhältnis übersteigt beide Schwellen bereits. Mit einem Eintritt mehr würde ein Beitrag von {} % Ihrer Quartalslöhne im Quartal {due} erhoben.", comma(r.rate_percent.to_string())),
-                Warning::W3 => format!("Ihr Eintritt nähert sich den Schwellen. Erreicht er das {}-fache Ihres Sektors und das {}-fache des Privatsektors, wird ein Beitrag von {} % Ihrer Quartalslöhne zwei Quartale später erhoben (für dieses Quartal: {due}).", comma(r.sector_factor.to_string()), comma(r.private_factor.to_string()), comma(r.rate_percent.to_string())),
+                Warning::W3 => format!("Ihr Eintritt nähert sich den Schwellen. Erreicht er das {}-fache Ihres Sektors und das {}-fache des Privatsektors, wird ein Beitrag von {} % Ihrer Quartalslöhne {later} erhoben (für dieses Quartal: {due}).", comma(r.sector_factor.to_string()), comma(r.private_factor.to_string()), comma(r.rate_percent.to_string())),
             },
             format!("Schwellen: mindestens {} gezählte Eintritte, das {}-fache des Verhältnisses des Sektors und das {}-fache des Privatsektors; Warnung ab dem {}- und {}-fachen.", r.min_cases, comma(r.sector_factor.to_string()), comma(r.private_factor.to_string()), comma(r.warn_sector_factor.to_string()), comma(r.warn_private_factor.to_string())),
         ),
@@ -221,7 +253,7 @@ pub fn letter(a: &Assessment, e: &EmployerRow) -> Result<Option<String>> {
             match w {
                 Warning::W1 => format!("Votre entrée en invalidité dépasse les deux seuils : la cotisation de responsabilisation de {levy} ({} % de vos salaires du trimestre {wage_q}) sera perçue au trimestre {due}.", comma(r.rate_percent.to_string())),
                 Warning::W2 => format!("Il ne vous manque qu'une entrée comptée pour être redevable : votre rapport dépasse déjà les deux seuils. Une entrée de plus entraînerait une cotisation de {} % de vos salaires trimestriels, perçue au trimestre {due}.", comma(r.rate_percent.to_string())),
-                Warning::W3 => format!("Votre entrée en invalidité approche des seuils. Si elle atteignait {} fois celle de votre secteur et {} fois celle du secteur privé, une cotisation de {} % de vos salaires trimestriels serait perçue deux trimestres plus tard (pour ce trimestre : {due}).", comma(r.sector_factor.to_string()), comma(r.private_factor.to_string()), comma(r.rate_percent.to_string())),
+                Warning::W3 => format!("Votre entrée en invalidité approche des seuils. Si elle atteignait {} fois celle de votre secteur et {} fois celle du secteur privé, une cotisation de {} % de vos salaires trimestriels serait perçue {later} (pour ce trimestre : {due}).", comma(r.sector_factor.to_string()), comma(r.private_factor.to_string()), comma(r.rate_percent.to_string())),
             },
             format!("Seuils : au moins {} entrées comptées, {} fois le rapport du secteur et {} fois celui du secteur privé ; avertissement à partir de {} et {} fois.", r.min_cases, comma(r.sector_factor.to_string()), comma(r.private_factor.to_string()), comma(r.warn_sector_factor.to_string()), comma(r.warn_private_factor.to_string())),
         ),

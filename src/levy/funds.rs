@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::quarter::{add_months, days_from_civil};
+use crate::quarter::{add_months, days_from_civil, Quarter};
 use crate::rules::FundsRules;
 
 /// One committee's line of the notice of year Y.
@@ -68,6 +68,26 @@ pub fn notice(parts: &[Vec<&[(String, i64)]>; 4]) -> Vec<NoticeLine> {
 }
 
 pub use crate::input::ledger::Event;
+
+/// §10: the receipts of year Y are the levies due in Y's quarters. The quarters whose
+/// levy falls due in `year`, each with the quarter of `year` (1..=4) it is due in, under
+/// the rule set's dated switch and payment lag: every quarter from the first assessable
+/// one to the last of `year` is looked at (a lag is never negative).
+pub fn quarters_due_in(set: &crate::rules::RuleSet, year: i32) -> crate::error::Result<Vec<(Quarter, usize)>> {
+    let last = Quarter::new(year, 4).ok_or_else(|| crate::error::Error::Usage(format!("{year}: not a year")))?;
+    let first = set.resolve(last, true)?.first_quarter;
+    let mut out = Vec::new();
+    let mut q = first;
+    while q <= last {
+        let r = set.resolve(q, true)?;
+        let due = q.offset(r.levy.payment_lag);
+        if r.in_force.invalidity_levy && q >= r.first_quarter && due.year() == year {
+            out.push((q, due.number() as usize));
+        }
+        q = q.offset(1);
+    }
+    Ok(out)
+}
 
 /// One accepted ledger row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -220,6 +240,23 @@ pub fn position(receipts: i64, notice: i32, entries: &[Entry], as_of: i32, r: &F
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_receipts_of_a_year_are_the_levies_due_in_its_quarters() {
+        let set = crate::rules::RuleSet::embedded().expect("rules");
+        let due = |y| -> Vec<(String, usize)> {
+            quarters_due_in(&set, y).expect("due").into_iter().map(|(q, n)| (q.to_string(), n)).collect()
+        };
+        let q = |s: &str, n| (s.to_string(), n);
+        assert_eq!(due(2024), vec![q("2023Q3", 1), q("2023Q4", 2), q("2024Q1", 3), q("2024Q2", 4)]);
+        assert_eq!(
+            due(2023),
+            vec![q("2022Q4", 2), q("2023Q1", 3), q("2023Q2", 4)],
+            "the first levy, 2022Q4, due 2023Q2"
+        );
+        assert_eq!(due(2026), vec![q("2025Q3", 1), q("2025Q4", 2)], "the last levies, assessed up to 2025Q4");
+        assert!(due(2027).is_empty());
+    }
+
     use super::*;
     use crate::quarter::format_date;
 
