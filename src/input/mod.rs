@@ -289,6 +289,11 @@ fn parquet_names(path: &Path) -> Result<Vec<String>> {
     Ok(schema.iter_names().map(|n| n.to_string()).collect())
 }
 
+/// A Parquet file already read into memory (`path` names it in errors).
+pub fn parquet_bytes(path: &Path, bytes: Vec<u8>) -> Result<DataFrame> {
+    parquet_guard(path, move || ParquetReader::new(std::io::Cursor::new(bytes)).finish())
+}
+
 /// A Parquet file's metadata (its footer), read once and shared by the reads of its pieces.
 pub fn parquet_metadata(path: &Path) -> Result<FileMetadataRef> {
     let mut r = parquet_reader(path)?;

@@ -268,7 +268,16 @@ pub fn ingest(
             Column::new("daily_benefit_cents".into(), inc.iter().map(|r| r.daily_benefit).collect::<Vec<_>>()),
         ])?;
         write(&dir.join("incapacity.parquet"), &mut df)?;
-        entries.insert(q.to_string(), QuarterEntry { dir: rel, batch: id.clone() });
+        let mut sha256 = BTreeMap::new();
+        for f in
+            ["register.parquet", "occupation.parquet", "committees.parquet", "invalidity.parquet", "incapacity.parquet"]
+        {
+            let path = dir.join(f);
+            let bytes = std::fs::read(&path).map_err(|e| io(&path, "read back", e))?;
+            use sha2::Digest;
+            sha256.insert(f.to_string(), crate::rules::hex(&sha2::Sha256::digest(&bytes)));
+        }
+        entries.insert(q.to_string(), QuarterEntry { dir: rel, batch: id.clone(), sha256 });
     }
 
     // Publish: the new manifest replaces the old one by a rename.

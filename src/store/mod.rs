@@ -44,6 +44,33 @@ pub struct QuarterEntry {
     pub dir: String,
     /// The ingest it came from (`batches/ID`).
     pub batch: String,
+    /// The sha256 of each of its files, checked on every read: a damaged file, or one
+    /// copied from another quarter, is an error naming it (empty in a store written
+    /// before the checksums, whose files are read unchecked).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sha256: BTreeMap<String, String>,
+}
+
+impl QuarterEntry {
+    /// A stored file of the quarter, its bytes checked against the recorded sha256.
+    pub fn read(&self, store: &Path, name: &str) -> Result<Vec<u8>> {
+        use sha2::{Digest, Sha256};
+        let path = store.join(&self.dir).join(name);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Error::Structure(format!("{}: cannot read the stored file: {e} (the store is damaged)", path.display()))
+        })?;
+        if let Some(want) = self.sha256.get(name) {
+            let got = crate::rules::hex(&Sha256::digest(&bytes));
+            if &got != want {
+                return Err(Error::Structure(format!(
+                    "{}: the stored file does not match its checksum (sha256 {got}, recorded {want}): the store is \
+                     damaged; ingest this quarter again",
+                    path.display()
+                )));
+            }
+        }
+        Ok(bytes)
+    }
 }
 
 /// The store's index.

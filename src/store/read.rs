@@ -18,7 +18,7 @@ use crate::occupation::{CommitteeWages, EmployerQuarter, Occupation};
 use crate::quarter::Quarter;
 use crate::rules::Rules;
 
-use super::{batch_dir, read_manifest, Batch, Manifest};
+use super::{batch_dir, read_manifest, Batch, Manifest, QuarterEntry};
 
 /// One stored file read back. The store writes every column complete but the optional
 /// ones (an incapacity's end and resumption, an employer's language), so a missing value
@@ -29,11 +29,14 @@ struct Stored {
 }
 
 impl Stored {
-    fn open(path: &Path) -> Result<Stored> {
-        let df = crate::input::parquet_frame(path, None, None).map_err(|e| {
+    /// A stored file of quarter entry `e`, checked against its recorded sha256.
+    fn open(store: &Path, e: &QuarterEntry, name: &str) -> Result<Stored> {
+        let path = store.join(&e.dir).join(name);
+        let bytes = e.read(store, name)?;
+        let df = crate::input::parquet_bytes(&path, bytes).map_err(|e| {
             Error::Structure(format!("{e} (a stored file: the store is damaged; re-ingest this quarter)"))
         })?;
-        Ok(Stored { path: path.to_path_buf(), df })
+        Ok(Stored { path, df })
     }
 
     /// A column, or the error naming the file and the column the store should hold.
@@ -207,7 +210,6 @@ pub fn load(
             )));
         }
     }
-    let dir = |q: &str| store.join(&m.quarters[q].dir);
     progress("reading the stored register");
     use rayon::prelude::*;
     // The register of the assessed quarters. Only their employers are assessed, and only
@@ -221,10 +223,7 @@ pub fn load(
         .collect::<Result<_>>()?;
     let frames: Vec<(Quarter, Stored)> = stored
         .par_iter()
-        .map(|(quarter, q)| {
-            let path = dir(q).join("register.parquet");
-            Ok((*quarter, Stored::open(&path)?))
-        })
+        .map(|(quarter, q)| Ok((*quarter, Stored::open(store, &m.quarters[q.as_str()], "register.parquet")?)))
         .collect::<Result<_>>()?;
     let id_cols: Vec<(Quarter, Vec<&str>)> =
         frames.iter().map(|(q, df)| Ok((*q, df.strs("employer_id")?))).collect::<Result<_>>()?;
@@ -283,9 +282,9 @@ pub fn load(
         if needs.invalidity { quarters.iter().map(|q| q.offset(-1)).collect() } else { BTreeSet::new() };
     let parts: Vec<(Vec<EmployerQuarter>, Vec<CommitteeWages>)> = needed
         .par_iter()
-        .filter_map(|q| m.quarters.get(&q.to_string()).map(|e| (*q, store.join(&e.dir))))
+        .filter_map(|q| m.quarters.get(&q.to_string()).map(|e| (*q, e)))
         .map(|(q, d)| {
-            let df = Stored::open(&d.join("occupation.parquet"))?;
+            let df = Stored::open(store, d, "occupation.parquet")?;
             let (id, lines, head, wages) =
                 (df.strs("employer_id")?, df.ints("lines")?, df.ints("headcount")?, df.ints("wages_cents")?);
             let buckets: Vec<Vec<i64>> = (min_years..=m.seniority_bound as usize)
@@ -308,7 +307,7 @@ pub fn load(
             if !wage_quarters.contains(&q) {
                 return Ok((occ, Vec::new()));
             }
-            let df = Stored::open(&d.join("committees.parquet"))?;
+            let df = Stored::open(store, d, "committees.parquet")?;
             let (id, jc, w) = (df.strs("employer_id")?, df.strs("joint_committee")?, df.ints("wages_cents")?);
             let employers = positions(&sorted_ids, &id);
             let com: Vec<CommitteeWages> = (0..df.height())
@@ -339,10 +338,9 @@ pub fn load(
     let mut invalidity = Vec::new();
     let mut incapacity = Vec::new();
     for (q, e) in &m.quarters {
-        let d = store.join(&e.dir);
         let quarter: Quarter = q.parse().map_err(|e: String| anyhow::anyhow!(e))?;
         if needs.invalidity {
-            let df = Stored::open(&d.join("invalidity.parquet"))?;
+            let df = Stored::open(store, e, "invalidity.parquet")?;
             let (file, line, w, id) =
                 (df.strs("file")?, df.ints("line")?, df.strs("worker_id")?, df.strs("employer_id")?);
             let (pis, inv, birth, sen) = (
@@ -367,7 +365,7 @@ pub fn load(
             }
         }
         if needs.incapacity && quarters.contains(&quarter) {
-            let df = Stored::open(&d.join("incapacity.parquet"))?;
+            let df = Stored::open(store, e, "incapacity.parquet")?;
             let (file, line, w, id) =
                 (df.strs("file")?, df.ints("line")?, df.strs("worker_id")?, df.strs("employer_id")?);
             let (start, end, birth, service, res) = (
@@ -470,7 +468,8 @@ mod tests {
         ])
         .expect("a frame");
         ParquetWriter::new(std::fs::File::create(&path).expect("a file")).finish(&mut df).expect("written");
-        let stored = Stored::open(&path).expect("read back");
+        let entry = QuarterEntry { dir: String::new(), batch: String::new(), sha256: BTreeMap::new() };
+        let stored = Stored::open(dir.path(), &entry, "invalidity.parquet").expect("read back");
         let worker = stored.strs("worker_id").err().map(|e| e.to_string()).unwrap_or_default();
         assert!(worker.contains("invalidity.parquet") && worker.contains("'worker_id'"), "{worker}");
         let birth = stored.dates("birth_date").err().map(|e| e.to_string()).unwrap_or_default();

@@ -289,3 +289,33 @@ fn an_extract_of_one_quarter_loses_nothing_and_wipes_nothing() {
         assert_eq!(w.read(&format!("from-store/{f}")), w.read(&format!("from-data/{f}")), "{f}: a quarter was wiped");
     }
 }
+
+/// Every stored file's sha256 is recorded with its quarter and checked on read: a flipped
+/// bit, or a file copied from another quarter, stops the run naming the file (a flip used
+/// to give exit 0 and a different solidarity.csv, a copied file was accepted).
+#[test]
+fn a_damaged_or_swapped_stored_file_is_named_never_read() {
+    let w = Workdir::new();
+    let ex = example();
+    ok(&w, &["ingest", "--data", &ex, "--store", "store", "-q"]);
+    let manifest: serde_json::Value = serde_json::from_str(&w.read("store/manifest.json")).expect("manifest");
+    let dir = |q: &str| w.path(&format!("store/{}", manifest["quarters"][q]["dir"].as_str().expect("a dir")));
+    let file = dir("2026Q1").join("incapacity.parquet");
+    let good = std::fs::read(&file).expect("stored");
+    for (what, bytes) in [
+        ("a flipped bit", {
+            let mut b = good.clone();
+            b[good.len() / 2] ^= 0x01;
+            b
+        }),
+        ("a file of another quarter", std::fs::read(dir("2025Q4").join("incapacity.parquet")).expect("stored")),
+    ] {
+        std::fs::write(&file, &bytes).expect("write");
+        let o = w.run(&["assess", "--quarter", "2026Q1", "--store", "store", "--out", "out", "-q"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{what}: {}", show(&o));
+        assert!(err.contains("incapacity.parquet") && err.contains("checksum"), "{what}: {err}");
+    }
+    std::fs::write(&file, &good).expect("restore");
+    ok(&w, &["assess", "--quarter", "2026Q1", "--store", "store", "--out", "out", "-q"]);
+}
