@@ -30,6 +30,7 @@ pub mod input;
 pub mod levy;
 pub mod occupation;
 pub mod parse;
+pub mod pipeline;
 pub mod quarter;
 pub mod report;
 pub mod rules;

@@ -3,13 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::contribution::{self, Contribution};
-use crate::dataset;
 use crate::error::{Error, Result};
-use crate::levy::{self, assess::assess};
+use crate::pipeline::{self, Plan};
 use crate::quarter::{Quarter, QuarterRange};
-use crate::report;
-use crate::solidarity;
 
 /// Assess a quarter under the contribution in force: reports, letters, report.html.
 ///
@@ -112,198 +108,30 @@ pub fn run(a: Args) -> Result<()> {
         (None, None) => return Err(Error::Usage("give --quarter or --quarters".into())),
     };
     let set = super::rules::load(a.rules.as_deref())?;
-    let rules: Vec<_> =
-        quarters.iter().map(|q| set.resolve(*q, a.allow_before_first_quarter)).collect::<Result<_>>()?;
-    // §5: each quarter under the contributions in force; none in force is refused
-    // before any input is read.
-    let on: Vec<Vec<Contribution>> = rules.iter().map(|r| contribution::to_compute(&set, r)).collect::<Result<_>>()?;
-    let needs = dataset::Needs {
-        invalidity: on.iter().flatten().any(|c| *c == Contribution::InvalidityLevy),
-        incapacity: on.iter().flatten().any(|c| *c == Contribution::Solidarity),
-    };
-    let reference: Option<Vec<_>> = match a.compare_to.as_deref() {
+    let reference = match a.compare_to.as_deref() {
         None => None,
-        Some(c) => {
-            let set = if c == "default" {
-                crate::rules::RuleSet::embedded()?
-            } else {
-                super::rules::load(Some(Path::new(c)))?
-            };
-            Some(quarters.iter().map(|q| set.resolve(*q, a.allow_before_first_quarter)).collect::<Result<_>>()?)
-        }
+        Some("default") => Some(crate::rules::RuleSet::embedded()?),
+        Some(c) => Some(super::rules::load(Some(Path::new(c)))?),
     };
-    let all_rules: Vec<_> = rules.iter().chain(reference.iter().flatten()).cloned().collect();
-    let line_rules = crate::run::line_rules(&all_rules)?;
+    let mut plan = Plan::new(&set, quarters, reference.as_ref(), a.allow_before_first_quarter, a.out.clone())?;
+    plan.strict = a.strict;
+    plan.max_rejected_share = a.max_rejected_share;
+    plan.allow_incomplete_data = a.allow_incomplete_data;
+    plan.xlsx = a.xlsx;
     let pb = super::spinner(a.quiet);
     let clock = std::time::Instant::now();
-    let stages = std::cell::RefCell::new(Vec::<(String, f64)>::new());
-    let mark = |what: &str| {
-        let t = clock.elapsed().as_secs_f64();
-        stages.borrow_mut().push((what.to_string(), t));
+    let read = |r: &[crate::rules::Rules], q: &[Quarter], n: crate::dataset::Needs, p: &dyn Fn(&str)| {
+        a.inputs.open(r, q, n, p)
     };
-    let loaded = a.inputs.open(&all_rules, &quarters, needs, &|m: &str| {
-        mark(m);
-        pb.set_message(m.to_string())
-    })?;
-    mark("assessing");
-    let runs: Vec<(Quarter, Vec<Contribution>)> = quarters.iter().copied().zip(on.iter().cloned()).collect();
-    if !a.allow_incomplete_data {
-        crate::run::check_coverage(&loaded, &runs)?;
-    }
-    let rejected = loaded.rejects.len() as u64;
-    // §6: an input that lost more than max_rejected_share of its rows gives no report.
-    let share = a.max_rejected_share.unwrap_or(line_rules.shared.max_rejected_share);
-    let gate = crate::input::rejects::gate(
-        &loaded.inputs,
-        &loaded.rejects,
-        share,
-        false,
-        &loaded.register.ids,
-        &a.out.join("rejects.csv"),
-    );
-    if let Err(e) = gate {
-        pb.finish_and_clear();
-        report::write_rejects_only(&a.out, &loaded.rejects)?;
-        return Err(e);
-    }
-    if a.strict && rejected > 0 {
-        pb.finish_and_clear();
-        report::write_rejects_only(&a.out, &loaded.rejects)?;
-        return Err(Error::Strict { rejected, rejects: a.out.join("rejects.csv").display().to_string() });
-    }
-    let multi = quarters.len() > 1;
-    let mut book = a.xlsx.then(crate::xlsx::Book::new);
-    // report.html of each quarter, written once the trend over the run's quarters is known.
-    let mut pages: Vec<(PathBuf, crate::html::Page)> = Vec::new();
-    let mut summaries = Vec::new();
-    // §6: every output of the run (each quarter's folder, report.html, the workbook)
-    // appears at once when all are written, or none does.
-    let run = report::Publication::new(&a.out)?;
-    for (i, r) in rules.into_iter().enumerate() {
-        let q = r.quarter;
-        pb.set_message(format!("assessing {q}"));
-        let out = if multi { PathBuf::from(q.to_string()) } else { PathBuf::new() };
-        let mut st = run.staging(&out)?;
-        let mut text = String::new();
-        let mut levy_summary = None;
-        if on[i].contains(&Contribution::InvalidityLevy) {
-            let assessment = assess(&loaded, r.clone())?;
-            let compared = match &reference {
-                Some(refs) => Some(levy::whatif::compare(&assess(&loaded, refs[i].clone())?, &assessment)),
-                None => None,
-            };
-            let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
-            mark(&format!("writing the letters of {q}"));
-            // §11: a letter for every warned employer, in its language; written on
-            // another thread while the tables below are.
-            let letters: Vec<(String, String)> = {
-                use rayon::prelude::*;
-                let warned: Vec<&levy::assess::EmployerRow> =
-                    assessment.employers.iter().filter(|e| e.warning.is_some()).collect();
-                let rendered: Vec<Option<(String, String)>> = warned
-                    .par_iter()
-                    .map(|e| {
-                        let name: String = e
-                            .employer_id
-                            .chars()
-                            .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' })
-                            .collect();
-                        Ok(crate::html::letters::letter(&assessment, e)?.map(|html| (format!("{name}.html"), html)))
-                    })
-                    .collect::<Result<_>>()?;
-                rendered.into_iter().flatten().collect()
-            };
-            if !letters.is_empty() {
-                st.texts_in("letters", letters)?;
-            }
-            mark(&format!("writing the levy reports of {q}"));
-            levy_summary = Some(levy::report::stage(&mut st, &assessment, &loaded.inputs, what_if)?);
-            let mut page = crate::html::levy_page(&assessment);
-            page.quality = crate::html::quality(&loaded.inputs);
-            pages.push((out.clone(), page));
-            text.push_str(&format!("{}\n", Contribution::InvalidityLevy.name()));
-            text.push_str(&levy::report::terminal_summary(&assessment, rejected));
-            if let Some((_, t)) = &compared {
-                text.push_str(&levy::whatif::terminal(t));
-            }
-            // Hundreds of thousands of rows are freed on another thread while this one
-            // writes (tens of milliseconds at national scale).
-            std::thread::spawn(move || drop((assessment, compared)));
-        }
-        let mut solidarity_part = None;
-        let mut solidarity_assessment = None;
-        if on[i].contains(&Contribution::Solidarity) {
-            let sa = solidarity::assess::assess(&loaded, r.clone())?;
-            let compared = match &reference {
-                Some(refs) => {
-                    Some(solidarity::whatif::compare(&solidarity::assess::assess(&loaded, refs[i].clone())?, &sa))
-                }
-                None => None,
-            };
-            let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
-            solidarity_part = Some(solidarity::report::stage(&mut st, &sa, what_if)?);
-            let mut page = crate::html::solidarity_page(&sa);
-            page.quality = crate::html::quality(&loaded.inputs);
-            match pages.last_mut() {
-                // Both contributions in force (a what-if): one page with both.
-                Some((o, p)) if *o == out => {
-                    p.figures.extend(page.figures);
-                    p.charts.extend(page.charts);
-                    p.trend_value.1 += page.trend_value.1;
-                }
-                _ => pages.push((out.clone(), page)),
-            }
-            text.push_str(&format!("{}\n", Contribution::Solidarity.name()));
-            text.push_str(&solidarity::report::terminal_summary(&sa));
-            if levy_summary.is_none() && rejected > 0 {
-                text.push_str(&format!("rejected input rows: {rejected} (see rejects.csv)\n"));
-            }
-            if let Some((_, t)) = &compared {
-                text.push_str(&solidarity::whatif::terminal(t));
-            }
-            solidarity_assessment = Some(sa);
-        }
-        mark(&format!("writing {q}"));
-        pb.set_message(format!("writing {}", a.out.join(&out).display()));
-        text.push_str(&crate::input::rejects::terminal_lines(&loaded.inputs));
-        st.csv("rejects.csv", report::REJECTS_HEADER, report::rejects_rows(&loaded.rejects))?;
-        match (levy_summary, solidarity_part, solidarity_assessment) {
-            (Some(mut ls), part, _) => {
-                ls.solidarity = part.map(serde_json::to_value).transpose().map_err(anyhow::Error::from)?;
-                st.json("summary.json", &ls)?;
-            }
-            (None, Some(part), Some(sa)) => {
-                st.json("summary.json", &solidarity::report::summary(&sa, &loaded.inputs, part))?;
-            }
-            _ => return Err(anyhow::anyhow!("{q}: no contribution was computed").into()),
-        }
-        if let Some(b) = book.as_mut() {
-            let qs = q.to_string();
-            for (name, path) in st.staged().iter().filter(|(n, _)| n.ends_with(".csv")) {
-                b.add_csv(&crate::xlsx::sheet_name(multi.then_some(qs.as_str()), name), path)?;
-            }
-        }
-        st.publish()?;
-        summaries.push(text);
-    }
-    if let Some(b) = book {
-        b.save(&run.path("responsa.xlsx"))?;
-    }
-    let values: Vec<(String, i64)> = pages.iter().map(|(_, p)| p.trend_value.clone()).collect();
-    for (out, mut page) in pages {
-        page.trend = crate::html::trend("Amount assessed per quarter in this run", &values);
-        let path = run.path(out).join("report.html");
-        std::fs::write(&path, crate::html::render(&page)?).map_err(|e| crate::error::io(&path, "write", e))?;
-    }
-    run.publish()?;
+    let outcome = pipeline::run(plan, &read, &|m: &str| pb.set_message(m.to_string()));
     pb.finish_and_clear();
+    let outcome = outcome?;
+    let crate::pipeline::Outcome { summaries, stages, data } = outcome;
     // The process ends right after: the OS takes the inputs' memory back at once, where
     // freeing it piece by piece would cost tens of milliseconds at national scale.
-    std::mem::forget(loaded);
-    mark("done");
+    std::mem::forget(data);
     if a.timings {
-        let s = stages.borrow();
-        for w in s.windows(2) {
+        for w in stages.windows(2) {
             eprintln!("{:>8.3} s  {}", w[1].1 - w[0].1, w[0].0);
         }
         eprintln!("{:>8.3} s  total", clock.elapsed().as_secs_f64());

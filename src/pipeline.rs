@@ -1,0 +1,256 @@
+//! The assess pipeline (§2–§6, §8, §11), for every contribution in force at each
+//! quarter of a run: read the inputs once, refuse data that did not hold (coverage,
+//! tolerance, `--strict`), decide each quarter under its contributions, compare with a
+//! reference rule set, and publish every output of the run at once. The command line
+//! only turns its arguments into a [`Plan`] and prints the [`Outcome`].
+
+use std::path::PathBuf;
+
+use crate::contribution::{self, Contribution};
+use crate::dataset::{Dataset, Needs};
+use crate::error::{Error, Result};
+use crate::levy::{self, assess::assess};
+use crate::quarter::Quarter;
+use crate::report;
+use crate::rules::{Decimal, RuleSet, Rules};
+use crate::solidarity;
+
+/// A validated run: the quarters, the rules of each, the contributions computed for each.
+pub struct Plan {
+    pub quarters: Vec<Quarter>,
+    pub rules: Vec<Rules>,
+    /// Per quarter, the contributions in force (§5); never empty.
+    pub on: Vec<Vec<Contribution>>,
+    /// A what-if's reference rule set, resolved per quarter.
+    pub reference: Option<Vec<Rules>>,
+    pub out: PathBuf,
+    pub strict: bool,
+    pub max_rejected_share: Option<Decimal>,
+    pub allow_incomplete_data: bool,
+    pub xlsx: bool,
+}
+
+impl Plan {
+    /// Resolves the rules of every quarter (and of the reference); a quarter where no
+    /// contribution is in force is refused before any input is read (§5).
+    pub fn new(
+        set: &RuleSet,
+        quarters: Vec<Quarter>,
+        reference: Option<&RuleSet>,
+        allow_before_first_quarter: bool,
+        out: PathBuf,
+    ) -> Result<Plan> {
+        let rules: Vec<Rules> =
+            quarters.iter().map(|q| set.resolve(*q, allow_before_first_quarter)).collect::<Result<_>>()?;
+        let on: Vec<Vec<Contribution>> =
+            rules.iter().map(|r| contribution::to_compute(set, r)).collect::<Result<_>>()?;
+        let reference = match reference {
+            None => None,
+            Some(s) => Some(quarters.iter().map(|q| s.resolve(*q, allow_before_first_quarter)).collect::<Result<_>>()?),
+        };
+        Ok(Plan {
+            quarters,
+            rules,
+            on,
+            reference,
+            out,
+            strict: false,
+            max_rejected_share: None,
+            allow_incomplete_data: false,
+            xlsx: false,
+        })
+    }
+
+    /// The inputs the run reads besides the register and the employment lines.
+    pub fn needs(&self) -> Needs {
+        Needs {
+            invalidity: self.on.iter().flatten().any(|c| *c == Contribution::InvalidityLevy),
+            incapacity: self.on.iter().flatten().any(|c| *c == Contribution::Solidarity),
+        }
+    }
+}
+
+/// What a run did: the terminal's summary of each quarter, and the wall time at which
+/// each stage began (seconds from the start).
+pub struct Outcome {
+    pub summaries: Vec<String>,
+    pub stages: Vec<(String, f64)>,
+    /// The inputs the run read, for the caller to keep or drop.
+    pub data: Dataset,
+}
+
+/// How a run reads its inputs: from a data folder or a store ([`crate::run::open`]).
+pub type Read<'a> = &'a dyn Fn(&[Rules], &[Quarter], Needs, &dyn Fn(&str)) -> Result<Dataset>;
+
+/// Runs a plan end to end; `progress` hears each stage.
+pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcome> {
+    let quarters = plan.quarters.clone();
+    let needs = plan.needs();
+    let on = plan.on.clone();
+    let reference = plan.reference.clone();
+    let rules = plan.rules.clone();
+    let all_rules: Vec<_> = rules.iter().chain(reference.iter().flatten()).cloned().collect();
+    let line_rules = crate::run::line_rules(&all_rules)?;
+    let clock = std::time::Instant::now();
+    let stages = std::cell::RefCell::new(Vec::<(String, f64)>::new());
+    let mark = |what: &str| {
+        let t = clock.elapsed().as_secs_f64();
+        stages.borrow_mut().push((what.to_string(), t));
+    };
+    let loaded = read(&all_rules, &quarters, needs, &|m: &str| {
+        mark(m);
+        progress(m)
+    })?;
+    mark("assessing");
+    let runs: Vec<(Quarter, Vec<Contribution>)> = quarters.iter().copied().zip(on.iter().cloned()).collect();
+    if !plan.allow_incomplete_data {
+        crate::run::check_coverage(&loaded, &runs)?;
+    }
+    let rejected = loaded.rejects.len() as u64;
+    // §6: an input that lost more than max_rejected_share of its rows gives no report.
+    let share = plan.max_rejected_share.unwrap_or(line_rules.shared.max_rejected_share);
+    let gate = crate::input::rejects::gate(
+        &loaded.inputs,
+        &loaded.rejects,
+        share,
+        false,
+        &loaded.register.ids,
+        &plan.out.join("rejects.csv"),
+    );
+    if let Err(e) = gate {
+        report::write_rejects_only(&plan.out, &loaded.rejects)?;
+        return Err(e);
+    }
+    if plan.strict && rejected > 0 {
+        report::write_rejects_only(&plan.out, &loaded.rejects)?;
+        return Err(Error::Strict { rejected, rejects: plan.out.join("rejects.csv").display().to_string() });
+    }
+    let multi = quarters.len() > 1;
+    let mut book = plan.xlsx.then(crate::xlsx::Book::new);
+    // report.html of each quarter, written once the trend over the run's quarters is known.
+    let mut pages: Vec<(PathBuf, crate::html::Page)> = Vec::new();
+    let mut summaries = Vec::new();
+    // §6: every output of the run (each quarter's folder, report.html, the workbook)
+    // appears at once when all are written, or none does.
+    let run = report::Publication::new(&plan.out)?;
+    for (i, r) in rules.into_iter().enumerate() {
+        let q = r.quarter;
+        progress(&format!("assessing {q}"));
+        let out = if multi { PathBuf::from(q.to_string()) } else { PathBuf::new() };
+        let mut st = run.staging(&out)?;
+        let mut text = String::new();
+        let mut levy_summary = None;
+        if on[i].contains(&Contribution::InvalidityLevy) {
+            let assessment = assess(&loaded, r.clone())?;
+            let compared = match &reference {
+                Some(refs) => Some(levy::whatif::compare(&assess(&loaded, refs[i].clone())?, &assessment)),
+                None => None,
+            };
+            let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
+            mark(&format!("writing the letters of {q}"));
+            // §11: a letter for every warned employer, in its language; written on
+            // another thread while the tables below are.
+            let letters: Vec<(String, String)> = {
+                use rayon::prelude::*;
+                let warned: Vec<&levy::assess::EmployerRow> =
+                    assessment.employers.iter().filter(|e| e.warning.is_some()).collect();
+                let rendered: Vec<Option<(String, String)>> = warned
+                    .par_iter()
+                    .map(|e| {
+                        let name: String = e
+                            .employer_id
+                            .chars()
+                            .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' })
+                            .collect();
+                        Ok(crate::html::letters::letter(&assessment, e)?.map(|html| (format!("{name}.html"), html)))
+                    })
+                    .collect::<Result<_>>()?;
+                rendered.into_iter().flatten().collect()
+            };
+            if !letters.is_empty() {
+                st.texts_in("letters", letters)?;
+            }
+            mark(&format!("writing the levy reports of {q}"));
+            levy_summary = Some(levy::report::stage(&mut st, &assessment, &loaded.inputs, what_if)?);
+            let mut page = crate::html::levy_page(&assessment);
+            page.quality = crate::html::quality(&loaded.inputs);
+            pages.push((out.clone(), page));
+            text.push_str(&format!("{}\n", Contribution::InvalidityLevy.name()));
+            text.push_str(&levy::report::terminal_summary(&assessment, rejected));
+            if let Some((_, t)) = &compared {
+                text.push_str(&levy::whatif::terminal(t));
+            }
+            // Hundreds of thousands of rows are freed on another thread while this one
+            // writes (tens of milliseconds at national scale).
+            std::thread::spawn(move || drop((assessment, compared)));
+        }
+        let mut solidarity_part = None;
+        let mut solidarity_assessment = None;
+        if on[i].contains(&Contribution::Solidarity) {
+            let sa = solidarity::assess::assess(&loaded, r.clone())?;
+            let compared = match &reference {
+                Some(refs) => {
+                    Some(solidarity::whatif::compare(&solidarity::assess::assess(&loaded, refs[i].clone())?, &sa))
+                }
+                None => None,
+            };
+            let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
+            solidarity_part = Some(solidarity::report::stage(&mut st, &sa, what_if)?);
+            let mut page = crate::html::solidarity_page(&sa);
+            page.quality = crate::html::quality(&loaded.inputs);
+            match pages.last_mut() {
+                // Both contributions in force (a what-if): one page with both.
+                Some((o, p)) if *o == out => {
+                    p.figures.extend(page.figures);
+                    p.charts.extend(page.charts);
+                    p.trend_value.1 += page.trend_value.1;
+                }
+                _ => pages.push((out.clone(), page)),
+            }
+            text.push_str(&format!("{}\n", Contribution::Solidarity.name()));
+            text.push_str(&solidarity::report::terminal_summary(&sa));
+            if levy_summary.is_none() && rejected > 0 {
+                text.push_str(&format!("rejected input rows: {rejected} (see rejects.csv)\n"));
+            }
+            if let Some((_, t)) = &compared {
+                text.push_str(&solidarity::whatif::terminal(t));
+            }
+            solidarity_assessment = Some(sa);
+        }
+        mark(&format!("writing {q}"));
+        progress(&format!("writing {}", plan.out.join(&out).display()));
+        text.push_str(&crate::input::rejects::terminal_lines(&loaded.inputs));
+        st.csv("rejects.csv", report::REJECTS_HEADER, report::rejects_rows(&loaded.rejects))?;
+        match (levy_summary, solidarity_part, solidarity_assessment) {
+            (Some(mut ls), part, _) => {
+                ls.solidarity = part.map(serde_json::to_value).transpose().map_err(anyhow::Error::from)?;
+                st.json("summary.json", &ls)?;
+            }
+            (None, Some(part), Some(sa)) => {
+                st.json("summary.json", &solidarity::report::summary(&sa, &loaded.inputs, part))?;
+            }
+            _ => return Err(anyhow::anyhow!("{q}: no contribution was computed").into()),
+        }
+        if let Some(b) = book.as_mut() {
+            let qs = q.to_string();
+            for (name, path) in st.staged().iter().filter(|(n, _)| n.ends_with(".csv")) {
+                b.add_csv(&crate::xlsx::sheet_name(multi.then_some(qs.as_str()), name), path)?;
+            }
+        }
+        st.publish()?;
+        summaries.push(text);
+    }
+    if let Some(b) = book {
+        b.save(&run.path("responsa.xlsx"))?;
+    }
+    let values: Vec<(String, i64)> = pages.iter().map(|(_, p)| p.trend_value.clone()).collect();
+    for (out, mut page) in pages {
+        page.trend = crate::html::trend("Amount assessed per quarter in this run", &values);
+        let path = run.path(out).join("report.html");
+        std::fs::write(&path, crate::html::render(&page)?).map_err(|e| crate::error::io(&path, "write", e))?;
+    }
+    run.publish()?;
+    mark("done");
+    let stages = stages.into_inner();
+    Ok(Outcome { summaries, stages, data: loaded })
+}
