@@ -98,12 +98,7 @@ fn a_quarter_where_no_built_contribution_is_in_force_is_refused() {
     // §5: the levy ends with 2025Q4. A rule file without the solidarity contribution
     // leaves nothing in force for 2026Q2.
     let w = Workdir::new();
-    let rules = responsa::rules::DEFAULT_RULES.replace(
-        "\"2026Q1\" = { value = true, source = { act = \"Loi de décembre 2025",
-        "\"2026Q1\" = { value = false, source = { act = \"What-if: Loi de décembre 2025",
-    );
-    assert_ne!(rules, responsa::rules::DEFAULT_RULES);
-    w.write("none.toml", rules);
+    w.write("none.toml", crate::common::rules_with("solidarity_in_force", "2026Q1", "false"));
     let o = w.run(&["assess", "--quarter", "2026Q2", "--data", &example_dir(), "--out", "o", "--rules", "none.toml"]);
     assert_eq!(o.status.code(), Some(2), "{}", show(&o));
     let err = String::from_utf8_lossy(&o.stderr);
@@ -120,17 +115,10 @@ fn a_what_if_switches_the_levy_on_for_2026() {
     let o =
         w.run(&["generate", "--scale", "tiny", "--seed", "3", "--quarters", "2025Q1..2026Q2", "--out", "data", "-q"]);
     assert!(o.status.success(), "{}", show(&o));
-    let rules = std::fs::read_to_string(format!("{}/data/rules.toml", env!("CARGO_MANIFEST_DIR"))).expect("rules");
-    let on = rules
-        .replace(
-            "\"2026Q1\" = { value = false, source = { act = \"Loi de décembre 2025",
-            "\"2026Q1\" = { value = true, source = { act = \"What-if, not the law: Loi de décembre 2025",
-        )
-        .replace(
-            "\"2026Q1\" = { value = true, source = { act = \"Loi de décembre 2025",
-            "\"2026Q1\" = { value = false, source = { act = \"What-if: Loi de décembre 2025",
-        );
-    assert_ne!(on, rules, "the switch's 2026Q1 value is where this test expects it");
+    let on = crate::common::rules_with_all(&[
+        ("invalidity_levy_in_force", "2026Q1", "true"),
+        ("solidarity_in_force", "2026Q1", "false"),
+    ]);
     w.write("levy-2026.toml", on);
     // The generated data begin in 2025Q1: the levy's denominators of 2024 count as empty.
     let o = w.run(&[

@@ -59,17 +59,27 @@ pub fn show(o: &Output) -> String {
     )
 }
 
-/// The embedded rule set with one more dated value: `name` takes `value` (TOML) from
-/// quarter `from` on, sourced as a what-if. The way to build a what-if rule file in a
-/// test, rather than editing the rule text by hand.
+/// The embedded rule set with dated values changed: each `(name, from, value)` gives
+/// parameter `name` the value `value` (TOML) from quarter `from` on, sourced as a test's
+/// what-if (replacing the value dated `from` when there is one). The way to build a what-if
+/// rule file in a test, rather than editing the rule text by hand.
+pub fn rules_with_all(changes: &[(&str, &str, &str)]) -> String {
+    let mut lines: Vec<String> = responsa::rules::DEFAULT_RULES.lines().map(str::to_string).collect();
+    for (name, from, value) in changes {
+        let header = format!("[{name}.values]");
+        let at = lines.iter().position(|l| *l == header).unwrap_or_else(|| panic!("no parameter {name}"));
+        let line = format!("\"{from}\" = {{ value = {value}, source = {{ act = \"what-if of a test\" }} }}");
+        let key = format!("\"{from}\" =");
+        let end = (at + 1..lines.len()).find(|&i| !lines[i].starts_with('"')).unwrap_or(lines.len());
+        match (at + 1..end).find(|&i| lines[i].starts_with(&key)) {
+            Some(i) => lines[i] = line,
+            None => lines.insert(end, line),
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
+/// [`rules_with_all`] with one change.
 pub fn rules_with(name: &str, from: &str, value: &str) -> String {
-    let header = format!("[{name}.values]\n");
-    let rules = responsa::rules::DEFAULT_RULES;
-    let at = rules.find(&header).unwrap_or_else(|| panic!("no parameter {name} in the rule set"));
-    let line = format!("\"{from}\" = {{ value = {value}, source = {{ act = \"what-if of a test\" }} }}\n");
-    let mut out = rules.to_string();
-    // After the parameter's last value line.
-    let end = at + header.len() + rules[at + header.len()..].find("\n\n").map_or(0, |e| e + 1);
-    out.insert_str(end, &line);
-    out
+    rules_with_all(&[(name, from, value)])
 }

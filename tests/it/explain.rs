@@ -119,13 +119,8 @@ fn explanation_shows_the_sector_fallback_and_the_deciding_rule() {
     assert_eq!(o.status.code(), Some(2), "{}", show(&o));
 }
 
-fn what_if(w: &Workdir, changes: &[(&str, &str)], out: &str) -> Value {
-    let mut rules = responsa::rules::DEFAULT_RULES.to_string();
-    for (from, to) in changes {
-        assert!(rules.contains(from), "{from}");
-        rules = rules.replace(from, to);
-    }
-    w.write(&format!("{out}.toml"), rules);
+fn what_if(w: &Workdir, changes: &[(&str, &str, &str)], out: &str) -> Value {
+    w.write(&format!("{out}.toml"), crate::common::rules_with_all(changes));
     let o = w.run(&[
         "assess",
         "--quarter",
@@ -144,16 +139,13 @@ fn what_if(w: &Workdir, changes: &[(&str, &str)], out: &str) -> Value {
     serde_json::from_str(&w.read(&format!("{out}/summary.json"))).expect("summary")
 }
 
-const SECTOR_2: &str = "\"2022Q4\" = { value = \"2\", source = {";
-const PRIVATE_3: &str = "\"2022Q4\" = { value = \"3\", source = {";
-
 #[test]
 fn what_if_sector_factor_1_8_lists_exactly_e03() {
     // Hand computation: only E03 has a sector multiple in [1.8, 2) (1.84); it then fails the
     // private factor (2.70 < 3): below_private_multiple, still W3, no levy. E02's W2 and
     // the two liable employers are unchanged.
     let w = Workdir::new();
-    let s = what_if(&w, &[(SECTOR_2, "\"2022Q4\" = { value = \"1.8\", source = {")], "a");
+    let s = what_if(&w, &[("sector_factor", "2022Q4", "\"1.8\"")], "a");
     let rows = read_csv(&w.path("a/what_if.csv"));
     assert_eq!(rows.len(), 1, "{rows:?}");
     let r = &rows[0];
@@ -175,14 +167,7 @@ fn what_if_both_factors_lowered_makes_e03_liable() {
     // sector 1.8 and private 2.5: E03 (1.84×, 2.70×) becomes liable; levy 0.625 % of its
     // 2023Q3 wages 150 × 3,000.00 = 2,812.50; W3 becomes W1.
     let w = Workdir::new();
-    let s = what_if(
-        &w,
-        &[
-            (SECTOR_2, "\"2022Q4\" = { value = \"1.8\", source = {"),
-            (PRIVATE_3, "\"2022Q4\" = { value = \"2.5\", source = {"),
-        ],
-        "b",
-    );
+    let s = what_if(&w, &[("sector_factor", "2022Q4", "\"1.8\""), ("private_factor", "2022Q4", "\"2.5\"")], "b");
     let rows = read_csv(&w.path("b/what_if.csv"));
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(
@@ -203,8 +188,7 @@ fn no_factor_is_met_against_a_group_that_did_not_qualify() {
     // it, but no factor is met against a group that did not qualify (§3.3, §3.5):
     // explain prints the choice and the decision assess made.
     let w = Workdir::new();
-    let rules = responsa::rules::DEFAULT_RULES.replace(SECTOR_2, "\"2022Q4\" = { value = \"1.2\", source = {");
-    w.write("low.toml", rules);
+    w.write("low.toml", crate::common::rules_with("sector_factor", "2022Q4", "\"1.2\""));
     let o = w.run(&[
         "explain",
         "--quarter",
