@@ -29,6 +29,7 @@ pub mod assess;
 pub mod entries;
 pub mod explain;
 pub mod funds;
+pub mod funds_run;
 pub mod ratios;
 pub mod receipts;
 pub mod reference;
