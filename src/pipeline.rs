@@ -70,6 +70,16 @@ impl Plan {
     }
 }
 
+/// `summary.json` of a levy quarter: the levy's summary, with the solidarity
+/// contribution's part when it is in force for the same quarter too (a what-if).
+#[derive(serde::Serialize)]
+struct Both<'a> {
+    #[serde(flatten)]
+    levy: &'a levy::report::Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    solidarity: Option<solidarity::report::Part>,
+}
+
 /// What a run did: the terminal's summary of each quarter, and the wall time at which
 /// each stage began (seconds from the start).
 pub struct Outcome {
@@ -222,10 +232,7 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
         text.push_str(&crate::input::rejects::terminal_lines(&loaded.inputs));
         st.csv("rejects.csv", report::REJECTS_HEADER, report::rejects_rows(&loaded.rejects))?;
         match (levy_summary, solidarity_part, solidarity_assessment) {
-            (Some(mut ls), part, _) => {
-                ls.solidarity = part.map(serde_json::to_value).transpose().map_err(anyhow::Error::from)?;
-                st.json("summary.json", &ls)?;
-            }
+            (Some(levy), solidarity, _) => st.json("summary.json", &Both { levy: &levy, solidarity })?,
             (None, Some(part), Some(sa)) => {
                 st.json("summary.json", &solidarity::report::summary(&sa, &loaded.inputs, part))?;
             }

@@ -91,9 +91,6 @@ pub struct Summary {
     /// With `--compare-to`: the change against the reference rule set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub what_if: Option<whatif::Totals>,
-    /// When the solidarity contribution is in force for the same quarter too (a what-if).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub solidarity: Option<serde_json::Value>,
 }
 
 pub fn summary(a: &Assessment, inputs: &std::collections::BTreeMap<&'static str, InputCounts>) -> Summary {
@@ -110,7 +107,6 @@ pub fn summary(a: &Assessment, inputs: &std::collections::BTreeMap<&'static str,
         rules: RulesSummary::of(&a.rules),
         inputs: inputs.clone(),
         what_if: None,
-        solidarity: None,
     }
 }
 
