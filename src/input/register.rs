@@ -206,6 +206,22 @@ pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<
     }
     kept.retain(|&i| checked[i as usize].as_ref().is_ok_and(|c| keep.is_none_or(|k| k.contains(&c.quarter))));
     kept.par_sort_unstable();
+    // §11: letters are written in French, Dutch or German. Another language is no row
+    // fault to drop quietly into French: the run stops naming the file and line.
+    if let Some(l) = language {
+        let unknown = kept.iter().find_map(|&i| {
+            let v = text(l.get(i as usize))?;
+            (!LANGUAGES.contains(&v.to_ascii_lowercase().as_str())).then_some((i as usize, v))
+        });
+        if let Some((i, v)) = unknown {
+            return Err(crate::error::Error::at(
+                std::path::Path::new(&source.file_name(files[i])),
+                Some(lines[i] as u64),
+                Some("language"),
+                format!("unknown language '{v}': letters are written in fr, nl or de (or leave it empty for fr)"),
+            ));
+        }
+    }
     let mut reg = Register {
         rows: kept
             .par_iter()
@@ -230,6 +246,9 @@ pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<
     let counts = InputCounts::of(source, table.len() as u64, used, rejects.len() as u64);
     Ok((reg, rejects, counts))
 }
+
+/// The languages of the letters (§11).
+pub const LANGUAGES: [&str; 3] = ["fr", "nl", "de"];
 
 fn text(v: Option<&str>) -> Option<&str> {
     v.map(str::trim).filter(|s| !s.is_empty())

@@ -396,3 +396,22 @@ fn files_of(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     out.sort();
     out
 }
+
+#[test]
+fn an_unknown_letter_language_is_named_not_turned_into_french() {
+    let w = Workdir::new();
+    let employers = fs::read_to_string(format!("{}/employers.csv", example())).expect("example");
+    let mut lines: Vec<String> = employers.lines().map(str::to_string).collect();
+    let at = lines.iter().position(|l| l.starts_with("2023Q4,E01,")).expect("E01 in 2023Q4");
+    let mut f: Vec<String> = lines[at].split(',').map(str::to_string).collect();
+    f[6] = "en".into();
+    lines[at] = f.join(",");
+    for file in ["employment.csv", "invalidity.csv", "incapacity.csv"] {
+        w.write(&format!("data/{file}"), fs::read(format!("{}/{file}", example())).expect("example"));
+    }
+    w.write("data/employers.csv", lines.join("\n") + "\n");
+    let o = assess(&w, "2023Q4");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    assert!(err.contains(&format!("employers.csv:{}", at + 1)) && err.contains("'en'"), "{err}");
+}
