@@ -218,11 +218,16 @@ pub fn format_cents(c: i64) -> String {
 
 /// A count with thousands separated by commas (`3242169` → `3,242,169`), for messages.
 pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    group_thousands(&n.to_string(), ',')
+}
+
+/// ASCII digits with `sep` between groups of three, from the right (`1234567` → `1,234,567`):
+/// counts in messages, amounts in reports and letters.
+pub fn group_thousands(digits: &str, sep: char) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * sep.len_utf8());
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
+            out.push(sep);
         }
         out.push(c);
     }

@@ -121,15 +121,7 @@ fn euros(cents: i64, lang: &str) -> String {
     let s = format_cents(cents);
     let (int, dec) = s.split_once('.').unwrap_or((&s, "00"));
     let sep = if lang == "fr" { '\u{202f}' } else { '.' };
-    let digits: Vec<char> = int.chars().collect();
-    let mut out = String::new();
-    for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(sep);
-        }
-        out.push(*c);
-    }
-    format!("{out},{dec} EUR")
+    format!("{},{dec} EUR", crate::parse::group_thousands(int, sep))
 }
 
 fn ratio(x: Option<f64>) -> String {

@@ -172,14 +172,7 @@ fn euros(cents: i64) -> String {
     let s = format_cents(cents);
     let (int, dec) = s.split_once('.').unwrap_or((&s, "00"));
     let neg = int.starts_with('-');
-    let digits: Vec<char> = int.trim_start_matches('-').chars().collect();
-    let mut out = String::new();
-    for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(*c);
-    }
+    let out = crate::parse::group_thousands(int.trim_start_matches('-'), ',');
     format!("€ {}{out}.{dec}", if neg { "-" } else { "" })
 }
 
