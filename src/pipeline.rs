@@ -119,14 +119,7 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
     let rejected = loaded.rejects.len() as u64;
     // §6: an input that lost more than max_rejected_share of its rows gives no report.
     let share = plan.max_rejected_share.unwrap_or(line_rules.shared.max_rejected_share);
-    let gate = crate::input::rejects::gate(
-        &loaded.inputs,
-        &loaded.rejects,
-        share,
-        false,
-        &loaded.register.ids,
-        &plan.out.join("rejects.csv"),
-    );
+    let gate = crate::input::rejects::gate(&loaded.inputs, share, &loaded.register.ids, &plan.out.join("rejects.csv"));
     if let Err(e) = gate {
         report::write_rejects_only(&plan.out, &loaded.rejects)?;
         return Err(e);

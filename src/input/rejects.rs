@@ -166,33 +166,26 @@ pub fn above_share(rejected: u64, read: u64, share: crate::rules::Decimal) -> bo
 }
 
 /// §6: nothing that looks like a result is made from data that did not hold. When
-/// an input lost more than `share` percent of its rows (`--strict`: any row), the error
-/// names the input, the share, the most frequent reasons with their counts and a hint.
-/// `inputs` are the inputs' counts, `rejects` every rejected row (their file names tell
-/// the input), `ids` the register's identifiers (for the leading-zeros hint).
+/// an input lost more than `share` percent of its rows, the error names the input, the
+/// share, the most frequent reasons with their counts and a hint. `inputs` are the
+/// inputs' counts with their rejects counted by reason ([`count_reasons`]), `ids` the
+/// register's identifiers (for the leading-zeros hint). (`--strict`, which allows no
+/// rejected row at all, is its own error: [`crate::error::Error::Strict`].)
 pub fn gate(
     inputs: &std::collections::BTreeMap<&'static str, InputCounts>,
-    rejects: &[Reject],
     share: crate::rules::Decimal,
-    strict: bool,
     ids: &[String],
     rejects_path: &std::path::Path,
 ) -> Result<(), crate::error::Error> {
-    let share = if strict { crate::rules::Decimal { units: 0, scale: 0 } } else { share };
     for (name, c) in inputs {
         if c.rejected == 0 || !above_share(c.rejected, c.read, share) {
             continue;
         }
-        let own: Vec<&Reject> = rejects.iter().filter(|r| c.files.contains(&r.file)).collect();
-        let reasons = count_by_reason(own.iter().copied());
+        let reasons = &c.rejected_by_reason;
         let top: Vec<String> =
             reasons.iter().take(3).map(|(r, n)| format!("{} × {r}", crate::parse::thousands(*n))).collect();
         let pct = c.rejected as f64 * 100.0 / c.read.max(1) as f64;
-        let limit = if strict {
-            "--strict allows none".to_string()
-        } else {
-            format!("at most {share} % allowed, max_rejected_share")
-        };
+        let limit = format!("at most {share} % allowed, max_rejected_share");
         let mut msg = format!(
             "{name} ({}): {} of {} rows rejected ({pct:.2} %; {limit}): {}",
             c.files.join(", "),
@@ -200,7 +193,7 @@ pub fn gate(
             crate::parse::thousands(c.read),
             top.join("; ")
         );
-        if let Some(h) = hint(&reasons, ids) {
+        if let Some(h) = hint(reasons, ids) {
             msg.push_str(&format!("; hint: {h}"));
         }
         msg.push_str(&format!("; every row with its reason in {}", rejects_path.display()));

@@ -100,9 +100,7 @@ pub fn run(plan: Plan, read: crate::pipeline::Read<'_>) -> Result<Outcome> {
     if let Some(r) = rules.last() {
         let rejects_path = plan.out.join("rejects.csv");
         let share = plan.max_rejected_share.unwrap_or(r.shared.max_rejected_share);
-        if let Err(e) =
-            crate::input::rejects::gate(&data.inputs, &data.rejects, share, false, &data.register.ids, &rejects_path)
-        {
+        if let Err(e) = crate::input::rejects::gate(&data.inputs, share, &data.register.ids, &rejects_path) {
             crate::report::write_rejects_only(&plan.out, &data.rejects)?;
             return Err(e);
         }
