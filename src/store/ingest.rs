@@ -31,11 +31,35 @@ fn has_input(data: &Path, t: Table) -> bool {
     [format!("{n}.csv"), format!("{n}.parquet"), n.to_string()].iter().any(|f| data.join(f).exists())
 }
 
-fn write(path: &Path, df: &mut DataFrame) -> Result<()> {
-    let f = File::create(path).map_err(|e| io(path, "create", e))?;
-    ParquetWriter::new(f)
+/// A file being written, fingerprinted as its bytes pass (the store records each stored
+/// file's sha256 without reading it back).
+struct Fingerprinted {
+    file: File,
+    hash: sha2::Sha256,
+}
+
+impl std::io::Write for Fingerprinted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.file.write(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Writes a stored file and records its sha256 under its name in `sums`.
+fn write(path: &Path, df: &mut DataFrame, sums: &mut BTreeMap<String, String>) -> Result<()> {
+    use sha2::Digest;
+    let file = File::create(path).map_err(|e| io(path, "create", e))?;
+    let mut out = Fingerprinted { file, hash: sha2::Sha256::new() };
+    ParquetWriter::new(&mut out)
         .finish(df)
         .map_err(|e| Error::Other(anyhow::anyhow!("{}: cannot write: {e}", path.display())))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    sums.insert(name, crate::rules::hex(&out.hash.finalize()));
     Ok(())
 }
 
@@ -179,6 +203,7 @@ pub fn ingest(
         let rel = format!("quarters/{q}-{id}");
         let dir = store.join(&rel);
         std::fs::create_dir_all(&dir).map_err(|e| io(&dir, "create", e))?;
+        let mut sha256 = BTreeMap::new();
         // A quarter this extract has invalidity or incapacity rows of, but no register row:
         // its stored register and aggregates carry over (only its rows are replaced), never
         // an empty register in their place.
@@ -186,8 +211,12 @@ pub fn ingest(
             (!quarters.contains(&q)).then(|| old.as_ref().and_then(|m| m.quarters.get(&q.to_string()))).flatten();
         if let Some(prev) = carried {
             for f in ["register.parquet", "occupation.parquet", "committees.parquet"] {
-                let from = store.join(&prev.dir).join(f);
-                std::fs::copy(&from, dir.join(f)).map_err(|e| io(&from, "carry over", e))?;
+                // Read through its recorded checksum, as every stored file is.
+                let bytes = prev.read(store, f)?;
+                let to = dir.join(f);
+                std::fs::write(&to, &bytes).map_err(|e| io(&to, "carry over", e))?;
+                use sha2::Digest;
+                sha256.insert(f.to_string(), crate::rules::hex(&sha2::Sha256::digest(&bytes)));
             }
         } else {
             // Sorted by employer_id, as every stored table: readers merge instead of searching.
@@ -202,7 +231,7 @@ pub fn ingest(
                 "private_sector" => rows.iter().map(|r| r.private_sector).collect::<Vec<_>>(),
                 "language" => rows.iter().map(|r| r.language.clone()).collect::<Vec<Option<String>>>(),
             )?;
-            write(&dir.join("register.parquet"), &mut df)?;
+            write(&dir.join("register.parquet"), &mut df, &mut sha256)?;
 
             let idx: &[usize] = occ_by.get(&q).map_or(&[], Vec::as_slice);
             let name = |i: usize| reg.ids[occ.by_quarter[i].employer as usize].as_str();
@@ -218,7 +247,7 @@ pub fn ingest(
                     idx.iter().map(|&i| occ.buckets[i][y]).collect::<Vec<_>>(),
                 ));
             }
-            write(&dir.join("occupation.parquet"), &mut DataFrame::new_infer_height(cols)?)?;
+            write(&dir.join("occupation.parquet"), &mut DataFrame::new_infer_height(cols)?, &mut sha256)?;
 
             let com: Vec<&occupation::CommitteeWages> =
                 com_by.get(&q).into_iter().flatten().map(|&i| &occ.by_committee[i]).collect();
@@ -227,7 +256,7 @@ pub fn ingest(
                 "joint_committee" => com.iter().map(|c| c.joint_committee.as_str()).collect::<Vec<_>>(),
                 "wages_cents" => com.iter().map(|c| c.wages).collect::<Vec<_>>(),
             )?;
-            write(&dir.join("committees.parquet"), &mut df)?;
+            write(&dir.join("committees.parquet"), &mut df, &mut sha256)?;
         }
 
         let inv: Vec<&invalidity::InvalidityRow> =
@@ -246,7 +275,7 @@ pub fn ingest(
                 inv.iter().map(|r| r.resumption_authorized).collect::<Vec<_>>(),
             ),
         ])?;
-        write(&dir.join("invalidity.parquet"), &mut df)?;
+        write(&dir.join("invalidity.parquet"), &mut df, &mut sha256)?;
 
         let inc: Vec<&incapacity::IncapacityRow> =
             inc_by.get(&q).into_iter().flatten().map(|&i| &inc_rows[i]).collect();
@@ -267,16 +296,7 @@ pub fn ingest(
             opt_date_col("part_time_resumption", inc.iter().map(|r| r.part_time_resumption).collect())?,
             Column::new("daily_benefit_cents".into(), inc.iter().map(|r| r.daily_benefit).collect::<Vec<_>>()),
         ])?;
-        write(&dir.join("incapacity.parquet"), &mut df)?;
-        let mut sha256 = BTreeMap::new();
-        for f in
-            ["register.parquet", "occupation.parquet", "committees.parquet", "invalidity.parquet", "incapacity.parquet"]
-        {
-            let path = dir.join(f);
-            let bytes = std::fs::read(&path).map_err(|e| io(&path, "read back", e))?;
-            use sha2::Digest;
-            sha256.insert(f.to_string(), crate::rules::hex(&sha2::Sha256::digest(&bytes)));
-        }
+        write(&dir.join("incapacity.parquet"), &mut df, &mut sha256)?;
         entries.insert(q.to_string(), QuarterEntry { dir: rel, batch: id.clone(), sha256 });
     }
 
