@@ -83,3 +83,18 @@ pub fn rules_with_all(changes: &[(&str, &str, &str)]) -> String {
 pub fn rules_with(name: &str, from: &str, value: &str) -> String {
     rules_with_all(&[(name, from, value)])
 }
+
+/// One `#[test]` per golden case, each calling the module's `check` with its name, and
+/// `CASES`, the list of them (checked against the cases' folder by each module).
+macro_rules! cases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                check(stringify!($name));
+            }
+        )*
+        const CASES: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+pub(crate) use cases;

@@ -314,21 +314,10 @@ fn run_case(name: &str, text: &str) -> Vec<String> {
     failures
 }
 
-/// One test per case, named after its file (`case_01_baseline_liable` runs
-/// `tests/golden/01_baseline_liable.toml`), so that a failing case can be run alone.
-macro_rules! cases {
-    ($($name:ident),* $(,)?) => {
-        $(
-            #[test]
-            fn $name() {
-                check(stringify!($name));
-            }
-        )*
-        const CASES: &[&str] = &[$(stringify!($name)),*];
-    };
-}
+// One test per case, named after its file (`case_01_baseline_liable` runs
+// `tests/golden/01_baseline_liable.toml`), so that a failing case can be run alone.
 
-cases!(
+crate::common::cases!(
     case_01_baseline_liable,
     case_02_age_55_counted,
     case_03_age_56_not_counted,

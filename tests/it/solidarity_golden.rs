@@ -190,21 +190,9 @@ fn run_case(path: &std::path::Path) -> Result<usize, String> {
     }
 }
 
-/// One test per file, named after it (`case_01_window_and_days` runs
-/// `tests/solidarity/01_window_and_days.toml`), so that a failing file can be run alone.
-macro_rules! cases {
-    ($($name:ident),* $(,)?) => {
-        $(
-            #[test]
-            fn $name() {
-                check(stringify!($name));
-            }
-        )*
-        const CASES: &[&str] = &[$(stringify!($name)),*];
-    };
-}
-
-cases!(case_01_window_and_days, case_02_window_end_in_a_short_month, case_03_worker, case_04_employer,);
+// One test per file, named after it (`case_01_window_and_days` runs
+// `tests/solidarity/01_window_and_days.toml`), so that a failing file can be run alone.
+crate::common::cases!(case_01_window_and_days, case_02_window_end_in_a_short_month, case_03_worker, case_04_employer,);
 
 fn cases_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/solidarity")
