@@ -177,11 +177,12 @@ mod tests {
     #[test]
     fn each_fault_has_its_reason() {
         assert!(line(OK).is_ok());
-        let with = |i: usize, v: Option<&'static str>| {
+        let changed = |i: usize, v: Option<&'static str>| {
             let mut t = OK;
             t[i] = v;
-            line(t).err().unwrap_or_default()
+            line(t)
         };
+        let with = |i: usize, v: Option<&'static str>| changed(i, v).err().unwrap_or_default();
         assert_eq!(with(2, Some("")), "worker_id: missing value", "an empty worker id is missing");
         assert_eq!(with(2, None), "worker_id: missing value");
         assert_eq!(with(1, None), "employer_id: missing value");
@@ -189,25 +190,9 @@ mod tests {
         assert_eq!(with(3, Some("-1")), "fte: negative value");
         assert_eq!(with(3, Some("1.5000001")), "fte: too many decimals for an FTE with at most six decimals");
         assert_eq!(with(3, Some("1.500001")), "fte: above 1.5 FTE on one line");
-        assert!(
-            line({
-                let mut t = OK;
-                t[3] = Some("1.5");
-                t
-            })
-            .is_ok(),
-            "exactly 1.5 FTE is accepted"
-        );
+        assert!(changed(3, Some("1.5")).is_ok(), "exactly 1.5 FTE is accepted");
         assert_eq!(with(4, Some("2023-04-01")), "seniority_date: after the end of the line's quarter");
-        assert!(
-            line({
-                let mut t = OK;
-                t[4] = Some("2023-03-31");
-                t
-            })
-            .is_ok(),
-            "seniority on the quarter's last day is accepted"
-        );
+        assert!(changed(4, Some("2023-03-31")).is_ok(), "seniority on the quarter's last day is accepted");
         assert_eq!(with(5, Some("maybe")), "in_service_at_quarter_end: not a boolean (true/false, 1/0, yes/no)");
         assert_eq!(with(6, Some("1.234")), "wages: too many decimals for an amount in euros with at most two decimals");
         assert_eq!(with(1, Some("E9")), UNKNOWN_EMPLOYER);
@@ -216,15 +201,7 @@ mod tests {
             "wages: above 10000000.00 on one line (max_line_wages)",
             "a cent above the bound is implausible"
         );
-        assert!(
-            line({
-                let mut t = OK;
-                t[6] = Some("10000000.00");
-                t
-            })
-            .is_ok(),
-            "wages exactly at the bound are accepted"
-        );
+        assert!(changed(6, Some("10000000.00")).is_ok(), "wages exactly at the bound are accepted");
         assert_eq!(with(6, Some("999999999999999.99")), "wages: above 10000000.00 on one line (max_line_wages)");
     }
 }
