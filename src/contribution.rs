@@ -52,6 +52,23 @@ impl Contribution {
         v
     }
 
+    /// Every quarter whose stored data its computation for `q` reads: the register at
+    /// `q`, the employment quarters, and for the levy the reference quarters of its
+    /// entries (§3.1), for the solidarity contribution the incapacities of `q` (§8.1). A
+    /// correction of one of them makes an assessment of `q` out of date (§12): the levy of
+    /// P..P+7 and the solidarity contribution of P..P+4 read P.
+    pub fn reads(self, q: Quarter) -> Vec<Quarter> {
+        let mut v = self.employment_quarters(q);
+        v.push(q);
+        if self == Contribution::InvalidityLevy {
+            let r = crate::levy::reference::Reference::of(q);
+            v.extend((0..4).map(|k| r.quarter(k)));
+        }
+        v.sort();
+        v.dedup();
+        v
+    }
+
     pub fn in_force(self, r: &Rules) -> bool {
         match self {
             Contribution::InvalidityLevy => r.in_force.invalidity_levy,
@@ -98,6 +115,17 @@ mod tests {
 
     fn q(s: &str) -> Quarter {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_quarter_reaches_the_levy_of_eight_quarters_and_the_solidarity_of_five() {
+        let reach = |c: Contribution| {
+            let p = q("2023Q1");
+            (0..12).filter(|k| c.reads(p.offset(*k)).contains(&p)).count()
+        };
+        assert_eq!(reach(Contribution::InvalidityLevy), 8, "P..P+7");
+        assert_eq!(reach(Contribution::Solidarity), 5, "P..P+4");
+        assert_eq!(Contribution::Solidarity.reads(q("2026Q1")).first(), Some(&q("2025Q1")));
     }
 
     #[test]

@@ -22,6 +22,7 @@
 
 pub mod cli;
 pub mod contribution;
+pub mod correction;
 pub mod dataset;
 pub mod employer;
 pub mod error;
@@ -32,6 +33,7 @@ pub mod occupation;
 pub mod parse;
 pub mod pipeline;
 pub mod quarter;
+pub mod regularise;
 pub mod report;
 pub mod rules;
 pub mod run;

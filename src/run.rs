@@ -10,19 +10,23 @@ use crate::error::Result;
 use crate::quarter::Quarter;
 use crate::rules::Rules;
 
-/// Where a run reads its inputs: a data directory (§2) or a store (§9).
+/// Where a run reads its inputs: a data directory (§2) or a store (§9) as of one of its
+/// versions (§12; the latest when `None`).
 #[derive(Debug, Clone)]
 pub enum Origin {
     Data(std::path::PathBuf),
-    Store(std::path::PathBuf),
+    Store(std::path::PathBuf, Option<u64>),
 }
 
 impl Origin {
-    /// `--data` or `--store`, exactly one.
-    pub fn of(data: Option<&Path>, store: Option<&Path>) -> Result<Origin> {
-        match (data, store) {
-            (Some(d), None) => Ok(Origin::Data(d.to_path_buf())),
-            (None, Some(s)) => Ok(Origin::Store(s.to_path_buf())),
+    /// `--data` or `--store` (with `--version`), exactly one.
+    pub fn of(data: Option<&Path>, store: Option<&Path>, version: Option<u64>) -> Result<Origin> {
+        match (data, store, version) {
+            (Some(_), None, Some(_)) => {
+                Err(crate::error::Error::Usage("--version N reads a store: give --store STORE".into()))
+            }
+            (Some(d), None, None) => Ok(Origin::Data(d.to_path_buf())),
+            (None, Some(s), v) => Ok(Origin::Store(s.to_path_buf(), v)),
             _ => Err(crate::error::Error::Usage("give --data DIR or --store STORE".into())),
         }
     }
@@ -65,7 +69,7 @@ pub fn open(
     let lines = line_rules(rules)?;
     let mut data = match from {
         Origin::Data(d) => dataset::load(d, lines, quarters, needs, progress)?,
-        Origin::Store(s) => crate::store::load(s, rules, lines, quarters, needs, progress)?,
+        Origin::Store(s, v) => crate::store::load(s, *v, rules, lines, quarters, needs, progress)?,
     };
     crate::input::rejects::count_reasons(&mut data.inputs, &data.rejects);
     Ok(data)

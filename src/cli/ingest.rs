@@ -13,8 +13,12 @@ use crate::quarter::Quarter;
 /// the register, per employer the lines, the FTE by completed years of seniority, the
 /// workers in service at the quarter's end, the wages per joint committee, and the
 /// invalidity and incapacity rows. No worker identifier of the employment lines is kept.
-/// Ingesting a quarter again replaces it atomically. Then `assess`, `explain` and `funds`
-/// read `--store STORE` instead of `--data`.
+/// Every ingest commits a new version of the store (1, 2, 3…); earlier versions stay
+/// readable (`--version N` on `assess`, `explain`, `funds`; `responsa history`). DATA may
+/// hold a correction alone: a corrected `invalidity` or `incapacity` file for quarters
+/// already stored, whose other inputs carry over; the register and the employment lines
+/// come together. Then `assess`, `explain` and `funds` read `--store STORE` instead of
+/// `--data`.
 ///
 /// One ingest writes a store at a time: a second one started meanwhile does not wait, it
 /// exits 2 at once naming the running one (its pid and start time); a lock left by a killed
@@ -25,6 +29,11 @@ The quarterly routine:
   responsa ingest --data /extracts/2026Q2 --store /srv/responsa/store     # the new quarter
   responsa assess --quarter 2026Q2 --store /srv/responsa/store --out /srv/responsa/2026Q2
   responsa explain --quarter 2026Q2 --employer 0123456789 --store /srv/responsa/store
+
+A correction:
+  responsa ingest --data /extracts/corrections/2026-05-12 --store /srv/responsa/store   # incapacity.csv alone
+  responsa history --store /srv/responsa/store                                          # what is out of date
+  responsa regularise --quarter 2026Q1 --from 3 --store /srv/responsa/store --out /srv/responsa/regul
 
 Exit codes: 0 success, 2 usage or structural error, 3 --strict and rows were rejected, 1 other.")]
 pub struct Args {
@@ -64,9 +73,17 @@ pub fn run(a: Args) -> Result<()> {
     pb.finish_and_clear();
     if !a.quiet {
         let list = |v: &[Quarter]| v.iter().map(|q| q.to_string()).collect::<Vec<_>>().join(", ");
-        println!("ingested {} into {}", list(&done.quarters), a.store.display());
+        println!("version {}: ingested {} into {}", done.version, list(&done.quarters), a.store.display());
         if !done.replaced.is_empty() {
-            println!("replaced: {}", list(&done.replaced));
+            println!("replaced: {} (the versions before stay readable: --version N)", list(&done.replaced));
+        }
+        let changed: Vec<Quarter> = done.changed.iter().filter(|q| done.replaced.contains(q)).copied().collect();
+        if !changed.is_empty() {
+            println!(
+                "changed: {} (responsa history --store {} says which reports are out of date)",
+                list(&changed),
+                a.store.display()
+            );
         }
         if done.rejected > 0 {
             println!(

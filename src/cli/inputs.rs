@@ -19,6 +19,10 @@ pub struct Inputs {
     /// A store written by `responsa ingest` to read instead of --data (§9).
     #[arg(long, value_name = "STORE")]
     pub store: Option<PathBuf>,
+    /// With --store: read the store as it was after ingest N (`responsa history` lists
+    /// them), to reproduce a past run byte for byte; the latest by default.
+    #[arg(long = "version", value_name = "N", requires = "store")]
+    pub store_version: Option<u64>,
     /// How the CSV inputs are written: `standard` (§2) or `belgian` (a spreadsheet in
     /// a Belgian locale: `;` separator, decimal comma, byte-order mark).
     #[arg(long, value_enum, default_value = "standard", value_name = "DIALECT")]
@@ -35,10 +39,10 @@ impl Inputs {
         needs: Needs,
         progress: &dyn Fn(&str),
     ) -> Result<Dataset> {
-        let from = Origin::of(self.data.as_deref(), self.store.as_deref())?;
+        let from = Origin::of(self.data.as_deref(), self.store.as_deref(), self.store_version)?;
         let converted = match &from {
             Origin::Data(d) => dialect::convert(d, self.csv_dialect)?,
-            Origin::Store(_) => None,
+            Origin::Store(..) => None,
         };
         let from = converted.as_ref().map_or(from, |c| Origin::Data(c.dir.clone()));
         let mut data = crate::run::open(&from, rules, quarters, needs, progress)?;

@@ -5,8 +5,10 @@ pub mod assess;
 pub mod explain;
 pub mod funds;
 pub mod generate;
+pub mod history;
 pub mod ingest;
 pub mod inputs;
+pub mod regularise;
 pub mod rules;
 
 use clap::{Parser, Subcommand};
@@ -28,7 +30,9 @@ solidarité, 30 % of the sickness benefit of the two months after the 30th day o
 incapacity, for employers of 50 workers or more. Which contribution applies to a quarter is a \
 dated switch of the rule set (`responsa rules --quarter Q`).\n\n\
 The quarterly routine: `responsa ingest` the new quarter into a store, then `responsa assess \
---store`; `responsa explain` for one employer; `responsa funds` for the sector funds.\n\n\
+--store`; `responsa explain` for one employer; `responsa funds` for the sector funds. A \
+correction: `responsa ingest` it, `responsa history` says which reports are out of date, \
+`responsa regularise --from N` says what to bill or refund and why.\n\n\
 Start with `responsa assess --help`. Exit codes: 0 success, 2 usage or structural error, \
 3 --strict and rows were rejected, 1 anything else."
 )]
@@ -43,6 +47,8 @@ pub enum Command {
     Explain(explain::Args),
     Funds(funds::Args),
     Ingest(ingest::Args),
+    History(history::Args),
+    Regularise(regularise::Args),
     Rules(rules::Args),
     Generate(generate::Args),
 }
@@ -63,6 +69,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Explain(a) => explain::run(a),
         Command::Funds(a) => funds::run(a),
         Command::Ingest(a) => ingest::run(a),
+        Command::History(a) => history::run(a),
+        Command::Regularise(a) => regularise::run(a),
         Command::Rules(a) => rules::run(a),
         Command::Generate(a) => generate::run(a),
     }

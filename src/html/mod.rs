@@ -126,6 +126,17 @@ pub fn quality(inputs: &std::collections::BTreeMap<&'static str, crate::input::r
         .collect()
 }
 
+/// A table of the page, its numeric columns aligned right.
+#[derive(Debug, Clone, Serialize)]
+pub struct Table {
+    pub id: String,
+    pub title: String,
+    pub note: String,
+    pub header: Vec<String>,
+    pub numeric: Vec<bool>,
+    pub rows: Vec<Vec<String>>,
+}
+
 /// One page: what a director reads in a minute.
 #[derive(Debug, Clone, Serialize)]
 pub struct Page {
@@ -137,6 +148,8 @@ pub struct Page {
     pub trend: Option<Trend>,
     /// The inputs' rows read, used and rejected, the rejects by reason (§6).
     pub quality: Vec<Quality>,
+    /// Tables of rows (a regularisation's changes, §12).
+    pub tables: Vec<Table>,
     pub footer: String,
     /// The quarter and the amount the trend plots (not rendered).
     #[serde(skip)]
@@ -168,7 +181,7 @@ fn figure(label: &str, value: impl ToString) -> Figure {
     Figure { label: label.to_string(), value: value.to_string() }
 }
 
-fn euros(cents: i64) -> String {
+pub fn euros(cents: i64) -> String {
     let s = format_cents(cents);
     let (int, dec) = s.split_once('.').unwrap_or((&s, "00"));
     let neg = int.starts_with('-');
@@ -377,6 +390,7 @@ pub fn levy_page(a: &Assessment) -> Page {
         charts: vec![funnel, sectors, committees],
         trend: None,
         quality: Vec::new(),
+        tables: Vec::new(),
         footer:
             "responsa — SPEC §3 and §11. Every figure is in assessment.csv and the other CSV files beside this page."
                 .into(),
@@ -435,6 +449,7 @@ pub fn solidarity_page(a: &SolidarityAssessment) -> Page {
         charts: vec![by_size, statuses],
         trend: None,
         quality: Vec::new(),
+        tables: Vec::new(),
         footer: "responsa — SPEC §8 and §11. Every figure is in solidarity.csv and solidarity_by_employer.csv beside this page.".into(),
         trend_value: (q.to_string(), a.total()),
     }

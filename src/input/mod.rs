@@ -132,19 +132,26 @@ fn format_of(p: &Path) -> Option<Format> {
     }
 }
 
-/// Finds the files of `table` in `data` (§2) and checks their headers.
-pub fn open(data: &Path, table: Table) -> Result<Source> {
-    let name = table.name();
-    if !data.is_dir() {
-        return Err(Error::Structure(format!("{}: no such data directory", data.display())));
-    }
-    if data.join("manifest.json").is_file() && data.join("quarters").is_dir() {
+/// A store given where a data directory is expected is named as one.
+pub fn not_a_store(data: &Path) -> Result<()> {
+    let index = data.join("manifest.json").is_file() || data.join(crate::store::VERSIONS).is_dir();
+    if index && data.join("quarters").is_dir() {
         return Err(Error::Usage(format!(
             "{}: this is a responsa store, not a data directory: pass --store {}",
             data.display(),
             data.display()
         )));
     }
+    Ok(())
+}
+
+/// Finds the files of `table` in `data` (§2) and checks their headers.
+pub fn open(data: &Path, table: Table) -> Result<Source> {
+    let name = table.name();
+    if !data.is_dir() {
+        return Err(Error::Structure(format!("{}: no such data directory", data.display())));
+    }
+    not_a_store(data)?;
     let candidates: Vec<PathBuf> = [format!("{name}.csv"), format!("{name}.parquet"), name.to_string()]
         .iter()
         .map(|n| data.join(n))

@@ -33,6 +33,7 @@ pub mod funds_run;
 pub mod ratios;
 pub mod receipts;
 pub mod reference;
+pub mod regularise;
 pub mod report;
 pub mod sector;
 pub mod status;

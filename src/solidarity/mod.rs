@@ -16,6 +16,7 @@
 pub mod amount;
 pub mod assess;
 pub mod explain;
+pub mod regularise;
 pub mod report;
 pub mod status;
 pub mod whatif;

@@ -15,13 +15,18 @@ use crate::occupation;
 use crate::quarter::Quarter;
 use crate::report::{rejects_rows, REJECTS_HEADER};
 
-use super::{batch_dir, read_manifest, Batch, Manifest, QuarterEntry, FORMAT, MANIFEST};
+use super::{batch_dir, read_version, Batch, QuarterEntry, StoredFile, Version, FORMAT};
 
-/// What an ingest wrote.
+/// What an ingest committed.
 #[derive(Debug)]
 pub struct Ingested {
+    /// The version it committed.
+    pub version: u64,
+    /// The quarters it wrote, those of them the store held before, and those whose data
+    /// differ from the version before (§12: the reports they reach are out of date).
     pub quarters: Vec<Quarter>,
     pub replaced: Vec<Quarter>,
+    pub changed: Vec<Quarter>,
     pub rejected: u64,
     pub batch: String,
 }
@@ -50,17 +55,61 @@ impl std::io::Write for Fingerprinted {
     }
 }
 
-/// Writes a stored file and records its sha256 under its name in `sums`.
-fn write(path: &Path, df: &mut DataFrame, sums: &mut BTreeMap<String, String>) -> Result<()> {
+/// Where one quarter's new files go, and what the version before held of it.
+struct Slot<'a> {
+    store: &'a Path,
+    /// The quarter's new folder, relative to the store.
+    dir: String,
+    batch: &'a str,
+    before: Option<&'a QuarterEntry>,
+    files: BTreeMap<String, StoredFile>,
+}
+
+impl Slot<'_> {
+    /// Writes a stored file, fingerprinted as its bytes pass; a file identical to the one
+    /// the version before names is not kept twice: the new version names the old one.
+    fn put(&mut self, name: &str, df: &mut DataFrame, content: String) -> Result<()> {
+        use sha2::Digest;
+        let rel = format!("{}/{name}", self.dir);
+        let path = self.store.join(&rel);
+        let file = File::create(&path).map_err(|e| io(&path, "create", e))?;
+        let mut out = Fingerprinted { file, hash: sha2::Sha256::new() };
+        ParquetWriter::new(&mut out)
+            .finish(df)
+            .map_err(|e| Error::Other(anyhow::anyhow!("{}: cannot write: {e}", path.display())))?;
+        let sha256 = crate::rules::hex(&out.hash.finalize());
+        let stored = match self.before.and_then(|b| b.files.get(name)).filter(|f| f.sha256 == sha256) {
+            Some(old) => {
+                std::fs::remove_file(&path).map_err(|e| io(&path, "remove", e))?;
+                StoredFile { batch: self.batch.to_string(), ..old.clone() }
+            }
+            None => StoredFile { path: rel, sha256, batch: self.batch.to_string(), content },
+        };
+        self.files.insert(name.to_string(), stored);
+        Ok(())
+    }
+
+    /// Keeps the file the version before names (an input this ingest does not bring).
+    fn carry(&mut self, name: &str) -> bool {
+        match self.before.and_then(|b| b.files.get(name)) {
+            Some(f) => {
+                self.files.insert(name.to_string(), f.clone());
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// The sha256 of rows without where they were read from.
+fn content<T>(rows: &[&T], fields: impl Fn(&T) -> String) -> String {
     use sha2::Digest;
-    let file = File::create(path).map_err(|e| io(path, "create", e))?;
-    let mut out = Fingerprinted { file, hash: sha2::Sha256::new() };
-    ParquetWriter::new(&mut out)
-        .finish(df)
-        .map_err(|e| Error::Other(anyhow::anyhow!("{}: cannot write: {e}", path.display())))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    sums.insert(name, crate::rules::hex(&out.hash.finalize()));
-    Ok(())
+    let mut h = sha2::Sha256::new();
+    for r in rows {
+        h.update(fields(r).as_bytes());
+        h.update(b"\n");
+    }
+    crate::rules::hex(&h.finalize())
 }
 
 fn date_col(name: &str, v: Vec<i32>) -> Result<Column> {
@@ -71,8 +120,13 @@ fn opt_date_col(name: &str, v: Vec<Option<i32>>) -> Result<Column> {
     Ok(Series::new(name.into(), v).cast(&DataType::Date)?.into())
 }
 
-/// Ingests the inputs of `data` into `store`: every quarter of the register (and of the
-/// invalidity and incapacity rows) replaces the stored one.
+/// Ingests the inputs of `data` into `store` and commits the next version (§9, §12).
+///
+/// The quarters it writes are those of its rows. For each of them an input the extract
+/// brings replaces that input's data; an input it does not bring carries over from the
+/// version before: a corrected `invalidity` or `incapacity` file alone corrects only those
+/// rows. The register and the employment lines come together (the lines are aggregated
+/// per register row).
 pub fn ingest(
     data: &Path,
     dialect: crate::input::dialect::Dialect,
@@ -90,8 +144,12 @@ pub fn ingest(
     // the first. The lock is the system's: it goes with the process that holds it, so a
     // killed ingest leaves nothing to clean and the next one takes over.
     let _lock = super::lock::StoreLock::take(store)?;
-    let old = read_manifest(store)?;
+    let old = read_version(store, None)?;
     if let Some(m) = &old {
+        // A store written before versions: its index becomes version 1, kept as it was.
+        if super::numbers(store)?.is_empty() {
+            super::commit(store, m)?;
+        }
         let same_wages = m.max_line_wages_cents.is_none_or(|w| w == bounds.wages_cents);
         if m.seniority_bound != seniority_bound || m.max_line_fte_micro != bounds.fte_micro || !same_wages {
             return Err(Error::Usage(format!(
@@ -107,46 +165,91 @@ pub fn ingest(
             )));
         }
     }
+    input::not_a_store(data)?;
     // A Belgian spreadsheet export is read through a converted copy, named as the original.
     let converted = crate::input::dialect::convert(data, dialect)?;
     let original = data;
     let data: &Path = converted.as_ref().map_or(data, |c| c.dir.as_path());
-    let employers = input::open(data, Table::Employers)?;
-    let employment = input::open(data, Table::Employment)?;
-    let invalidity_src =
-        if has_input(data, Table::Invalidity) { Some(input::open(data, Table::Invalidity)?) } else { None };
-    let incapacity_src =
-        if has_input(data, Table::Incapacity) { Some(input::open(data, Table::Incapacity)?) } else { None };
-    progress("reading the employer register");
-    let (reg, mut rejects, reg_counts) = register::load(&employers, None)?;
+    let (with_register, with_lines) = (has_input(data, Table::Employers), has_input(data, Table::Employment));
+    let (with_invalidity, with_incapacity) = (has_input(data, Table::Invalidity), has_input(data, Table::Incapacity));
+    if with_register != with_lines {
+        let (has, lacks) = if with_register { ("employers", "employment") } else { ("employment", "employers") };
+        return Err(Error::Usage(format!(
+            "{}: holds {has} but no {lacks}: the register and the employment lines of a quarter come together \
+             (the lines are counted per register row); a correction of invalidity or incapacity alone brings \
+             only that file",
+            original.display()
+        )));
+    }
+    if !with_register && !with_invalidity && !with_incapacity {
+        return Err(Error::Usage(format!(
+            "{}: no input here (employers, employment, invalidity or incapacity, as .csv, .parquet or a folder)",
+            original.display()
+        )));
+    }
+    let (reg, mut rejects, reg_counts, employment) = if with_register {
+        let employers = input::open(data, Table::Employers)?;
+        progress("reading the employer register");
+        let (reg, rejects, counts) = register::load(&employers, None)?;
+        let counts = InputCounts { sha256: employers.sha256()?, ..counts };
+        (reg, rejects, Some(counts), Some(input::open(data, Table::Employment)?))
+    } else {
+        // A correction alone is checked against the stored register.
+        let m = old.as_ref().ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: a correction of invalidity or incapacity alone needs a store holding its quarters; {} holds \
+                 none: ingest the quarters' employers and employment first",
+                original.display(),
+                store.display()
+            ))
+        })?;
+        progress("reading the stored register");
+        (super::read::register(store, m, None, true)?, Vec::new(), None, None)
+    };
     let quarters: BTreeSet<Quarter> = reg.rows.iter().map(|r| r.quarter).collect();
     let mut inputs: BTreeMap<String, InputCounts> = BTreeMap::new();
     let (mut inv_rows, mut inc_rows) = (Vec::new(), Vec::new());
-    if let Some(src) = &invalidity_src {
+    if with_invalidity {
+        let src = input::open(data, Table::Invalidity)?;
         progress("reading invalidity entries");
-        let (rows, rj, c) = invalidity::load(src, &reg)?;
+        let (rows, rj, c) = invalidity::load(&src, &reg)?;
         inv_rows = rows;
         rejects.extend(rj);
         inputs.insert("invalidity".into(), InputCounts { sha256: src.sha256()?, ..c });
     }
-    if let Some(src) = &incapacity_src {
+    if with_incapacity {
+        let src = input::open(data, Table::Incapacity)?;
         progress("reading incapacities");
         let all: Vec<Quarter> = quarters.iter().copied().collect();
-        let (rows, rj, c) = incapacity::load(src, &reg, &all, bounds.daily_benefit_cents)?;
+        let (rows, rj, c) = incapacity::load(&src, &reg, &all, bounds.daily_benefit_cents)?;
         inc_rows = rows;
         rejects.extend(rj);
         inputs.insert("incapacity".into(), InputCounts { sha256: src.sha256()?, ..c });
     }
-    progress("aggregating employment lines");
-    let ingested: Vec<Quarter> = quarters.iter().copied().collect();
-    let occ = occupation::aggregate_for_store(&employment, &reg, seniority_bound, bounds, &ingested)?;
-    rejects.extend(occ.rejects.iter().cloned());
-    let mut lines = occ.counts.clone();
-    if lines.sha256.is_empty() {
-        lines.sha256 = employment.sha256()?;
+    let ingested: Vec<Quarter> = if with_register { quarters.iter().copied().collect() } else { Vec::new() };
+    let occ = match &employment {
+        Some(employment) => {
+            progress("aggregating employment lines");
+            let occ = occupation::aggregate_for_store(employment, &reg, seniority_bound, bounds, &ingested)?;
+            rejects.extend(occ.rejects.iter().cloned());
+            let mut lines = occ.counts.clone();
+            if lines.sha256.is_empty() {
+                lines.sha256 = employment.sha256()?;
+            }
+            inputs.insert("employment".into(), lines);
+            occ
+        }
+        None => occupation::Occupation {
+            by_quarter: Vec::new(),
+            buckets: Vec::new(),
+            by_committee: Vec::new(),
+            rejects: Vec::new(),
+            counts: InputCounts::default(),
+        },
+    };
+    if let Some(c) = reg_counts {
+        inputs.insert("employers".into(), c);
     }
-    inputs.insert("employment".into(), lines);
-    inputs.insert("employers".into(), InputCounts { sha256: employers.sha256()?, ..reg_counts });
     if let Some(c) = &converted {
         for r in &mut rejects {
             r.file = c.restore(&r.file);
@@ -163,7 +266,9 @@ pub fn ingest(
     }
     rejects.sort();
 
-    let mut all_quarters = quarters.clone();
+    // The quarters written: those of the register rows brought, and of the invalidity and
+    // incapacity rows (a quarter of invalidity rows alone keeps its stored register).
+    let mut all_quarters: BTreeSet<Quarter> = if with_register { quarters.clone() } else { BTreeSet::new() };
     all_quarters.extend(inv_rows.iter().map(|r| Quarter::of_day(r.invalidity_start)));
     all_quarters.extend(inc_rows.iter().map(|r| r.quarter()));
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
@@ -175,7 +280,7 @@ pub fn ingest(
     let batch = Batch {
         data: original.display().to_string(),
         quarters: all_quarters.iter().map(|q| q.to_string()).collect(),
-        inputs,
+        inputs: inputs.clone(),
     };
     let bpath = bdir.join("batch.json");
     std::fs::write(&bpath, serde_json::to_string_pretty(&batch).map_err(anyhow::Error::from)? + "\n")
@@ -189,7 +294,7 @@ pub fn ingest(
     }
     w.flush().map_err(|e| io(&rpath, "write", e))?;
 
-    // Each quarter's files in a new folder.
+    // Each quarter's new files in a new folder.
     let bound = seniority_bound as usize;
     let mut entries = BTreeMap::new();
     // Every table split by quarter once, rather than filtered again for each quarter.
@@ -203,25 +308,20 @@ pub fn ingest(
         let rel = format!("quarters/{q}-{id}");
         let dir = store.join(&rel);
         std::fs::create_dir_all(&dir).map_err(|e| io(&dir, "create", e))?;
-        let mut sha256 = BTreeMap::new();
-        // A quarter this extract has invalidity or incapacity rows of, but no register row:
-        // its stored register and aggregates carry over (only its rows are replaced), never
-        // an empty register in their place.
+        let before = old.as_ref().and_then(|m| m.quarters.get(&q.to_string()));
+        let mut slot = Slot { store, dir: rel, batch: &id, before, files: BTreeMap::new() };
+        // The register and its aggregates: this extract's, when it holds the quarter's
+        // register; else the stored ones carry over, never an empty register in their place.
+        let brought = with_register && quarters.contains(&q);
         let carried =
-            (!quarters.contains(&q)).then(|| old.as_ref().and_then(|m| m.quarters.get(&q.to_string()))).flatten();
-        if let Some(prev) = carried {
-            for f in ["register.parquet", "occupation.parquet", "committees.parquet"] {
-                // Read through its recorded checksum, as every stored file is.
-                let bytes = prev.read(store, f)?;
-                let to = dir.join(f);
-                std::fs::write(&to, &bytes).map_err(|e| io(&to, "carry over", e))?;
-                use sha2::Digest;
-                sha256.insert(f.to_string(), crate::rules::hex(&sha2::Sha256::digest(&bytes)));
-            }
-        } else {
+            !brought && ["register.parquet", "occupation.parquet", "committees.parquet"].iter().all(|f| slot.carry(f));
+        if !carried {
             // Sorted by employer_id, as every stored table: readers merge instead of searching.
-            let mut rows: Vec<&register::RegisterRow> =
-                reg_by.get(&q).into_iter().flatten().map(|&i| &reg.rows[i]).collect();
+            let mut rows: Vec<&register::RegisterRow> = if brought {
+                reg_by.get(&q).into_iter().flatten().map(|&i| &reg.rows[i]).collect()
+            } else {
+                Vec::new()
+            };
             rows.sort_by(|a, b| a.employer_id.cmp(&b.employer_id));
             let mut df = df!(
                 "employer_id" => rows.iter().map(|r| r.employer_id.as_str()).collect::<Vec<_>>(),
@@ -231,7 +331,7 @@ pub fn ingest(
                 "private_sector" => rows.iter().map(|r| r.private_sector).collect::<Vec<_>>(),
                 "language" => rows.iter().map(|r| r.language.clone()).collect::<Vec<Option<String>>>(),
             )?;
-            write(&dir.join("register.parquet"), &mut df, &mut sha256)?;
+            slot.put("register.parquet", &mut df, String::new())?;
 
             let idx: &[usize] = occ_by.get(&q).map_or(&[], Vec::as_slice);
             let name = |i: usize| reg.ids[occ.by_quarter[i].employer as usize].as_str();
@@ -247,7 +347,7 @@ pub fn ingest(
                     idx.iter().map(|&i| occ.buckets[i][y]).collect::<Vec<_>>(),
                 ));
             }
-            write(&dir.join("occupation.parquet"), &mut DataFrame::new_infer_height(cols)?, &mut sha256)?;
+            slot.put("occupation.parquet", &mut DataFrame::new_infer_height(cols)?, String::new())?;
 
             let com: Vec<&occupation::CommitteeWages> =
                 com_by.get(&q).into_iter().flatten().map(|&i| &occ.by_committee[i]).collect();
@@ -256,80 +356,131 @@ pub fn ingest(
                 "joint_committee" => com.iter().map(|c| c.joint_committee.as_str()).collect::<Vec<_>>(),
                 "wages_cents" => com.iter().map(|c| c.wages).collect::<Vec<_>>(),
             )?;
-            write(&dir.join("committees.parquet"), &mut df, &mut sha256)?;
+            slot.put("committees.parquet", &mut df, String::new())?;
         }
 
-        let inv: Vec<&invalidity::InvalidityRow> =
-            inv_by.get(&q).into_iter().flatten().map(|&i| &inv_rows[i]).collect();
-        let mut df = DataFrame::new_infer_height(vec![
-            Column::new("file".into(), inv.iter().map(|r| r.file.as_str()).collect::<Vec<_>>()),
-            Column::new("line".into(), inv.iter().map(|r| r.line).collect::<Vec<_>>()),
-            Column::new("worker_id".into(), inv.iter().map(|r| r.worker_id.as_str()).collect::<Vec<_>>()),
-            Column::new("employer_id".into(), inv.iter().map(|r| r.employer_id.as_str()).collect::<Vec<_>>()),
-            date_col("primary_incapacity_start", inv.iter().map(|r| r.primary_incapacity_start).collect())?,
-            date_col("invalidity_start", inv.iter().map(|r| r.invalidity_start).collect())?,
-            date_col("birth_date", inv.iter().map(|r| r.birth_date).collect())?,
-            date_col("seniority_date", inv.iter().map(|r| r.seniority_date).collect())?,
-            Column::new(
-                "resumption_authorized".into(),
-                inv.iter().map(|r| r.resumption_authorized).collect::<Vec<_>>(),
-            ),
-        ])?;
-        write(&dir.join("invalidity.parquet"), &mut df, &mut sha256)?;
+        if with_invalidity || !slot.carry("invalidity.parquet") {
+            let inv: Vec<&invalidity::InvalidityRow> =
+                inv_by.get(&q).into_iter().flatten().map(|&i| &inv_rows[i]).collect();
+            let digest = content(&inv, |r| {
+                format!(
+                    "{}|{}|{}|{}|{}|{}|{}",
+                    r.worker_id,
+                    r.employer_id,
+                    r.primary_incapacity_start,
+                    r.invalidity_start,
+                    r.birth_date,
+                    r.seniority_date,
+                    r.resumption_authorized
+                )
+            });
+            let mut df = DataFrame::new_infer_height(vec![
+                Column::new("file".into(), inv.iter().map(|r| r.file.as_str()).collect::<Vec<_>>()),
+                Column::new("line".into(), inv.iter().map(|r| r.line).collect::<Vec<_>>()),
+                Column::new("worker_id".into(), inv.iter().map(|r| r.worker_id.as_str()).collect::<Vec<_>>()),
+                Column::new("employer_id".into(), inv.iter().map(|r| r.employer_id.as_str()).collect::<Vec<_>>()),
+                date_col("primary_incapacity_start", inv.iter().map(|r| r.primary_incapacity_start).collect())?,
+                date_col("invalidity_start", inv.iter().map(|r| r.invalidity_start).collect())?,
+                date_col("birth_date", inv.iter().map(|r| r.birth_date).collect())?,
+                date_col("seniority_date", inv.iter().map(|r| r.seniority_date).collect())?,
+                Column::new(
+                    "resumption_authorized".into(),
+                    inv.iter().map(|r| r.resumption_authorized).collect::<Vec<_>>(),
+                ),
+            ])?;
+            slot.put("invalidity.parquet", &mut df, digest)?;
+        }
 
-        let inc: Vec<&incapacity::IncapacityRow> =
-            inc_by.get(&q).into_iter().flatten().map(|&i| &inc_rows[i]).collect();
-        let mut df = DataFrame::new_infer_height(vec![
-            Column::new("file".into(), inc.iter().map(|r| r.file.as_ref()).collect::<Vec<&str>>()),
-            Column::new("line".into(), inc.iter().map(|r| r.line).collect::<Vec<_>>()),
-            Column::new("worker_id".into(), inc.iter().map(|r| r.worker_id.as_str()).collect::<Vec<_>>()),
-            Column::new("employer_id".into(), inc.iter().map(|r| r.employer_id.as_str()).collect::<Vec<_>>()),
-            date_col("incapacity_start", inc.iter().map(|r| r.incapacity_start).collect())?,
-            opt_date_col("incapacity_end", inc.iter().map(|r| r.incapacity_end).collect())?,
-            date_col("birth_date", inc.iter().map(|r| r.birth_date).collect())?,
-            date_col("service_start", inc.iter().map(|r| r.service_start).collect())?,
-            Column::new("worker_type".into(), inc.iter().map(|r| r.worker_type.as_str()).collect::<Vec<_>>()),
-            Column::new(
-                "disability_recognised".into(),
-                inc.iter().map(|r| r.disability_recognised).collect::<Vec<_>>(),
-            ),
-            opt_date_col("part_time_resumption", inc.iter().map(|r| r.part_time_resumption).collect())?,
-            Column::new("daily_benefit_cents".into(), inc.iter().map(|r| r.daily_benefit).collect::<Vec<_>>()),
-        ])?;
-        write(&dir.join("incapacity.parquet"), &mut df, &mut sha256)?;
-        entries.insert(q.to_string(), QuarterEntry { dir: rel, batch: id.clone(), sha256 });
+        if with_incapacity || !slot.carry("incapacity.parquet") {
+            let inc: Vec<&incapacity::IncapacityRow> =
+                inc_by.get(&q).into_iter().flatten().map(|&i| &inc_rows[i]).collect();
+            let digest = content(&inc, |r| {
+                format!(
+                    "{}|{}|{}|{:?}|{}|{}|{}|{}|{:?}|{}",
+                    r.worker_id,
+                    r.employer_id,
+                    r.incapacity_start,
+                    r.incapacity_end,
+                    r.birth_date,
+                    r.service_start,
+                    r.worker_type,
+                    r.disability_recognised,
+                    r.part_time_resumption,
+                    r.daily_benefit
+                )
+            });
+            let mut df = DataFrame::new_infer_height(vec![
+                Column::new("file".into(), inc.iter().map(|r| r.file.as_ref()).collect::<Vec<&str>>()),
+                Column::new("line".into(), inc.iter().map(|r| r.line).collect::<Vec<_>>()),
+                Column::new("worker_id".into(), inc.iter().map(|r| r.worker_id.as_str()).collect::<Vec<_>>()),
+                Column::new("employer_id".into(), inc.iter().map(|r| r.employer_id.as_str()).collect::<Vec<_>>()),
+                date_col("incapacity_start", inc.iter().map(|r| r.incapacity_start).collect())?,
+                opt_date_col("incapacity_end", inc.iter().map(|r| r.incapacity_end).collect())?,
+                date_col("birth_date", inc.iter().map(|r| r.birth_date).collect())?,
+                date_col("service_start", inc.iter().map(|r| r.service_start).collect())?,
+                Column::new("worker_type".into(), inc.iter().map(|r| r.worker_type.as_str()).collect::<Vec<_>>()),
+                Column::new(
+                    "disability_recognised".into(),
+                    inc.iter().map(|r| r.disability_recognised).collect::<Vec<_>>(),
+                ),
+                opt_date_col("part_time_resumption", inc.iter().map(|r| r.part_time_resumption).collect())?,
+                Column::new("daily_benefit_cents".into(), inc.iter().map(|r| r.daily_benefit).collect::<Vec<_>>()),
+            ])?;
+            slot.put("incapacity.parquet", &mut df, digest)?;
+        }
+        // A folder whose every file was the same as before holds nothing.
+        let _ = std::fs::remove_dir(&dir);
+        entries.insert(q.to_string(), QuarterEntry { batch: id.clone(), files: slot.files });
     }
 
-    // Publish: the new manifest replaces the old one by a rename.
-    let mut manifest = old.clone().unwrap_or(Manifest {
+    // Commit: the next version names every quarter, the written ones replaced.
+    let mut quarters_now = old.as_ref().map(|m| m.quarters.clone()).unwrap_or_default();
+    let mut replaced = Vec::new();
+    let mut changed = Vec::new();
+    for (q, e) in entries {
+        let quarter: Quarter = q.parse().map_err(|m: String| anyhow::anyhow!(m))?;
+        match quarters_now.get(&q) {
+            Some(prev) => {
+                replaced.push(quarter);
+                if e.differs(prev) {
+                    changed.push(quarter);
+                }
+            }
+            None => changed.push(quarter),
+        }
+        quarters_now.insert(q, e);
+    }
+    let committed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| crate::quarter::format_timestamp(d.as_secs() as i64))
+        .unwrap_or_default();
+    let version = Version {
         format: FORMAT,
+        version: old.as_ref().map_or(1, |m| m.version + 1),
+        committed,
+        batch: id.clone(),
+        data: original.display().to_string(),
         seniority_bound,
         max_line_fte_micro: bounds.fte_micro,
         max_line_wages_cents: Some(bounds.wages_cents),
-        quarters: BTreeMap::new(),
-    });
-    manifest.max_line_wages_cents = Some(bounds.wages_cents);
-    let mut replaced = Vec::new();
-    let mut obsolete = Vec::new();
-    for (q, e) in entries {
-        if let Some(prev) = manifest.quarters.insert(q.clone(), e) {
-            replaced.push(q.parse().map_err(|m: String| anyhow::anyhow!(m))?);
-            obsolete.push(prev.dir);
-        }
-    }
+        touched: all_quarters.iter().map(|q| q.to_string()).collect(),
+        changed: changed.iter().map(|q| q.to_string()).collect(),
+        sources: inputs,
+        quarters: quarters_now,
+    };
     if let Some(ms) = std::env::var("RESPONSA_PAUSE_BEFORE_PUBLISH_MS").ok().and_then(|v| v.parse().ok()) {
         std::thread::sleep(std::time::Duration::from_millis(ms));
     }
-    let tmp = store.join(format!("{MANIFEST}.{id}.tmp"));
-    std::fs::write(&tmp, serde_json::to_string_pretty(&manifest).map_err(anyhow::Error::from)? + "\n")
-        .map_err(|e| io(&tmp, "write", e))?;
-    let target = store.join(MANIFEST);
-    std::fs::rename(&tmp, &target).map_err(|e| io(&target, "publish", e))?;
-    for d in obsolete {
-        let _ = std::fs::remove_dir_all(store.join(d));
-    }
-    clean(store, &manifest);
-    Ok(Ingested { quarters: all_quarters.into_iter().collect(), replaced, rejected: rejects.len() as u64, batch: id })
+    super::commit(store, &version)?;
+    clean(store)?;
+    Ok(Ingested {
+        version: version.version,
+        quarters: all_quarters.into_iter().collect(),
+        replaced,
+        changed,
+        rejected: rejects.len() as u64,
+        batch: id,
+    })
 }
 
 /// The positions of the items of each quarter, in order.
@@ -341,15 +492,28 @@ fn by_quarter<T>(items: &[T], quarter: impl Fn(&T) -> Quarter) -> BTreeMap<Quart
     out
 }
 
-/// Removes what the manifest does not name: folders of replaced quarters, batches no
-/// quarter refers to, and what killed ingests left.
-fn clean(store: &Path, m: &Manifest) {
-    let named: BTreeSet<&str> = m.quarters.values().map(|e| e.dir.as_str()).collect();
-    let batches: BTreeSet<&str> = m.quarters.values().map(|e| e.batch.as_str()).collect();
+/// Removes what no version names: what killed ingests left (their folders, batches and
+/// half-written version files). Nothing a version names is ever removed.
+fn clean(store: &Path) -> Result<()> {
+    let versions = super::all_versions(store)?;
+    let mut dirs: BTreeSet<String> = BTreeSet::new();
+    let mut batches: BTreeSet<&str> = BTreeSet::new();
+    for v in &versions {
+        batches.insert(v.batch.as_str());
+        for e in v.quarters.values() {
+            batches.insert(e.batch.as_str());
+            for f in e.files.values() {
+                batches.insert(f.batch.as_str());
+                if let Some(parent) = Path::new(&f.path).parent() {
+                    dirs.insert(parent.to_string_lossy().to_string());
+                }
+            }
+        }
+    }
     if let Ok(rd) = std::fs::read_dir(store.join("quarters")) {
         for e in rd.flatten() {
             let rel = format!("quarters/{}", e.file_name().to_string_lossy());
-            if !named.contains(rel.as_str()) {
+            if !dirs.contains(&rel) {
                 let _ = std::fs::remove_dir_all(e.path());
             }
         }
@@ -361,12 +525,12 @@ fn clean(store: &Path, m: &Manifest) {
             }
         }
     }
-    if let Ok(rd) = std::fs::read_dir(store) {
+    if let Ok(rd) = std::fs::read_dir(store.join(super::VERSIONS)) {
         for e in rd.flatten() {
-            let n = e.file_name().to_string_lossy().to_string();
-            if n.starts_with(&format!("{MANIFEST}.")) && n.ends_with(".tmp") {
+            if e.file_name().to_string_lossy().ends_with(".tmp") {
                 let _ = std::fs::remove_file(e.path());
             }
         }
     }
+    Ok(())
 }

@@ -18,7 +18,7 @@ use crate::occupation::{CommitteeWages, EmployerQuarter, Occupation};
 use crate::quarter::Quarter;
 use crate::rules::Rules;
 
-use super::{batch_dir, read_manifest, Batch, Manifest, QuarterEntry};
+use super::{batch_dir, read_version, Batch, QuarterEntry, Version};
 
 /// One stored file read back. The store writes every column complete but the optional
 /// ones (an incapacity's end and resumption, an employer's language), so a missing value
@@ -31,7 +31,7 @@ struct Stored {
 impl Stored {
     /// A stored file of quarter entry `e`, checked against its recorded sha256.
     fn open(store: &Path, e: &QuarterEntry, name: &str) -> Result<Stored> {
-        let path = store.join(&e.dir).join(name);
+        let path = store.join(&e.file(name)?.path);
         let bytes = e.read(store, name)?;
         let df = crate::input::parquet_bytes(&path, bytes).map_err(|e| {
             Error::Structure(format!("{e} (a stored file: the store is damaged; re-ingest this quarter)"))
@@ -150,7 +150,7 @@ fn merge_sorted<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<&'a str> {
 
 /// Whether the store can serve a rule set: its seniority bound covers
 /// `min_seniority_years` and its lines were checked with the same `max_line_fte`.
-pub fn check_rules(store: &Path, m: &Manifest, rules: &[Rules]) -> Result<()> {
+pub fn check_rules(store: &Path, m: &Version, rules: &[Rules]) -> Result<()> {
     for r in rules {
         let years = r.levy.min_seniority_years;
         if years > m.seniority_bound {
@@ -186,40 +186,16 @@ pub fn check_rules(store: &Path, m: &Manifest, rules: &[Rules]) -> Result<()> {
     Ok(())
 }
 
-/// The dataset of a run from the store.
-pub fn load(
-    store: &Path,
-    rules: &[Rules],
-    line_rules: &Rules,
-    quarters: &[Quarter],
-    needs: Needs,
-    progress: &dyn Fn(&str),
-) -> Result<Dataset> {
-    let m = read_manifest(store)?.ok_or_else(|| {
-        Error::Usage(format!("{}: no store here (no manifest.json): run responsa ingest first", store.display()))
-    })?;
-    check_rules(store, &m, rules)?;
-    let min_years = line_rules.levy.min_seniority_years as usize;
-    for q in quarters {
-        if !m.quarters.contains_key(&q.to_string()) {
-            return Err(Error::Usage(format!(
-                "{}: quarter {q} is not in the store (stored: {}): responsa ingest --data DIR --store {} with its inputs",
-                store.display(),
-                m.quarters.keys().cloned().collect::<Vec<_>>().join(", "),
-                store.display()
-            )));
-        }
-    }
-    progress("reading the stored register");
+/// The register of the stored quarters `only` (every stored quarter when `None`), as of
+/// version `m`; with `declared`, the employer-quarters it declares too (§8.1: what an
+/// incapacity is checked against when a correction brings it alone).
+pub(super) fn register(store: &Path, m: &Version, only: Option<&[Quarter]>, declared: bool) -> Result<Register> {
     use rayon::prelude::*;
-    // The register of the assessed quarters. Only their employers are assessed, and only
-    // theirs enter the pooled sums (§3.3), so the aggregates of other employers are
-    // not read; the checks that need every quarter's register were made at ingest.
     let stored: Vec<(Quarter, &String)> = m
         .quarters
         .keys()
         .map(|q| Ok((q.parse::<Quarter>().map_err(|e: String| anyhow::anyhow!(e))?, q)))
-        .filter(|r: &Result<(Quarter, &String)>| r.as_ref().map_or(true, |(q, _)| quarters.contains(q)))
+        .filter(|r: &Result<(Quarter, &String)>| r.as_ref().map_or(true, |(q, _)| only.is_none_or(|o| o.contains(q))))
         .collect::<Result<_>>()?;
     let frames: Vec<(Quarter, Stored)> = stored
         .par_iter()
@@ -241,7 +217,7 @@ pub fn load(
     }
     let ids: Vec<String> = all_ids.iter().map(|s| s.to_string()).collect();
     let mut rows: Vec<RegisterRow> = Vec::new();
-    for (quarter, df) in frames.iter().filter(|(q, _)| quarters.contains(q)) {
+    for (quarter, df) in &frames {
         let (id, nace, cat, jc) =
             (df.strs("employer_id")?, df.strs("nace")?, df.strs("employer_category")?, df.strs("joint_committee")?);
         let private = df.bools("private_sector")?;
@@ -261,9 +237,45 @@ pub fn load(
     }
     drop(id_cols);
     drop(frames);
-    // No index map and no declared pairs: positions come from the sorted ids, and the
-    // checks that need declared quarters were made at ingest.
-    let register = Register { rows, ids, index: PlHashMap::new(), declared: Vec::new() };
+    // No index map: positions come from the sorted ids. The declared pairs only when
+    // asked: a run reads the checks that need them from the ingest.
+    let mut register = Register { rows, ids, index: PlHashMap::new(), declared: Vec::new() };
+    if declared {
+        let mut pairs: Vec<(u32, i32)> =
+            register.rows.iter().filter_map(|r| Some((register.position(&r.employer_id)?, r.quarter.0))).collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        register.declared = pairs;
+    }
+    Ok(register)
+}
+
+/// The dataset of a run from the store, as of `version` (the latest when `None`): a
+/// version is never rewritten and nothing it names is removed, so the run reads the store
+/// as it was when it started, whatever ingests run meanwhile (§12).
+pub fn load(
+    store: &Path,
+    version: Option<u64>,
+    rules: &[Rules],
+    line_rules: &Rules,
+    quarters: &[Quarter],
+    needs: Needs,
+    progress: &dyn Fn(&str),
+) -> Result<Dataset> {
+    let m = read_version(store, version)?.ok_or_else(|| {
+        Error::Usage(format!("{}: no store here (no versions/): run responsa ingest first", store.display()))
+    })?;
+    check_rules(store, &m, rules)?;
+    let min_years = line_rules.levy.min_seniority_years as usize;
+    for q in quarters {
+        m.quarter(store, *q)?;
+    }
+    progress("reading the stored register");
+    use rayon::prelude::*;
+    // The register of the assessed quarters. Only their employers are assessed, and only
+    // theirs enter the pooled sums (§3.3), so the aggregates of other employers are
+    // not read; the checks that need every quarter's register were made at ingest.
+    let register = register(store, &m, Some(quarters), false)?;
     let sorted_ids: Vec<&str> = register.ids.iter().map(String::as_str).collect();
 
     // The aggregates of Q-7..Q of each assessed quarter (denominators, headcounts, wages),
@@ -398,17 +410,29 @@ pub fn load(
     invalidity.sort_by(|a, b| (a.file.as_str(), a.line).cmp(&(b.file.as_str(), b.line)));
     incapacity.sort_by(|a, b| (a.file.as_ref(), a.line).cmp(&(b.file.as_ref(), b.line)));
 
-    // The rejects and counts of the ingests the quarters came from.
-    let batches: BTreeSet<&str> =
-        quarters.iter().filter_map(|q| m.quarters.get(&q.to_string())).map(|e| e.batch.as_str()).collect();
+    // The rejects and counts of the ingests the quarters' inputs came from: each input
+    // from the ingest that brought its file (a correction brings one input alone).
+    let mut taken: BTreeMap<&str, BTreeSet<&'static str>> = BTreeMap::new();
+    for q in quarters {
+        let e = m.quarter(store, *q)?;
+        for (file, names) in [
+            ("register.parquet", &["employers", "employment"][..]),
+            ("invalidity.parquet", &["invalidity"][..]),
+            ("incapacity.parquet", &["incapacity"][..]),
+        ] {
+            let batch = e.files.get(file).map_or(e.batch.as_str(), |f| f.batch.as_str());
+            taken.entry(batch).or_default().extend(names.iter().copied());
+        }
+    }
     let mut rejects: Vec<Reject> = Vec::new();
     let mut inputs: BTreeMap<&'static str, InputCounts> = BTreeMap::new();
-    for b in batches {
+    for (b, names) in taken {
         let bd = batch_dir(store, b);
         let path = bd.join("batch.json");
         let text = std::fs::read_to_string(&path).map_err(|e| crate::error::io(&path, "read", e))?;
         let batch: Batch =
             serde_json::from_str(&text).map_err(|e| Error::Structure(format!("{}: {e}", path.display())))?;
+        let mut files: BTreeSet<String> = BTreeSet::new();
         for (name, c) in batch.inputs {
             let key: &'static str = match name.as_str() {
                 "employers" => "employers",
@@ -417,6 +441,10 @@ pub fn load(
                 "incapacity" if needs.incapacity => "incapacity",
                 _ => continue,
             };
+            if !names.contains(key) {
+                continue;
+            }
+            files.extend(c.files.iter().cloned());
             let slot = inputs.entry(key).or_default();
             slot.read += c.read;
             slot.used += c.used;
@@ -432,10 +460,15 @@ pub fn load(
             // Written by ingest with every field: anything else is a damaged store.
             let at = rec.position().map(|p| p.line());
             let damaged = |c: &str| Error::at(&path, at, Some(c), "a missing value in the store: re-ingest this batch");
+            let file = rec.get(0).ok_or_else(|| damaged("file"))?;
+            // Only the rejects of the inputs taken from this ingest.
+            if !files.contains(file) {
+                continue;
+            }
             // A store written before rejects carried them has no employer_id and quarter.
             rejects.push(
                 Reject::new(
-                    rec.get(0).ok_or_else(|| damaged("file"))?,
+                    file,
                     rec.get(1).and_then(|l| l.parse().ok()).ok_or_else(|| damaged("line"))?,
                     rec.get(2).ok_or_else(|| damaged("reason"))?,
                 )
@@ -468,7 +501,13 @@ mod tests {
         ])
         .expect("a frame");
         ParquetWriter::new(std::fs::File::create(&path).expect("a file")).finish(&mut df).expect("written");
-        let entry = QuarterEntry { dir: String::new(), batch: String::new(), sha256: BTreeMap::new() };
+        let file = super::super::StoredFile {
+            path: "invalidity.parquet".into(),
+            sha256: String::new(),
+            batch: String::new(),
+            content: String::new(),
+        };
+        let entry = QuarterEntry { batch: String::new(), files: [("invalidity.parquet".to_string(), file)].into() };
         let stored = Stored::open(dir.path(), &entry, "invalidity.parquet").expect("read back");
         let worker = stored.strs("worker_id").err().map(|e| e.to_string()).unwrap_or_default();
         assert!(worker.contains("invalidity.parquet") && worker.contains("'worker_id'"), "{worker}");

@@ -379,3 +379,157 @@ fn an_expectation_that_checks_nothing_fails() {
     let failures = run_case("empty", case);
     assert!(failures.iter().any(|m| m.contains("checks nothing")), "an [[expect]] with no expected value must fail");
 }
+
+// Regularisation cases (§12, tests/regularisation/*.toml): a universe as above, ingested
+// into a store (version 1), then the same universe with some employers replaced, added
+// (`[[after]]`) or removed (`remove`), ingested again (version 2); `responsa regularise
+// --from 1` must give each expected row of regularisation.csv, and no row for the
+// employers of `no_row`.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegCase {
+    about: String,
+    #[serde(default = "q4")]
+    quarter: String,
+    #[serde(default = "yes")]
+    base: bool,
+    #[serde(default)]
+    employer: Vec<Emp>,
+    /// Employers of version 2 replacing those of the same id (after copies are expanded),
+    /// or added.
+    #[serde(default)]
+    after: Vec<Emp>,
+    /// Employers version 2 no longer holds.
+    #[serde(default)]
+    remove: Vec<String>,
+    expect: Vec<RegExpect>,
+    #[serde(default)]
+    no_row: Vec<String>,
+}
+
+/// Every column of a row is expected: an expectation cannot check nothing.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegExpect {
+    employer: String,
+    status_before: String,
+    status_after: String,
+    amount_before: String,
+    amount_after: String,
+    difference: String,
+    causes: String,
+    because: String,
+}
+
+fn expand(emps: &[Emp]) -> Vec<Emp> {
+    let mut out = Vec::new();
+    for e in emps {
+        match e.copies {
+            Some(n) => out.extend((1..=n).map(|i| Emp { id: format!("{}{i}", e.id), copies: None, ..e.clone() })),
+            None => out.push(e.clone()),
+        }
+    }
+    out
+}
+
+fn run_regularisation(name: &str, text: &str) -> Vec<String> {
+    let case: RegCase = toml::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let w = Workdir::new();
+    let universe = |employer: Vec<Emp>| Case {
+        about: case.about.clone(),
+        quarter: case.quarter.clone(),
+        base: case.base,
+        rules: None,
+        employer,
+        expect: Vec::new(),
+        receipt: Vec::new(),
+    };
+    let before = expand(&case.employer);
+    let mut after: Vec<Emp> = before.iter().filter(|e| !case.remove.contains(&e.id)).cloned().collect();
+    for a in expand(&case.after) {
+        match after.iter_mut().find(|e| e.id == a.id) {
+            Some(slot) => *slot = a,
+            None => after.push(a),
+        }
+    }
+    for (version, employers) in [(1, before), (2, after)] {
+        materialise(&universe(employers), &w);
+        let o = w.run(&["ingest", "--data", "data", "--store", "store", "-q"]);
+        assert!(o.status.success(), "{name}: ingest {version}: {}", show(&o));
+    }
+    let o = w.run(&["regularise", "--store", "store", "--quarter", &case.quarter, "--from", "1", "--out", "out", "-q"]);
+    assert!(o.status.success(), "{name}: {}\n{}", case.about, show(&o));
+    let rows = read_csv(&w.path("out/regularisation.csv"));
+    let mut failures = Vec::new();
+    for x in &case.expect {
+        let Some(row) = rows.iter().find(|r| r["employer_id"] == x.employer) else {
+            failures.push(format!("{name}: no row for {} — {}\n    rows: {rows:?}", x.employer, x.because));
+            continue;
+        };
+        for (col, want) in [
+            ("status_before", &x.status_before),
+            ("status_after", &x.status_after),
+            ("amount_before", &x.amount_before),
+            ("amount_after", &x.amount_after),
+            ("difference", &x.difference),
+            ("causes", &x.causes),
+        ] {
+            if &row[col] != want {
+                failures.push(format!(
+                    "{name}: {} {col}: expected '{want}', got '{}' — {}\n    row: {row:?}",
+                    x.employer, row[col], x.because
+                ));
+            }
+        }
+        if row["contribution"] != "invalidity_levy" || row["quarter"] != case.quarter {
+            failures.push(format!("{name}: {}: {row:?}", x.employer));
+        }
+    }
+    for id in &case.no_row {
+        if rows.iter().any(|r| &r["employer_id"] == id) {
+            failures.push(format!("{name}: {id} has a row though neither its status nor its levy moved"));
+        }
+    }
+    failures
+}
+
+mod regularisation {
+    use super::run_regularisation;
+
+    crate::common::cases!(
+        case_01_wage_base,
+        case_02_entries,
+        case_03_fte3y,
+        case_04_average_headcount,
+        case_05_register,
+        case_06_sector_ratio,
+        case_07_private_ratio,
+        case_08_status_change_no_amount,
+        case_09_added,
+        case_10_withdrawn,
+    );
+
+    fn dir() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regularisation")
+    }
+
+    fn check(test: &str) {
+        let name = test.trim_start_matches("case_");
+        let path = dir().join(format!("{name}.toml"));
+        let failures = run_regularisation(name, &std::fs::read_to_string(&path).expect("read case"));
+        assert!(failures.is_empty(), "{} expectation(s) failed:\n{}", failures.len(), failures.join("\n"));
+    }
+
+    #[test]
+    fn every_regularisation_case_has_its_test() {
+        let mut files: Vec<String> = std::fs::read_dir(dir())
+            .expect("tests/regularisation")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .map(|p| format!("case_{}", p.file_stem().unwrap_or_default().to_string_lossy()))
+            .collect();
+        files.sort();
+        assert_eq!(files, CASES, "tests/regularisation and the cases! list differ");
+    }
+}

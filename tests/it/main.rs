@@ -8,6 +8,7 @@ mod common;
 mod bad_input;
 mod browser;
 mod cli;
+mod corrections;
 mod dialect;
 mod docs;
 mod example;

@@ -180,7 +180,18 @@ fn a_killed_ingest_leaves_the_store_as_it_was() {
     let ex = example();
     ok(&w, &["ingest", "--data", &ex, "--store", "store", "-q"]);
     ok(&w, &["assess", "--quarter", "2023Q4", "--store", "store", "--out", "before", "-q"]);
-    let manifest = w.read("store/manifest.json");
+    let versions = |w: &Workdir| {
+        let mut v: Vec<(String, String)> = std::fs::read_dir(w.path("store/versions"))
+            .expect("versions")
+            .flatten()
+            .map(|e| {
+                (e.file_name().to_string_lossy().to_string(), std::fs::read_to_string(e.path()).unwrap_or_default())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let committed = versions(&w);
     // Another ingest of other data (2023Q4's wages doubled), held before it publishes, is killed.
     for f in ["employers.csv", "invalidity.csv", "incapacity.csv"] {
         w.write(&format!("other/{f}"), std::fs::read(format!("{ex}/{f}")).expect("example"));
@@ -193,13 +204,21 @@ fn a_killed_ingest_leaves_the_store_as_it_was() {
         .args(["ingest", "--data", "other", "--store", "store", "-q"])
         .spawn()
         .expect("spawn");
-    let staged = |w: &Workdir| std::fs::read_dir(w.path("store/quarters")).map_or(0, |d| d.count()) >= 30;
+    // Its quarters written: new folders, then none for a second (it waits to commit).
+    let folders = |w: &Workdir| std::fs::read_dir(w.path("store/quarters")).map_or(0, |d| d.count());
+    let first = folders(&w);
     let start = std::time::Instant::now();
-    while !staged(&w) && start.elapsed() < std::time::Duration::from_secs(60) {
-        std::thread::sleep(std::time::Duration::from_millis(20));
+    let mut last = (first, std::time::Instant::now());
+    while start.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let n = folders(&w);
+        if n != last.0 {
+            last = (n, std::time::Instant::now());
+        } else if n > first && last.1.elapsed() > std::time::Duration::from_secs(1) {
+            break;
+        }
     }
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    assert!(staged(&w), "the ingest never wrote its quarters");
+    assert!(folders(&w) > first, "the ingest never wrote its quarters");
     // A second ingest meanwhile, a real second process, stops at once naming the first.
     let second = w.run(&["ingest", "--data", &ex, "--store", "store", "-q"]);
     let err = String::from_utf8_lossy(&second.stderr);
@@ -207,14 +226,34 @@ fn a_killed_ingest_leaves_the_store_as_it_was() {
     assert!(err.contains(&format!("pid {}", child.id())) && err.contains("is writing this store"), "{err}");
     child.kill().expect("kill");
     let _ = child.wait();
-    assert_eq!(w.read("store/manifest.json"), manifest, "the manifest is the previous one");
+    assert_eq!(versions(&w), committed, "no version was committed");
     ok(&w, &["assess", "--quarter", "2023Q4", "--store", "store", "--out", "after", "-q"]);
     assert_eq!(same_reports(&w, "before", "after"), 5, "the store gives what it gave before");
-    // The next ingest replaces the quarters and removes what the killed one left.
+    // The next ingest commits version 2 and removes what the killed one left; version 1
+    // stays whole.
     let out = ok(&w, &["ingest", "--data", "other", "--store", "store"]);
-    assert!(out.contains("replaced: 2022Q1"), "{out}");
-    assert_eq!(std::fs::read_dir(w.path("store/quarters")).expect("quarters").count(), 15, "no leftover folders");
-    assert_eq!(std::fs::read_dir(w.path("store/batches")).expect("batches").count(), 1, "one batch");
+    assert!(out.starts_with("version 2") && out.contains("replaced: 2022Q1"), "{out}");
+    let named: BTreeSet<String> = versions(&w)
+        .iter()
+        .flat_map(|(_, text)| {
+            let v: serde_json::Value = serde_json::from_str(text).expect("a version");
+            let mut dirs = Vec::new();
+            for e in v["quarters"].as_object().expect("quarters").values() {
+                for f in e["files"].as_object().expect("files").values() {
+                    let path = f["path"].as_str().expect("a path");
+                    dirs.push(path.rsplit_once('/').map_or(path, |p| p.0).to_string());
+                }
+            }
+            dirs
+        })
+        .collect();
+    for e in std::fs::read_dir(w.path("store/quarters")).expect("quarters").flatten() {
+        let rel = format!("quarters/{}", e.file_name().to_string_lossy());
+        assert!(named.contains(&rel), "{rel}: a folder no version names");
+    }
+    assert_eq!(std::fs::read_dir(w.path("store/batches")).expect("batches").count(), 2, "one batch a version");
+    ok(&w, &["assess", "--quarter", "2023Q4", "--store", "store", "--version", "1", "--out", "v1", "-q"]);
+    assert_eq!(same_reports(&w, "before", "v1"), 5, "version 1 as it was");
     ok(&w, &["assess", "--quarter", "2023Q4", "--store", "store", "--out", "doubled", "-q"]);
     assert_ne!(w.read("doubled/levy.csv"), w.read("before/levy.csv"), "the new wages are assessed");
 }
@@ -227,9 +266,9 @@ fn an_index_naming_a_folder_outside_the_store_is_refused() {
     let ex = example();
     ok(&w, &["ingest", "--data", &ex, "--store", "store", "-q"]);
     w.write("victim/keep.txt", "not the store's");
-    let manifest = w.read("store/manifest.json");
-    let first_dir = manifest.split("\"dir\": \"").nth(1).and_then(|s| s.split('"').next()).expect("a quarter's dir");
-    w.write("store/manifest.json", manifest.replacen(first_dir, "../victim", 1));
+    let index = w.read("store/versions/00000001.json");
+    let first = index.split("\"path\": \"").nth(1).and_then(|s| s.split('"').next()).expect("a file's path");
+    w.write("store/versions/00000001.json", index.replacen(first, "../victim/keep.txt", 1));
     for args in [
         vec!["ingest", "--data", ex.as_str(), "--store", "store", "-q"],
         vec!["assess", "--quarter", "2023Q4", "--store", "store", "--out", "out", "-q"],
@@ -237,7 +276,7 @@ fn an_index_naming_a_folder_outside_the_store_is_refused() {
         let o = w.run(&args);
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", show(&o));
-        assert!(err.contains("manifest.json") && err.contains("not inside the store"), "{err}");
+        assert!(err.contains("00000001.json") && err.contains("not inside the store"), "{err}");
     }
     assert_eq!(w.read("victim/keep.txt"), "not the store's", "nothing outside the store is touched");
 }
@@ -293,9 +332,14 @@ fn a_damaged_or_swapped_stored_file_is_named_never_read() {
     let w = Workdir::new();
     let ex = example();
     ok(&w, &["ingest", "--data", &ex, "--store", "store", "-q"]);
-    let manifest: serde_json::Value = serde_json::from_str(&w.read("store/manifest.json")).expect("manifest");
-    let dir = |q: &str| w.path(&format!("store/{}", manifest["quarters"][q]["dir"].as_str().expect("a dir")));
-    let file = dir("2026Q1").join("incapacity.parquet");
+    let index: serde_json::Value = serde_json::from_str(&w.read("store/versions/00000001.json")).expect("index");
+    let stored = |q: &str| {
+        w.path(&format!(
+            "store/{}",
+            index["quarters"][q]["files"]["incapacity.parquet"]["path"].as_str().expect("path")
+        ))
+    };
+    let file = stored("2026Q1");
     let good = std::fs::read(&file).expect("stored");
     for (what, bytes) in [
         ("a flipped bit", {
@@ -303,7 +347,7 @@ fn a_damaged_or_swapped_stored_file_is_named_never_read() {
             b[good.len() / 2] ^= 0x01;
             b
         }),
-        ("a file of another quarter", std::fs::read(dir("2025Q4").join("incapacity.parquet")).expect("stored")),
+        ("a file of another quarter", std::fs::read(stored("2025Q4")).expect("stored")),
     ] {
         std::fs::write(&file, &bytes).expect("write");
         let o = w.run(&["assess", "--quarter", "2026Q1", "--store", "store", "--out", "out", "-q"]);

@@ -1,0 +1,246 @@
+//! Corrections (§12): every version of the store kept, a correction of one input alone,
+//! past runs reproduced byte for byte, and `regularise` saying what to bill or refund
+//! and why — the real binary on the example, as an analyst runs it.
+
+use crate::common::{read_csv, show, Workdir};
+
+fn example() -> String {
+    format!("{}/data/example", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn ok(w: &Workdir, args: &[&str]) -> String {
+    let o = w.run(args);
+    assert!(o.status.success(), "{:?}\n{}", args, show(&o));
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+/// Every file under `a` equals the one under `b`; returns how many were compared.
+fn identical(w: &Workdir, a: &str, b: &str) -> usize {
+    let mut n = 0;
+    for e in std::fs::read_dir(w.path(a)).expect("a folder").flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if e.path().is_dir() {
+            n += identical(w, &format!("{a}/{name}"), &format!("{b}/{name}"));
+        } else {
+            let (x, y) = (std::fs::read(e.path()), std::fs::read(w.path(&format!("{b}/{name}"))));
+            assert!(x.is_ok() && x.ok() == y.ok(), "{a}/{name} differs from {b}/{name}");
+            n += 1;
+        }
+    }
+    n
+}
+
+/// The sickness funds' corrected incapacity file for 2026Q1: an end reported late
+/// (E02-W001), a later part-time resumption (E04-W001), a corrected daily benefit
+/// (P01-W001; and E02-W005's, whose contribution is not due either way), a row withdrawn (E02-W006), one added (E02-W007), and a row of 2027Q1, a
+/// quarter the store does not hold (rejected with its line, never dropped).
+fn correction() -> String {
+    let text = std::fs::read_to_string(format!("{}/incapacity.csv", example())).expect("example");
+    let mut out = String::new();
+    for line in text.lines() {
+        let line = if line.starts_with("E02-W001,") {
+            line.replace("2026-01-05,,1980", "2026-01-05,2026-02-10,1980")
+        } else if line.starts_with("E04-W001,") {
+            line.replace("2026-02-18", "2026-03-02")
+        } else if line.starts_with("E02-W005,") {
+            line.replace(",80.00", ",85.00")
+        } else if line.starts_with("P01-W001,") {
+            line.replace(",64.15", ",70.00")
+        } else if line.starts_with("E02-W006,") {
+            continue;
+        } else {
+            line.to_string()
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str("E02-W007,E02,2026-01-19,,1979-04-04,2012-01-01,ordinary,false,,66.00\n");
+    out.push_str("E02-W008,E02,2027-01-05,,1979-04-04,2012-01-01,ordinary,false,,66.00\n");
+    out
+}
+
+#[test]
+fn a_correction_is_a_new_version_the_billed_one_is_reproduced_and_the_difference_explained() {
+    let w = Workdir::new();
+    let out = ok(&w, &["ingest", "--data", &example(), "--store", "store"]);
+    assert!(out.starts_with("version 1: ingested"), "{out}");
+    ok(&w, &["assess", "--quarter", "2026Q1", "--store", "store", "--out", "billed", "-q"]);
+
+    // The correction: the incapacity file alone.
+    w.write("corr/incapacity.csv", correction());
+    let out = ok(&w, &["ingest", "--data", "corr", "--store", "store"]);
+    assert!(out.starts_with("version 2: ingested 2026Q1 into store"), "{out}");
+    assert!(out.contains("changed: 2026Q1") && out.contains("rejected input rows: 1"), "{out}");
+
+    // history: two versions; the second wrote and changed 2026Q1 only, read = used + rejected.
+    let h: serde_json::Value =
+        serde_json::from_str(&ok(&w, &["history", "--store", "store", "--format", "json"])).expect("json");
+    let versions = h["versions"].as_array().expect("versions");
+    assert_eq!(versions.len(), 2, "{h}");
+    assert_eq!(versions[1]["touched"], serde_json::json!(["2026Q1"]));
+    assert_eq!(versions[1]["changed"], serde_json::json!(["2026Q1"]));
+    let sources = versions[1]["sources"].as_array().expect("sources");
+    assert_eq!(sources.len(), 1, "the incapacity file alone: {sources:?}");
+    let s = &sources[0];
+    assert_eq!(s["input"], "incapacity");
+    assert_eq!(s["read"].as_u64(), Some(s["used"].as_u64().unwrap_or(0) + s["rejected"].as_u64().unwrap_or(0)));
+    assert_eq!((s["read"].as_u64(), s["rejected"].as_u64()), (Some(12), Some(1)), "{s}");
+    assert_eq!(h["out_of_date"]["solidarity"], serde_json::json!(["2026Q1"]), "{h}");
+    assert_eq!(h["out_of_date"]["invalidity_levy"], serde_json::json!([]), "no levy quarter reads 2026Q1");
+    let table = ok(&w, &["history", "--store", "store"]);
+    assert!(table.contains("solidarity contribution:  2026Q1"), "{table}");
+    let batch = std::fs::read_dir(w.path("store/batches"))
+        .expect("batches")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| std::fs::read_to_string(p.join("batch.json")).is_ok_and(|b| b.contains("\"corr\"")))
+        .expect("the correction's batch");
+    let rejects = read_csv(&batch.join("rejects.csv"));
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_eq!((rejects[0]["line"].as_str(), rejects[0]["quarter"].as_str()), ("13", "2027Q1"), "{rejects:?}");
+
+    // The version billed, reproduced byte for byte; the latest differs.
+    ok(&w, &["assess", "--quarter", "2026Q1", "--store", "store", "--version", "1", "--out", "again", "-q"]);
+    assert!(identical(&w, "billed", "again") >= 6, "every output of version 1, summary.json and report.html included");
+    // The correction lost 1 of its 12 rows: beyond max_rejected_share (1 %), no report
+    // from it unless the analyst accepts the loss.
+    let o = w.run(&["assess", "--quarter", "2026Q1", "--store", "store", "--out", "now", "-q"]);
+    assert_eq!(o.status.code(), Some(3), "{}", show(&o));
+    let o = w.run(&["regularise", "--store", "store", "--quarter", "2026Q1", "--from", "1", "--out", "regul", "-q"]);
+    assert_eq!(o.status.code(), Some(3), "{}", show(&o));
+    let accept = ["--max-rejected-share", "10"];
+    ok(&w, &["assess", "--quarter", "2026Q1", "--store", "store", "--out", "now", "-q", accept[0], accept[1]]);
+    assert_ne!(w.read("now/solidarity.csv"), w.read("billed/solidarity.csv"), "version 2 is assessed by default");
+    // The register and the lines carried over: the levy of 2023Q4 is the same.
+    ok(&w, &["assess", "--quarter", "2023Q4", "--data", &example(), "--out", "levy-data", "-q"]);
+    ok(&w, &["assess", "--quarter", "2023Q4", "--store", "store", "--out", "levy-store", "-q"]);
+    assert_eq!(w.read("levy-data/levy.csv"), w.read("levy-store/levy.csv"));
+
+    // What to bill or refund, and why.
+    let out = ok(
+        &w,
+        &[
+            "regularise",
+            "--store",
+            "store",
+            "--quarter",
+            "2026Q1",
+            "--from",
+            "1",
+            "--out",
+            "regul",
+            accept[0],
+            accept[1],
+        ],
+    );
+    assert!(out.contains("regularisation of version 2 against version 1"), "{out}");
+    let inc = read_csv(&w.path("regul/regularisation_incapacities.csv"));
+    let causes = |worker: &str| {
+        inc.iter().find(|r| r["worker_id"] == worker).map(|r| r["causes"].clone()).unwrap_or_else(|| {
+            panic!("no row for {worker}: {inc:?}");
+        })
+    };
+    assert_eq!(causes("E02-W001"), "incapacity_end");
+    assert_eq!(causes("E04-W001"), "part_time_resumption");
+    assert_eq!(causes("P01-W001"), "daily_benefit");
+    assert_eq!(causes("E02-W006"), "withdrawn");
+    assert_eq!(causes("E02-W007"), "added");
+    let w006 = inc.iter().find(|r| r["worker_id"] == "E02-W006").expect("withdrawn");
+    assert!(w006["status_after"].is_empty() && w006["indemnified_days_after"].is_empty(), "{w006:?}");
+    assert!(!inc.iter().any(|r| r["worker_id"] == "E02-W002"), "an unchanged incapacity has no row");
+    assert!(!inc.iter().any(|r| r["worker_id"] == "E02-W005"), "a benefit corrected, nothing due either way");
+    let emp = read_csv(&w.path("regul/regularisation.csv"));
+    let e02 = emp.iter().find(|r| r["employer_id"] == "E02").expect("E02's row");
+    assert_eq!((e02["contribution"].as_str(), e02["status_before"].as_str()), ("solidarity", ""));
+    // The employer's difference is the sum of its incapacities'.
+    let cents = |s: &str| -> i64 { s.replace('.', "").parse().expect("cents") };
+    let sum: i64 = inc.iter().filter(|r| r["employer_id"] == "E02").map(|r| cents(&r["difference"])).sum();
+    assert_eq!(cents(&e02["difference"]), sum, "{e02:?}");
+    assert_eq!(cents(&e02["amount_after"]) - cents(&e02["amount_before"]), sum);
+    let summary: serde_json::Value = serde_json::from_str(&w.read("regul/summary.json")).expect("summary");
+    assert_eq!((summary["from_version"].as_u64(), summary["to_version"].as_u64()), (Some(1), Some(2)));
+    let net: i64 = emp.iter().map(|r| cents(&r["difference"])).sum();
+    assert_eq!(cents(summary["net"].as_str().unwrap_or_default()), net, "{summary}");
+    let page = w.read("regul/report.html");
+    assert!(page.contains("id=\"regularisation\"") && page.contains("E02"), "report.html lists the changes");
+
+    // A levy quarter the correction does not reach: nothing to regularise.
+    ok(&w, &["regularise", "--store", "store", "--quarter", "2023Q4", "--from", "1", "--out", "levy-regul", "-q"]);
+    assert_eq!(read_csv(&w.path("levy-regul/regularisation.csv")).len(), 0);
+
+    // A version the store does not hold.
+    let o = w.run(&["assess", "--quarter", "2026Q1", "--store", "store", "--version", "3", "--out", "x"]);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("versions 1 to 2"), "{}", show(&o));
+}
+
+/// A correction alone needs the quarters it corrects; employers without employment (or
+/// the reverse) is refused: the lines are counted per register row.
+#[test]
+fn a_correction_needs_its_quarters_and_the_register_comes_with_the_lines() {
+    let w = Workdir::new();
+    w.write("corr/incapacity.csv", correction());
+    let o = w.run(&["ingest", "--data", "corr", "--store", "store"]);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("needs a store holding its quarters"), "{}", show(&o));
+    w.write("half/employers.csv", std::fs::read(format!("{}/employers.csv", example())).expect("example"));
+    let o = w.run(&["ingest", "--data", "half", "--store", "store"]);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("holds employers but no employment"), "{}", show(&o));
+}
+
+/// Ingesting the same data again writes no file twice, and changes nothing: a version
+/// that changes one quarter writes only that quarter's files.
+#[test]
+fn the_same_data_again_is_a_version_that_changes_nothing() {
+    let w = Workdir::new();
+    ok(&w, &["ingest", "--data", &example(), "--store", "store", "-q"]);
+    let folders = |w: &Workdir| std::fs::read_dir(w.path("store/quarters")).expect("quarters").count();
+    let before = folders(&w);
+    let out = ok(&w, &["ingest", "--data", &example(), "--store", "store"]);
+    assert!(out.starts_with("version 2") && !out.contains("changed:"), "{out}");
+    assert_eq!(folders(&w), before, "no new folder: every file is the one version 1 names");
+    let h: serde_json::Value =
+        serde_json::from_str(&ok(&w, &["history", "--store", "store", "--format", "json"])).expect("json");
+    assert_eq!(h["versions"][1]["changed"], serde_json::json!([]), "{h}");
+    assert_eq!(h["out_of_date"]["solidarity"], serde_json::json!([]));
+    // One quarter corrected: one new folder.
+    w.write("corr/incapacity.csv", correction());
+    ok(&w, &["ingest", "--data", "corr", "--store", "store", "-q"]);
+    assert_eq!(folders(&w), before + 1, "only 2026Q1's incapacity file is new");
+}
+
+/// A store written before versions (one manifest.json) reads as version 1, and the first
+/// ingest into it keeps that version.
+#[test]
+fn a_store_written_before_versions_is_version_one() {
+    let w = Workdir::new();
+    ok(&w, &["ingest", "--data", &example(), "--store", "store", "-q"]);
+    ok(&w, &["assess", "--quarter", "2026Q1", "--store", "store", "--out", "new", "-q"]);
+    // The same store as the previous format wrote it.
+    let v: serde_json::Value = serde_json::from_str(&w.read("store/versions/00000001.json")).expect("version");
+    let mut quarters = serde_json::Map::new();
+    for (q, e) in v["quarters"].as_object().expect("quarters") {
+        let files = e["files"].as_object().expect("files");
+        let dir = files["register.parquet"]["path"].as_str().expect("path").trim_end_matches("/register.parquet");
+        let sha: serde_json::Map<String, serde_json::Value> =
+            files.iter().map(|(n, f)| (n.clone(), f["sha256"].clone())).collect();
+        quarters.insert(q.clone(), serde_json::json!({ "dir": dir, "batch": e["batch"], "sha256": sha }));
+    }
+    let legacy = serde_json::json!({
+        "format": 1,
+        "seniority_bound": v["seniority_bound"],
+        "max_line_fte_micro": v["max_line_fte_micro"],
+        "max_line_wages_cents": v["max_line_wages_cents"],
+        "quarters": quarters,
+    });
+    std::fs::remove_dir_all(w.path("store/versions")).expect("remove versions");
+    w.write("store/manifest.json", legacy.to_string());
+    ok(&w, &["assess", "--quarter", "2026Q1", "--store", "store", "--out", "old", "-q"]);
+    assert!(identical(&w, "new", "old") >= 6, "the same outputs from the old index");
+    w.write("corr/incapacity.csv", correction());
+    let out = ok(&w, &["ingest", "--data", "corr", "--store", "store"]);
+    assert!(out.starts_with("version 2"), "{out}");
+    ok(&w, &["assess", "--quarter", "2026Q1", "--store", "store", "--version", "1", "--out", "v1", "-q"]);
+    identical(&w, "new", "v1");
+}
