@@ -20,6 +20,12 @@ fi
 [ -d "extracts/$Q" ] || fail 2 "no folder extracts/$Q: the quarter's extracts have not arrived"
 "$RESPONSA" ingest --data "extracts/$Q" --store store -q 2> "logs/$Q.ingest.err" \
   || fail $? "ingest failed: $(cat "logs/$Q.ingest.err")"
+# The store's versions; when the extract corrected earlier quarters (late lines, a
+# corrected invalidity or incapacity file), the reports it made out of date, for cron to
+# mail: regularise them (responsa regularise --from N, N the version they were billed on).
+"$RESPONSA" history --store store > "logs/$Q.history" 2>&1
+sed -n '/^Out of date/,$p' "logs/$Q.history" | grep -v ":  *$Q\$" | grep -q '[0-9]Q[1-4]' \
+  && sed -n '/^Out of date/,$p' "logs/$Q.history"
 "$RESPONSA" assess --quarter "$Q" --store store --out "reports/$Q" --strict -q 2> "logs/$Q.assess.err"
 status=$?
 case $status in

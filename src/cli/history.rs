@@ -52,33 +52,21 @@ pub fn run(a: Args) -> Result<()> {
 }
 
 fn table(h: &crate::store::History) -> String {
-    let mut out =
-        format!("{:>7}  {:<19}  {:<24}  {:<24}  source\n", "version", "committed (UTC)", "quarters written", "changed");
+    let mut out = String::new();
     for v in &h.versions {
-        let sources: Vec<String> = v
-            .sources
-            .iter()
-            .map(|s| {
-                format!(
-                    "{} {} rows ({} rejected) sha256 {}",
-                    s.input,
-                    crate::parse::thousands(s.read),
-                    crate::parse::thousands(s.rejected),
-                    s.sha256.get(..12).unwrap_or(&s.sha256)
-                )
-            })
-            .collect();
         let committed = if v.committed.is_empty() { "(before versions)" } else { v.committed.as_str() };
-        out.push_str(&format!(
-            "{:>7}  {:<19}  {:<24}  {:<24}  {}\n",
-            v.version,
-            committed,
-            ranges(&v.touched),
-            ranges(&v.changed),
-            v.data
-        ));
-        for s in sources {
-            out.push_str(&format!("{:>7}  {s}\n", ""));
+        let from = if v.data.is_empty() { String::new() } else { format!("  from {}", v.data) };
+        out.push_str(&format!("version {}  {committed} UTC{from}\n", v.version));
+        out.push_str(&format!("  wrote    {}\n", ranges(&v.touched)));
+        out.push_str(&format!("  changed  {}\n", ranges(&v.changed)));
+        for s in &v.sources {
+            out.push_str(&format!(
+                "  {:<11}{} rows, {} rejected, sha256 {}\n",
+                s.input,
+                crate::parse::thousands(s.read),
+                crate::parse::thousands(s.rejected),
+                s.sha256.get(..16).unwrap_or(&s.sha256)
+            ));
         }
     }
     if let Some(r) = &h.out_of_date {
@@ -86,7 +74,10 @@ fn table(h: &crate::store::History) -> String {
         if r.invalidity_levy.is_empty() && r.solidarity.is_empty() {
             out.push_str("No stored quarter's assessment reads them: no report is out of date.\n");
         } else {
-            out.push_str("Out of date (assess again, or regularise against the version that was billed):\n");
+            out.push_str(&format!(
+                "Out of date if assessed before version {} (assess again, or regularise against the version billed):\n",
+                r.version
+            ));
             if !r.invalidity_levy.is_empty() {
                 out.push_str(&format!("  invalidity levy:          {}\n", ranges(&r.invalidity_levy)));
             }

@@ -244,3 +244,72 @@ fn a_store_written_before_versions_is_version_one() {
     ok(&w, &["assess", "--quarter", "2026Q1", "--store", "store", "--version", "1", "--out", "v1", "-q"]);
     identical(&w, "new", "v1");
 }
+
+/// Readers in a loop while an ingest of other data runs (a real second process, held
+/// before it commits, then committing): every run reads one whole version — its reports
+/// are those of version 1 or of version 2, never a mix — and a second ingest meanwhile
+/// stops naming the first. Afterwards the store gives exactly the second data's reports.
+#[test]
+fn readers_during_an_ingest_see_one_whole_version() {
+    let w = Workdir::new();
+    let ex = example();
+    ok(&w, &["ingest", "--data", &ex, "--store", "store", "-q"]);
+    for f in ["employers.csv", "invalidity.csv", "incapacity.csv"] {
+        w.write(&format!("other/{f}"), std::fs::read(format!("{ex}/{f}")).expect("example"));
+    }
+    let lines = std::fs::read_to_string(format!("{ex}/employment.csv")).expect("example");
+    w.write("other/employment.csv", lines.replace(",3000.00,", ",6000.00,"));
+    let args = |from: &[&str], out: &str| -> Vec<String> {
+        let mut a: Vec<String> = ["assess", "--quarter", "2023Q4", "--out", out, "-q"].map(String::from).to_vec();
+        a.extend(from.iter().map(|s| s.to_string()));
+        a
+    };
+    let run = |a: Vec<String>| ok(&w, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    run(args(&["--data", &ex], "one"));
+    run(args(&["--data", "other"], "two"));
+    let (one, two) = (w.read("one/levy.csv"), w.read("two/levy.csv"));
+    assert_ne!(one, two, "the two data differ");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_responsa"))
+        .current_dir(w.dir.path())
+        .env("RESPONSA_PAUSE_BEFORE_PUBLISH_MS", "1500")
+        .args(["ingest", "--data", "other", "--store", "store", "-q"])
+        .spawn()
+        .expect("spawn");
+    // The ingest holds the store's lock (the lock file names it) before the readers start.
+    let holder = format!("pid {}", child.id());
+    let start = std::time::Instant::now();
+    while !std::fs::read_to_string(w.path("store/.lock")).is_ok_and(|t| t.contains(&holder)) {
+        assert!(start.elapsed() < std::time::Duration::from_secs(30), "the ingest never took the lock");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let (mut seen_one, mut seen_two, mut n) = (0, 0, 0);
+    let mut refused = false;
+    while seen_two < 3 && n < 400 {
+        n += 1;
+        let out = format!("r{n}");
+        run(args(&["--store", "store"], &out));
+        let levy = w.read(&format!("{out}/levy.csv"));
+        let assessment = w.read(&format!("{out}/assessment.csv"));
+        if levy == one && assessment == w.read("one/assessment.csv") {
+            seen_one += 1;
+        } else if levy == two && assessment == w.read("two/assessment.csv") {
+            seen_two += 1;
+        } else {
+            panic!("run {n} read a mix of two versions");
+        }
+        if !refused && seen_one > 0 {
+            let o = w.run(&["ingest", "--data", &ex, "--store", "store", "-q"]);
+            if o.status.code() == Some(2) {
+                assert!(String::from_utf8_lossy(&o.stderr).contains("is writing this store"), "{}", show(&o));
+                refused = true;
+            }
+        }
+    }
+    assert!(child.wait().expect("the ingest").success());
+    assert!(seen_one > 0 && seen_two > 0, "runs before ({seen_one}) and after ({seen_two}) the commit");
+    assert!(refused, "a second ingest during the first was refused");
+    run(args(&["--store", "store"], "after"));
+    assert_eq!(w.read("after/levy.csv"), two, "the store holds the second data");
+    run(args(&["--store", "store", "--version", "1"], "first"));
+    assert_eq!(w.read("first/levy.csv"), one, "and version 1 as it was");
+}

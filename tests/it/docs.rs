@@ -143,7 +143,13 @@ fn the_cron_script_runs_as_written_and_says_what_failed() {
     let o = run(&["2023Q4"], bin);
     let err = String::from_utf8_lossy(&o.stderr);
     match o.status.code() {
-        Some(0) => assert!(home.join("reports/2023Q4/assessment.csv").is_file(), "{err}"),
+        Some(0) => {
+            assert!(home.join("reports/2023Q4/assessment.csv").is_file(), "{err}");
+            let history = std::fs::read_to_string(home.join("logs/2023Q4.history")).unwrap_or_default();
+            assert!(history.contains("Out of date"), "the store's history is logged: {history}");
+            // The example's extract writes every quarter from 2021: later ones are out of date.
+            assert!(String::from_utf8_lossy(&o.stdout).contains("invalidity levy:"), "cron mails the list");
+        }
         Some(3) => assert!(err.contains("rows rejected") && err.contains("rejects.csv"), "{err}"),
         other => panic!("exit {other:?}: {err}"),
     }
