@@ -4,6 +4,9 @@
 #   bash benches/national.sh [RUNS]          (default 3 runs per measurement)
 #   RESPONSA_BASELINE=/tmp/base/target/release/responsa bash benches/national.sh 7
 #                                            (also against an earlier build, in turn)
+#   RESPONSA_STORE_ONLY=1 bash benches/national.sh 5
+#                                            (only the store: assess --store against CSV,
+#                                            corrections, regularise, the store's size)
 #
 # An earlier build, for RESPONSA_BASELINE:
 #   git worktree add /tmp/base COMMIT && CARGO_TARGET_DIR=/tmp/base/target \
@@ -27,9 +30,11 @@ mkdir -p "$DATA"
 gen() { # scale format dir
   [ -e "$3/invalidity.$2" ] || "$BIN" generate --scale "$1" --seed 1 --format "$2" --out "$3" -q
 }
-gen national csv "$DATA/national-csv"; gen national parquet "$DATA/national-parquet"
-if [ -z "${RESPONSA_COMPARE_ONLY:-}" ]; then
+[ -n "${RESPONSA_STORE_ONLY:-}" ] || { gen national csv "$DATA/national-csv"; gen national parquet "$DATA/national-parquet"; }
+if [ -z "${RESPONSA_COMPARE_ONLY:-}${RESPONSA_STORE_ONLY:-}" ]; then
   gen tiny csv "$DATA/tiny-csv"; gen small csv "$DATA/small-csv"
+fi
+if [ -z "${RESPONSA_COMPARE_ONLY:-}" ]; then
   # 2025Q1..2026Q4: the last levy quarters and the first solidarity quarters (§8).
   [ -e "$DATA/national26-csv/incapacity.csv" ] || "$BIN" generate --scale national --seed 1 --quarters 2025Q1..2026Q4 --out "$DATA/national26-csv" -q
 fi
@@ -66,12 +71,15 @@ trap 'rm -rf "$OUT"' EXIT
 echo "median over $RUNS runs, $(nproc) cores"
 # RESPONSA_COMPARE_ONLY=1 with RESPONSA_BASELINE: only the national quarter against the
 # earlier build, from CSV and Parquet.
-[ -n "${RESPONSA_COMPARE_ONLY:-}" ] || for s in tiny small national; do
+# RESPONSA_STORE_ONLY=1: the store's measurements alone (§9, §12), from the levy and
+# solidarity quarters from CSV on.
+SKIP=${RESPONSA_COMPARE_ONLY:-${RESPONSA_STORE_ONLY:-}}
+[ -n "$SKIP" ] || for s in tiny small national; do
   lines=$(($(wc -l < "$DATA/$s-csv/employment.csv") - 1))
   measure "$s-csv" "responsa $s csv ($lines lines)" "$BIN" assess --quarter 2023Q4 --data "$DATA/$s-csv" --out "$OUT/$s-@RUN@" -q
 done
-[ -n "${RESPONSA_COMPARE_ONLY:-}" ] || measure national-parquet "responsa national parquet" "$BIN" assess --quarter 2023Q4 --data "$DATA/national-parquet" --out "$OUT/pq-@RUN@" -q
-if [ -n "${RESPONSA_COMPARE_ONLY:-}" ]; then
+[ -n "$SKIP" ] || measure national-parquet "responsa national parquet" "$BIN" assess --quarter 2023Q4 --data "$DATA/national-parquet" --out "$OUT/pq-@RUN@" -q
+if [ -n "$SKIP" ]; then
   :
 elif python3 -c 'import duckdb' 2>/dev/null && [ -f "$PEER" ]; then
   measure peer-csv "peer national csv" python3 "$PEER" "$DATA/national-csv" 2023Q4 "$OUT/peer-csv-@RUN@"
@@ -130,6 +138,34 @@ awk '{w[$1]=$2} END { printf "store/csv: levy quarter %.1fx as fast, solidarity 
 echo "store: $(du -sh "$OUT/store-1" | cut -f1) for $(du -sh "$DATA/national26-csv" | cut -f1) of CSV (8 quarters)"
 [ -e "$DATA/store20/versions" ] || [ -e "$DATA/store20/manifest.json" ] || "$BIN" ingest --data "$DATA/national20-csv" --store "$DATA/store20" -q
 measure store-all "responsa 2022Q4..2026Q4 (store, one run)" "$BIN" assess --quarters 2022Q4..2026Q4 --store "$DATA/store20" --out "$OUT/all-@RUN@" -q --allow-incomplete-data
+# Corrections (§12): the 20-quarter store with five corrections — incapacity files alone
+# (daily benefits corrected), invalidity files alone (resumptions corrected), and one
+# quarter's register and lines again (wages corrected) — against the same store without
+# history; then regularise of a national quarter against one assess --store of it.
+H=$OUT/history
+"$BIN" ingest --data "$DATA/national20-csv" --store "$H" -q
+correct() { # n table awk-program: a correction folder holding one edited input
+  mkdir -p "$OUT/corr-$1"
+  awk -F, -v OFS=, "$3" "$DATA/national20-csv/$2.csv" > "$OUT/corr-$1/$2.csv"
+}
+correct 1 incapacity 'NR > 1 && NR % 500 == 0 { $10 = "99.99" } { print }'
+correct 2 invalidity 'NR > 1 && NR % 200 == 0 { $7 = ($7 == "true" ? "false" : "true") } { print }'
+correct 3 incapacity 'NR > 1 && NR % 777 == 0 { $10 = "88.88" } { print }'
+mkdir -p "$OUT/corr-4"
+awk -F, 'NR == 1 || $1 == "2025Q2"' "$DATA/national20-csv/employers.csv" > "$OUT/corr-4/employers.csv"
+awk -F, -v OFS=, 'NR == 1 { print; next } $1 == "2025Q2" { if (NR % 100 == 0) $7 = "9999.99"; print }' \
+  "$DATA/national20-csv/employment.csv" > "$OUT/corr-4/employment.csv"
+correct 5 invalidity 'NR > 1 && NR % 333 == 0 { $7 = ($7 == "true" ? "false" : "true") } { print }'
+for n in 1 2 3 4 5; do "$BIN" ingest --data "$OUT/corr-$n" --store "$H" -q; done
+echo "store with history: $(du -sh "$H" | cut -f1) for 20 quarters and 5 corrections (6 versions);" \
+  "without history: $(du -sh "$DATA/store20" | cut -f1)"
+"$BIN" history --store "$H" | tail -6
+measure store-2025q3 "responsa levy 2025Q3 (store)" "$BIN" assess --quarter 2025Q3 --store "$H" --out "$OUT/h-@RUN@" -q
+measure regularise-2025q3 "responsa regularise 2025Q3" "$BIN" regularise --quarter 2025Q3 --from 1 --store "$H" --out "$OUT/r-@RUN@" -q
+measure store-2026q1h "responsa solidarity 2026Q1 (store)" "$BIN" assess --quarter 2026Q1 --store "$H" --out "$OUT/hs-@RUN@" -q
+measure regularise-2026q1 "responsa regularise 2026Q1" "$BIN" regularise --quarter 2026Q1 --from 1 --store "$H" --out "$OUT/rs-@RUN@" -q
+awk '{w[$1]=$2} END { printf "regularise/assess --store: levy quarter %.2f, solidarity quarter %.2f\n", w["regularise-2025q3"]/w["store-2025q3"], w["regularise-2026q1"]/w["store-2026q1h"] }' /tmp/responsa-bench.results
+[ -n "${RESPONSA_STORE_ONLY:-}" ] && exit 0
 # Five quarters: one run sharing the read, against five separate runs.
 measure five-one-run "responsa 5 quarters, one run" "$BIN" assess --quarters 2022Q4..2023Q4 --data "$DATA/national-csv" --out "$OUT/multi-@RUN@" -q --allow-incomplete-data
 five() { for q in 2022Q4 2023Q1 2023Q2 2023Q3 2023Q4; do "$BIN" assess --quarter $q --data "$DATA/national-csv" --out "$OUT/one-$1-$q" -q --allow-incomplete-data; done; }

@@ -46,9 +46,10 @@ pub const ASSESSMENT_HEADER: &[&str] = &[
     "due_quarter",
 ];
 
-fn assessment_row(a: &Assessment, e: &EmployerRow, f: &mut Fields<'_>) {
+/// One row of assessment.csv; `quarter` and `due` are written once a run, not per row.
+fn assessment_row(a: &Assessment, (quarter, due): (&str, &str), e: &EmployerRow, f: &mut Fields<'_>) {
     let liable = e.status == Status::Liable;
-    f.plain(a.quarter());
+    f.plain(quarter);
     f.text(&e.employer_id);
     f.text(e.nace4());
     f.text(&e.sector.group);
@@ -60,17 +61,17 @@ fn assessment_row(a: &Assessment, e: &EmployerRow, f: &mut Fields<'_>) {
     }
     f.plain(e.pool.entries_total());
     for x in e.pool.fte {
-        f.plain(format_micro(x));
+        f.micro(x);
     }
     for r in [e.ratio, e.sector_ratio, a.private_ratio, e.sector_multiple, e.private_multiple] {
-        f.plain(fmt_ratio(r));
+        f.ratio(r);
     }
     f.plain(e.sector_employers);
     f.plain(e.status.as_str());
     f.plain(e.warning.map_or("", |w| w.as_str()));
     f.plain(if liable { format_cents(e.wage_base) } else { String::new() });
     f.plain(e.levy.map(format_cents).unwrap_or_default());
-    f.plain(if liable { a.due_quarter().to_string() } else { String::new() });
+    f.plain(if liable { due } else { "" });
 }
 
 pub use crate::report::RulesSummary;
@@ -134,7 +135,8 @@ pub fn stage(
     what_if: Option<(&[whatif::Change], &whatif::Totals)>,
 ) -> Result<Summary> {
     let q = a.quarter().to_string();
-    st.csv_fields("assessment.csv", ASSESSMENT_HEADER, &a.employers, |e, f| assessment_row(a, e, f))?;
+    let (quarter, due) = (a.quarter().to_string(), a.due_quarter().to_string());
+    st.csv_fields("assessment.csv", ASSESSMENT_HEADER, &a.employers, |e, f| assessment_row(a, (&quarter, &due), e, f))?;
     st.csv(
         "levy.csv",
         &[

@@ -253,7 +253,7 @@ fn no_version(store: &Path, n: u64, have: &[u64]) -> Error {
         _ => "no version".to_string(),
     };
     Error::Usage(format!(
-        "{}: --version {n}: the store holds {held} (responsa history --store {} lists them)",
+        "{}: there is no version {n}: the store holds {held} (responsa history --store {} lists them)",
         store.display(),
         store.display()
     ))

@@ -87,7 +87,16 @@ impl Stored {
 
     fn ints(&self, name: &str) -> Result<Vec<i64>> {
         let c = self.typed(name, |c| c.cast(&DataType::Int64))?;
-        self.complete(name, c.i64().map_err(|e| self.wrong(name, e))?.iter())
+        let ca = c.i64().map_err(|e| self.wrong(name, e))?;
+        // Without a missing value (as the store writes them), copied chunk by chunk.
+        if ca.null_count() == 0 {
+            let mut out = Vec::with_capacity(ca.len());
+            for chunk in ca.downcast_iter() {
+                out.extend_from_slice(chunk.values().as_slice());
+            }
+            return Ok(out);
+        }
+        self.complete(name, ca.iter())
     }
 
     fn bools(&self, name: &str) -> Result<Vec<bool>> {

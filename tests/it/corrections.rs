@@ -111,6 +111,18 @@ fn a_correction_is_a_new_version_the_billed_one_is_reproduced_and_the_difference
     let accept = ["--max-rejected-share", "10"];
     ok(&w, &["assess", "--quarter", "2026Q1", "--store", "store", "--out", "now", "-q", accept[0], accept[1]]);
     assert_ne!(w.read("now/solidarity.csv"), w.read("billed/solidarity.csv"), "version 2 is assessed by default");
+    let explain = |v: &[&str]| {
+        let mut a = vec!["explain", "--quarter", "2026Q1", "--employer", "E04", "--store", "store"];
+        a.extend(v);
+        ok(&w, &a)
+    };
+    assert_ne!(explain(&["--version", "1"]), explain(&[]), "explain reads the version asked");
+    ok(&w, &["ingest", "--data", &example(), "--store", "v1", "-q"]);
+    assert_eq!(
+        explain(&["--version", "1"]),
+        ok(&w, &["explain", "--quarter", "2026Q1", "--employer", "E04", "--store", "v1"]),
+        "explain --version 1 as it was"
+    );
     // The register and the lines carried over: the levy of 2023Q4 is the same.
     ok(&w, &["assess", "--quarter", "2023Q4", "--data", &example(), "--out", "levy-data", "-q"]);
     ok(&w, &["assess", "--quarter", "2023Q4", "--store", "store", "--out", "levy-store", "-q"]);
@@ -312,4 +324,50 @@ fn readers_during_an_ingest_see_one_whole_version() {
     assert_eq!(w.read("after/levy.csv"), two, "the store holds the second data");
     run(args(&["--store", "store", "--version", "1"], "first"));
     assert_eq!(w.read("first/levy.csv"), one, "and version 1 as it was");
+}
+
+/// An ingest killed at any point — while it reads, while it writes its quarters, around
+/// its commit — leaves the store at one whole version: a run gives the reports of the old
+/// data or of the new, never a mix, and the next ingest commits the next number.
+#[test]
+fn an_ingest_killed_at_any_point_leaves_one_whole_version() {
+    let w = Workdir::new();
+    let ex = example();
+    ok(&w, &["ingest", "--data", &ex, "--store", "store", "-q"]);
+    for f in ["employers.csv", "invalidity.csv", "incapacity.csv"] {
+        w.write(&format!("other/{f}"), std::fs::read(format!("{ex}/{f}")).expect("example"));
+    }
+    let lines = std::fs::read_to_string(format!("{ex}/employment.csv")).expect("example");
+    w.write("other/employment.csv", lines.replace(",3000.00,", ",6000.00,"));
+    ok(&w, &["assess", "--quarter", "2023Q4", "--data", &ex, "--out", "one", "-q"]);
+    ok(&w, &["assess", "--quarter", "2023Q4", "--data", "other", "--out", "two", "-q"]);
+    let (one, two) = (w.read("one/levy.csv"), w.read("two/levy.csv"));
+    for (k, delay) in [5u64, 30, 80, 150, 250, 400, 700].into_iter().enumerate() {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_responsa"))
+            .current_dir(w.dir.path())
+            .args(["ingest", "--data", "other", "--store", "store", "-q"])
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        let out = format!("after-{k}");
+        ok(&w, &["assess", "--quarter", "2023Q4", "--store", "store", "--out", &out, "-q"]);
+        let levy = w.read(&format!("{out}/levy.csv"));
+        assert!(levy == one || levy == two, "killed after {delay} ms: a mix of two versions");
+        let numbers: Vec<u64> = std::fs::read_dir(w.path("store/versions"))
+            .expect("versions")
+            .flatten()
+            .filter_map(|e| e.file_name().to_string_lossy().strip_suffix(".json").and_then(|n| n.parse().ok()))
+            .collect();
+        let mut sorted = numbers.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (1..=numbers.len() as u64).collect::<Vec<_>>(), "versions numbered without a gap");
+    }
+    let out = ok(&w, &["ingest", "--data", "other", "--store", "store"]);
+    assert!(out.starts_with("version "), "{out}");
+    ok(&w, &["assess", "--quarter", "2023Q4", "--store", "store", "--out", "last", "-q"]);
+    assert_eq!(w.read("last/levy.csv"), two);
+    ok(&w, &["assess", "--quarter", "2023Q4", "--store", "store", "--version", "1", "--out", "first", "-q"]);
+    assert_eq!(w.read("first/levy.csv"), one, "version 1 whole after every kill");
 }
