@@ -3,7 +3,7 @@
 //! The invalidity-inflow levy (*cotisation de responsabilisation*, §3) applies to
 //! quarters up to 2025Q4; the solidarity contribution (*cotisation de solidarité*,
 //! §8) from 2026Q1. Which one applies is a dated switch of the rule set
-//! (`invalidity_levy_in_force`, `solidarity_in_force`), never a branch on a year in
+//! (`levy.in_force`, `solidarity.in_force`), never a branch on a year in
 //! code: a what-if rule file can switch the levy on for 2026.
 
 use crate::error::{Error, Result};
@@ -32,8 +32,8 @@ impl Contribution {
     /// The rule-set parameter that switches it on.
     pub fn switch(self) -> &'static str {
         match self {
-            Contribution::InvalidityLevy => "invalidity_levy_in_force",
-            Contribution::Solidarity => "solidarity_in_force",
+            Contribution::InvalidityLevy => "levy.in_force",
+            Contribution::Solidarity => "solidarity.in_force",
         }
     }
 

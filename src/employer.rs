@@ -69,6 +69,7 @@ mod tests {
 
     fn shared() -> SharedRules {
         SharedRules {
+            first_quarter: crate::quarter::Quarter(0),
             sheltered_categories: vec!["073".into(), "176".into()],
             sheltered_joint_committee: "327".into(),
             max_line_fte_micro: 1_500_000,

@@ -266,12 +266,12 @@ pub fn explain(data: &Dataset, a: &Assessment, employer_id: &str) -> Result<Expl
         },
         entries: Step {
             rule: "SPEC §3.1: invalidity starting in Q-3..Q, age <= max_age and seniority >= min_seniority_years on the primary incapacity start, no authorisation to resume work".into(),
-            source: src(&["max_age", "min_seniority_years"]),
+            source: src(&["levy.max_age", "levy.min_seniority_years"]),
             body: entries,
         },
         denominators: Step {
             rule: "SPEC §3.2: fte3y(e, r-4), FTE of lines with min_seniority_years completed years on the quarter's last day".into(),
-            source: src(&["min_seniority_years"]),
+            source: src(&["levy.min_seniority_years"]),
             body: Denominators {
                 per_quarter: (0..4)
                     .map(|k| {
@@ -290,7 +290,7 @@ pub fn explain(data: &Dataset, a: &Assessment, employer_id: &str) -> Result<Expl
                 "SPEC §3.3: first level of {:?} digits whose group holds at least {} base employers; pooled mean of Σ entries / Σ fte3y",
                 r.levy.sector_levels, r.levy.min_sector_employers
             ),
-            source: src(&["sector_levels", "min_sector_employers"]),
+            source: src(&["levy.sector_levels", "levy.min_sector_employers"]),
             body: SectorFacts {
                 levels_tried: e.sector.tried.clone(),
                 group: e.sector.group.clone(),
@@ -306,7 +306,7 @@ pub fn explain(data: &Dataset, a: &Assessment, employer_id: &str) -> Result<Expl
         },
         multiples: Step {
             rule: "SPEC §3.3: a factor k is met when ratio(e) > 0 and ratio(e) >= k × reference ratio, decided exactly".into(),
-            source: src(&["sector_factor", "private_factor"]),
+            source: src(&["levy.sector_factor", "levy.private_factor"]),
             body: Multiples {
                 sector_multiple: e.sector_multiple,
                 private_multiple: e.private_multiple,
@@ -318,7 +318,7 @@ pub fn explain(data: &Dataset, a: &Assessment, employer_id: &str) -> Result<Expl
         },
         headcount: Step {
             rule: "SPEC §3.4: distinct workers in service at quarter end, averaged over the quarters of Q-4..Q-1 with a line".into(),
-            source: src(&["min_workers"]),
+            source: src(&["levy.min_workers"]),
             body: headcount,
         },
         status: Step {
@@ -328,12 +328,12 @@ pub fn explain(data: &Dataset, a: &Assessment, employer_id: &str) -> Result<Expl
         },
         levy: Step {
             rule: "SPEC §3.6: rate_percent of the Q-1 wages, in cents, rounded half up; due at Q + payment_lag".into(),
-            source: src(&["rate_percent", "payment_lag"]),
+            source: src(&["levy.rate_percent", "levy.payment_lag"]),
             body: levy,
         },
         warning: Step {
             rule: "SPEC §3.7: W1 liable; W2 one entry short with both factors met; W3 close to both thresholds".into(),
-            source: src(&["warn_sector_factor", "warn_private_factor"]),
+            source: src(&["levy.warn_sector_factor", "levy.warn_private_factor"]),
             body: WarningFacts {
                 warning: e.warning.map(|w| w.as_str().to_string()),
                 because: e.warning.map(|w| w.rule(r)).unwrap_or_else(|| "no warning condition is met".into()),

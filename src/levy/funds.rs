@@ -75,13 +75,13 @@ pub use crate::input::ledger::Event;
 /// one to the last of `year` is looked at (a lag is never negative).
 pub fn quarters_due_in(set: &crate::rules::RuleSet, year: i32) -> crate::error::Result<Vec<(Quarter, usize)>> {
     let last = Quarter::new(year, 4).ok_or_else(|| crate::error::Error::Usage(format!("{year}: not a year")))?;
-    let first = set.resolve(last, true)?.first_quarter;
+    let first = set.resolve(last, true)?.shared.first_quarter;
     let mut out = Vec::new();
     let mut q = first;
     while q <= last {
         let r = set.resolve(q, true)?;
         let due = q.offset(r.levy.payment_lag);
-        if r.in_force.invalidity_levy && q >= r.first_quarter && due.year() == year {
+        if r.in_force.invalidity_levy && q >= r.shared.first_quarter && due.year() == year {
             out.push((q, due.number() as usize));
         }
         q = q.offset(1);

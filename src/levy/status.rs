@@ -101,14 +101,14 @@ impl Status {
     pub fn parameter(self) -> Option<&'static str> {
         match self {
             Status::OutOfScope => None,
-            Status::ShelteredWorkshop => Some("sheltered_categories"),
-            Status::SmallEmployer => Some("min_workers"),
-            Status::FewerThanMinCases => Some("min_cases"),
-            Status::NoReferenceEmployment => Some("min_seniority_years"),
-            Status::SectorTooSmall => Some("min_sector_employers"),
-            Status::BelowSectorMultiple => Some("sector_factor"),
-            Status::BelowPrivateMultiple => Some("private_factor"),
-            Status::Liable => Some("rate_percent"),
+            Status::ShelteredWorkshop => Some("shared.sheltered_categories"),
+            Status::SmallEmployer => Some("levy.min_workers"),
+            Status::FewerThanMinCases => Some("levy.min_cases"),
+            Status::NoReferenceEmployment => Some("levy.min_seniority_years"),
+            Status::SectorTooSmall => Some("levy.min_sector_employers"),
+            Status::BelowSectorMultiple => Some("levy.sector_factor"),
+            Status::BelowPrivateMultiple => Some("levy.private_factor"),
+            Status::Liable => Some("levy.rate_percent"),
         }
     }
 }

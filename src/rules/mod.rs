@@ -30,6 +30,10 @@ pub enum Type {
     Count,
     /// An exact decimal, written as a string (`"0.625"`) or a number.
     Decimal,
+    /// An FTE, a decimal of at most six places, read in millionths.
+    Fte,
+    /// An amount in euros, a decimal of at most two places, read in cents.
+    Money,
     /// `true` / `false`: a contribution's dated switch.
     Switch,
     /// A non-empty list of NACE digit levels (1 to 5).
@@ -47,48 +51,161 @@ pub enum Type {
 /// The week days as the rule file writes them, Monday first (index 0).
 pub const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
-/// The parameters the law needs, in the order they are printed, with their type.
-pub const PARAMETERS: &[(&str, Type)] = &[
-    ("invalidity_levy_in_force", Type::Switch),
-    ("solidarity_in_force", Type::Switch),
-    ("first_quarter", Type::Quarter),
-    ("sheltered_categories", Type::Codes),
-    ("sheltered_joint_committee", Type::Code),
-    ("max_line_fte", Type::Decimal),
-    ("max_line_wages", Type::Decimal),
-    ("max_daily_benefit", Type::Decimal),
-    ("max_rejected_share", Type::Decimal),
-    ("max_age", Type::Count),
-    ("min_seniority_years", Type::Count),
-    ("sector_levels", Type::Levels),
-    ("min_sector_employers", Type::Count),
-    ("min_workers", Type::Count),
-    ("min_cases", Type::Count),
-    ("sector_factor", Type::Decimal),
-    ("private_factor", Type::Decimal),
-    ("warn_sector_factor", Type::Decimal),
-    ("warn_private_factor", Type::Decimal),
-    ("rate_percent", Type::Decimal),
-    ("payment_lag", Type::Count),
-    ("solidarity_rate_percent", Type::Decimal),
-    ("window_first_day", Type::Count),
-    ("window_months", Type::Count),
-    ("benefit_weekdays", Type::Weekdays),
-    ("solidarity_min_workers", Type::Count),
-    ("solidarity_excluded_worker_types", Type::Codes),
-    ("solidarity_excludes_recognised_disability", Type::Switch),
-    ("solidarity_min_age", Type::Count),
-    ("solidarity_max_age", Type::Count),
-    ("solidarity_min_service_months", Type::Count),
-    ("solidarity_payment_lag", Type::Count),
-    ("funds_notice_day", Type::MonthDay),
-    ("funds_payment_days", Type::Count),
-    ("funds_request_years", Type::Count),
-    ("funds_allocation_years", Type::Count),
+/// The groups of the rule file: `[GROUP.NAME]` (§5).
+pub const GROUPS: [&str; 4] = ["shared", "levy", "solidarity", "funds"];
+
+/// Declares the parameters of one part of the rules, once each: the field of the
+/// resolved struct, its Rust type, the rule file's type of its values and its name in
+/// the rule file (`GROUP.FIELD`, or the name given). Generates the struct, its list of
+/// parameters and the reading of them for a quarter: a new parameter is one line here
+/// plus its values in `data/rules.toml`.
+macro_rules! parameters {
+    ($(
+        $(#[$smeta:meta])*
+        $S:ident in $group:literal {
+            $( $(#[$fmeta:meta])* $field:ident : $fty:ty = $T:ident $(($name:literal))? ),* $(,)?
+        }
+    )*) => {
+        $(
+            $(#[$smeta])*
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct $S {
+                $( $(#[$fmeta])* pub $field: $fty, )*
+            }
+
+            impl $S {
+                /// Its parameters as the rule file names them, with the type of their values.
+                pub const PARAMETERS: &'static [(&'static str, Type)] =
+                    &[ $( (parameters!(@name $group, $field $(, $name)?), Type::$T) ),* ];
+
+                fn resolve(r: &mut Resolver<'_>) -> Result<$S> {
+                    Ok($S { $( $field: r.read(parameters!(@name $group, $field $(, $name)?), Type::$T)? ),* })
+                }
+            }
+        )*
+
+        /// Every parameter of the rule set, in the order they are resolved and printed.
+        pub fn parameters() -> impl Iterator<Item = (&'static str, Type)> {
+            [$( $S::PARAMETERS ),*].into_iter().flatten().copied()
+        }
+    };
+    (@name $group:literal, $field:ident) => { concat!($group, ".", stringify!($field)) };
+    (@name $group:literal, $field:ident, $name:literal) => { $name };
+}
+
+parameters! {
+    /// Which contributions the rule set switches on for the quarter (§5).
+    InForce in "" {
+        invalidity_levy: bool = Switch("levy.in_force"),
+        solidarity: bool = Switch("solidarity.in_force"),
+    }
+
+    /// Parameters both contributions use: the first assessable quarter (§5), the
+    /// sheltered-workshop exclusion (§3.5, §8.2) and the data-quality bounds (§6).
+    SharedRules in "shared" {
+        first_quarter: Quarter = Quarter,
+        sheltered_categories: Vec<String> = Codes,
+        sheltered_joint_committee: String = Code,
+        /// In FTE millionths: one employment line (§6).
+        max_line_fte_micro: i64 = Fte("shared.max_line_fte"),
+        /// In cents: the wages of one employment line (§6).
+        max_line_wages_cents: i64 = Money("shared.max_line_wages"),
+        /// In cents: the daily benefit of one incapacity row (§6).
+        max_daily_benefit_cents: i64 = Money("shared.max_daily_benefit"),
+        /// In percent of an input's rows (§6).
+        max_rejected_share: Decimal = Decimal,
+    }
+
+    /// The parameters of the invalidity-inflow levy (§3).
+    LevyRules in "levy" {
+        max_age: i32 = Count,
+        min_seniority_years: u32 = Count,
+        sector_levels: Vec<usize> = Levels,
+        min_sector_employers: u64 = Count,
+        min_workers: u64 = Count,
+        min_cases: u64 = Count,
+        sector_factor: Decimal = Decimal,
+        private_factor: Decimal = Decimal,
+        warn_sector_factor: Decimal = Decimal,
+        warn_private_factor: Decimal = Decimal,
+        rate_percent: Decimal = Decimal,
+        payment_lag: i32 = Count,
+    }
+
+    /// The parameters of the solidarity contribution (§8).
+    SolidarityRules in "solidarity" {
+        rate_percent: Decimal = Decimal,
+        /// The window starts on this day of the incapacity (31: the day after the 30th).
+        window_first_day: u32 = Count,
+        window_months: u32 = Count,
+        /// Indexed Monday = 0 … Sunday = 6.
+        benefit_weekdays: [bool; 7] = Weekdays,
+        min_workers: u64 = Count,
+        excluded_worker_types: Vec<String> = Codes,
+        /// A recognised work disability excludes the worker (the status `disability_recognised`).
+        excludes_recognised_disability: bool = Switch,
+        min_age: i32 = Count,
+        max_age: i32 = Count,
+        min_service_months: i32 = Count,
+        payment_lag: i32 = Count,
+    }
+
+    /// The deadlines of the sector funds' receipts (§10).
+    FundsRules in "funds" {
+        /// The notice of the receipts of year Y is due by this day of Y+1: (month, day).
+        notice_day: (u32, u32) = MonthDay,
+        /// Days within which the office pays a fund's request.
+        payment_days: u32 = Count,
+        /// Years after the notice within which a fund may request; later, DG HUT receives.
+        request_years: u32 = Count,
+        /// Calendar years (the payment's and the next ones) within which a fund allocates
+        /// what it was paid; the rest goes back to the office.
+        allocation_years: u32 = Count,
+    }
+}
+
+/// The names of a rule file before the parameters were grouped, with their names now.
+const RENAMED: &[(&str, &str)] = &[
+    ("invalidity_levy_in_force", "levy.in_force"),
+    ("solidarity_in_force", "solidarity.in_force"),
+    ("first_quarter", "shared.first_quarter"),
+    ("sheltered_categories", "shared.sheltered_categories"),
+    ("sheltered_joint_committee", "shared.sheltered_joint_committee"),
+    ("max_line_fte", "shared.max_line_fte"),
+    ("max_line_wages", "shared.max_line_wages"),
+    ("max_daily_benefit", "shared.max_daily_benefit"),
+    ("max_rejected_share", "shared.max_rejected_share"),
+    ("max_age", "levy.max_age"),
+    ("min_seniority_years", "levy.min_seniority_years"),
+    ("sector_levels", "levy.sector_levels"),
+    ("min_sector_employers", "levy.min_sector_employers"),
+    ("min_workers", "levy.min_workers"),
+    ("min_cases", "levy.min_cases"),
+    ("sector_factor", "levy.sector_factor"),
+    ("private_factor", "levy.private_factor"),
+    ("warn_sector_factor", "levy.warn_sector_factor"),
+    ("warn_private_factor", "levy.warn_private_factor"),
+    ("rate_percent", "levy.rate_percent"),
+    ("payment_lag", "levy.payment_lag"),
+    ("solidarity_rate_percent", "solidarity.rate_percent"),
+    ("window_first_day", "solidarity.window_first_day"),
+    ("window_months", "solidarity.window_months"),
+    ("benefit_weekdays", "solidarity.benefit_weekdays"),
+    ("solidarity_min_workers", "solidarity.min_workers"),
+    ("solidarity_excluded_worker_types", "solidarity.excluded_worker_types"),
+    ("solidarity_excludes_recognised_disability", "solidarity.excludes_recognised_disability"),
+    ("solidarity_min_age", "solidarity.min_age"),
+    ("solidarity_max_age", "solidarity.max_age"),
+    ("solidarity_min_service_months", "solidarity.min_service_months"),
+    ("solidarity_payment_lag", "solidarity.payment_lag"),
+    ("funds_notice_day", "funds.notice_day"),
+    ("funds_payment_days", "funds.payment_days"),
+    ("funds_request_years", "funds.request_years"),
+    ("funds_allocation_years", "funds.allocation_years"),
 ];
 
 fn type_of(name: &str) -> Option<Type> {
-    PARAMETERS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+    parameters().find(|(n, _)| *n == name).map(|(_, t)| t)
 }
 
 #[derive(Debug, Deserialize)]
@@ -187,84 +304,10 @@ pub struct Provenance {
     pub rule: String,
 }
 
-/// Which contributions the rule set switches on for the quarter (§5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InForce {
-    pub invalidity_levy: bool,
-    pub solidarity: bool,
-}
-
-/// Parameters both contributions use: the sheltered-workshop exclusion (§3.5, §8.2)
-/// and the data-quality bound on an employment line (§6).
-#[derive(Debug, Clone)]
-pub struct SharedRules {
-    pub sheltered_categories: Vec<String>,
-    pub sheltered_joint_committee: String,
-    /// In FTE millionths.
-    pub max_line_fte_micro: i64,
-    /// In cents: the wages of one employment line (§6).
-    pub max_line_wages_cents: i64,
-    /// In cents: the daily benefit of one incapacity row (§6).
-    pub max_daily_benefit_cents: i64,
-    /// In percent of an input's rows (§6).
-    pub max_rejected_share: Decimal,
-}
-
-/// The parameters of the invalidity-inflow levy (§3).
-#[derive(Debug, Clone)]
-pub struct LevyRules {
-    pub max_age: i32,
-    pub min_seniority_years: u32,
-    pub sector_levels: Vec<usize>,
-    pub min_sector_employers: u64,
-    pub min_workers: u64,
-    pub min_cases: u64,
-    pub sector_factor: Decimal,
-    pub private_factor: Decimal,
-    pub warn_sector_factor: Decimal,
-    pub warn_private_factor: Decimal,
-    pub rate_percent: Decimal,
-    pub payment_lag: i32,
-}
-
-/// The parameters of the solidarity contribution (§8).
-#[derive(Debug, Clone)]
-pub struct SolidarityRules {
-    pub rate_percent: Decimal,
-    /// The window starts on this day of the incapacity (31: the day after the 30th).
-    pub window_first_day: u32,
-    pub window_months: u32,
-    /// Indexed Monday = 0 … Sunday = 6.
-    pub benefit_weekdays: [bool; 7],
-    pub min_workers: u64,
-    pub excluded_worker_types: Vec<String>,
-    /// A recognised work disability excludes the worker (the status `disability_recognised`).
-    pub excludes_recognised_disability: bool,
-    pub min_age: i32,
-    pub max_age: i32,
-    pub min_service_months: i32,
-    pub payment_lag: i32,
-}
-
-/// The deadlines of the sector funds' receipts (§10).
-#[derive(Debug, Clone)]
-pub struct FundsRules {
-    /// The notice of the receipts of year Y is due by this day of Y+1: (month, day).
-    pub notice_day: (u32, u32),
-    /// Days within which the office pays a fund's request.
-    pub payment_days: u32,
-    /// Years after the notice within which a fund may request; later, DG HUT receives.
-    pub request_years: u32,
-    /// Calendar years (the payment's and the next ones) within which a fund allocates
-    /// what it was paid; the rest goes back to the office.
-    pub allocation_years: u32,
-}
-
 /// The rule set resolved for one assessed quarter (§3, §5).
 #[derive(Debug, Clone)]
 pub struct Rules {
     pub quarter: Quarter,
-    pub first_quarter: Quarter,
     pub in_force: InForce,
     pub shared: SharedRules,
     pub levy: LevyRules,
@@ -287,45 +330,67 @@ impl RuleSet {
     }
 
     pub fn parse(text: &str, origin: &str) -> Result<RuleSet> {
-        let bad = |msg: String| Error::Usage(format!("{origin}: {msg}"));
-        let raw: BTreeMap<String, ParamFile> = toml::from_str(text).map_err(|e| syntax_error(text, origin, &e))?;
+        use serde::Deserialize as _;
+        // One line, whatever the file's keys hold (a quoted key may hold a line end).
+        let bad = |msg: String| {
+            let msg: String = msg.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+            Error::Usage(format!("{origin}: {msg}"))
+        };
+        let raw: BTreeMap<String, toml::Value> = toml::from_str(text).map_err(|e| syntax_error(text, origin, &e))?;
+        let known = || parameters().map(|(n, _)| n).collect::<Vec<_>>().join(", ");
         let mut parameters = BTreeMap::new();
-        for (name, p) in raw {
-            let Some(ty) = type_of(&name) else {
-                let known: Vec<&str> = PARAMETERS.iter().map(|(n, _)| *n).collect();
-                return Err(bad(format!("unknown parameter '{name}' (known: {})", known.join(", "))));
+        for (group, table) in raw {
+            if let Some((_, new)) = RENAMED.iter().find(|(old, _)| *old == group) {
+                return Err(bad(format!(
+                    "'{group}' is now '{new}': the rule file groups its parameters by contribution ([{new}] and \
+                     [{new}.values]; see data/rules.toml)"
+                )));
+            }
+            if !GROUPS.contains(&group.as_str()) {
+                return Err(bad(format!("unknown parameter '{group}' (known: {})", known())));
+            }
+            let toml::Value::Table(members) = table else {
+                return Err(bad(format!("'{group}' must be a group of parameters ([{group}.NAME])")));
             };
-            if p.values.is_empty() {
-                return Err(bad(format!("parameter '{name}' has no value")));
-            }
-            let mut values = Vec::new();
-            for (key, v) in p.values {
-                let from = parse_quarter(&key).ok_or_else(|| {
-                    bad(format!(
-                        "parameter '{name}': value key '{key}' is not a quarter (YYYYQn): every value must be dated"
-                    ))
-                })?;
-                if v.source.act.trim().is_empty() {
-                    return Err(bad(format!("parameter '{name}' from {from}: the source names no act")));
+            for (member, value) in members {
+                let name = format!("{group}.{member}");
+                let Some(ty) = type_of(&name) else {
+                    return Err(bad(format!("unknown parameter '{name}' (known: {})", known())));
+                };
+                let p = ParamFile::deserialize(value).map_err(|e| bad(format!("parameter '{name}': {e}")))?;
+                if p.values.is_empty() {
+                    return Err(bad(format!("parameter '{name}' has no value")));
                 }
-                // Every dated value must have the right type: check them all now, not
-                // when a quarter happens to need them.
-                if !type_ok(ty, &v.value) {
-                    return Err(bad(format!(
-                        "parameter '{name}' from {from}: value {} has the wrong type",
-                        display_value(&v.value)
-                    )));
+                let mut values = Vec::new();
+                for (key, v) in p.values {
+                    let from = parse_quarter(&key).ok_or_else(|| {
+                        bad(format!(
+                            "parameter '{name}': value key '{key}' is not a quarter (YYYYQn): every value must be dated"
+                        ))
+                    })?;
+                    if v.source.act.trim().is_empty() {
+                        return Err(bad(format!("parameter '{name}' from {from}: the source names no act")));
+                    }
+                    // Every dated value must have the right type: check them all now, not
+                    // when a quarter happens to need them.
+                    if !type_ok(ty, &v.value) {
+                        return Err(bad(format!(
+                            "parameter '{name}' from {from}: value {} has the wrong type ({})",
+                            display_value(&v.value),
+                            ty.describe()
+                        )));
+                    }
+                    values.push(Dated { from, value: v.value, source: v.source });
                 }
-                values.push(Dated { from, value: v.value, source: v.source });
+                values.sort_by_key(|d| d.from);
+                parameters.insert(
+                    name.clone(),
+                    Parameter { name, description: p.description, rule: p.rule, unit: p.unit, values },
+                );
             }
-            values.sort_by_key(|d| d.from);
-            parameters.insert(
-                name.clone(),
-                Parameter { name, description: p.description, rule: p.rule, unit: p.unit, values },
-            );
         }
-        for (name, _) in PARAMETERS {
-            if !parameters.contains_key(*name) {
+        for (name, _) in self::parameters() {
+            if !parameters.contains_key(name) {
                 return Err(bad(format!("missing parameter '{name}'")));
             }
         }
@@ -371,8 +436,8 @@ impl RuleSet {
     /// Resolves the rule set for quarter `q`. A quarter before `first_quarter` is refused
     /// unless `allow_early` (§5).
     pub fn resolve(&self, q: Quarter, allow_early: bool) -> Result<Rules> {
-        let first_quarter = as_quarter(&self.pick("first_quarter", q, true)?.value)
-            .ok_or_else(|| anyhow::anyhow!("first_quarter: type checked at load"))?;
+        let first_quarter = as_quarter(&self.pick("shared.first_quarter", q, true)?.value)
+            .ok_or_else(|| anyhow::anyhow!("shared.first_quarter: type checked at load"))?;
         if q < first_quarter && !allow_early {
             return Err(Error::Usage(format!(
                 "{q} is before the first assessable quarter {first_quarter} (rule set {}); \
@@ -381,63 +446,13 @@ impl RuleSet {
             )));
         }
         let mut r = Resolver { set: self, q, allow_early, provenance: Vec::new() };
-        let in_force = InForce {
-            invalidity_levy: r.switch("invalidity_levy_in_force")?,
-            solidarity: r.switch("solidarity_in_force")?,
-        };
-        r.quarter("first_quarter")?;
-        let shared = SharedRules {
-            sheltered_categories: r.codes("sheltered_categories")?,
-            sheltered_joint_committee: r.code("sheltered_joint_committee")?,
-            max_line_fte_micro: r
-                .decimal("max_line_fte")?
-                .in_units_of(6)
-                .ok_or_else(|| Error::Usage(format!("{}: max_line_fte has more than six decimals", self.origin)))?,
-            max_line_wages_cents: r.cents("max_line_wages")?,
-            max_daily_benefit_cents: r.cents("max_daily_benefit")?,
-            max_rejected_share: r.decimal("max_rejected_share")?,
-        };
-        let levy = LevyRules {
-            max_age: r.count("max_age")? as i32,
-            min_seniority_years: r.count("min_seniority_years")? as u32,
-            sector_levels: r.levels("sector_levels")?,
-            min_sector_employers: r.count("min_sector_employers")?,
-            min_workers: r.count("min_workers")?,
-            min_cases: r.count("min_cases")?,
-            sector_factor: r.decimal("sector_factor")?,
-            private_factor: r.decimal("private_factor")?,
-            warn_sector_factor: r.decimal("warn_sector_factor")?,
-            warn_private_factor: r.decimal("warn_private_factor")?,
-            rate_percent: r.decimal("rate_percent")?,
-            payment_lag: r.count("payment_lag")? as i32,
-        };
-        let solidarity = SolidarityRules {
-            rate_percent: r.decimal("solidarity_rate_percent")?,
-            window_first_day: r.count("window_first_day")? as u32,
-            window_months: r.count("window_months")? as u32,
-            benefit_weekdays: r.weekdays("benefit_weekdays")?,
-            min_workers: r.count("solidarity_min_workers")?,
-            excluded_worker_types: r.codes("solidarity_excluded_worker_types")?,
-            excludes_recognised_disability: r.switch("solidarity_excludes_recognised_disability")?,
-            min_age: r.count("solidarity_min_age")? as i32,
-            max_age: r.count("solidarity_max_age")? as i32,
-            min_service_months: r.count("solidarity_min_service_months")? as i32,
-            payment_lag: r.count("solidarity_payment_lag")? as i32,
-        };
-        let funds = FundsRules {
-            notice_day: r.typed("funds_notice_day", as_month_day)?,
-            payment_days: r.count("funds_payment_days")? as u32,
-            request_years: r.count("funds_request_years")? as u32,
-            allocation_years: r.count("funds_allocation_years")? as u32,
-        };
         Ok(Rules {
             quarter: q,
-            first_quarter,
-            in_force,
-            shared,
-            levy,
-            solidarity,
-            funds,
+            in_force: InForce::resolve(&mut r)?,
+            shared: SharedRules::resolve(&mut r)?,
+            levy: LevyRules::resolve(&mut r)?,
+            solidarity: SolidarityRules::resolve(&mut r)?,
+            funds: FundsRules::resolve(&mut r)?,
             origin: self.origin.clone(),
             sha256: self.sha256.clone(),
             provenance: r.provenance,
@@ -467,43 +482,103 @@ impl Resolver<'_> {
         });
         Ok(d.value.clone())
     }
-    /// Types were checked at load: a conversion that fails is a bug, not a zero.
-    fn typed<T>(&mut self, name: &str, f: impl Fn(&toml::Value) -> Option<T>) -> Result<T> {
+    /// The value in force, as the field's type. Types were checked at load: a conversion
+    /// that fails is a bug, not a zero.
+    fn read<T: FromParam>(&mut self, name: &str, ty: Type) -> Result<T> {
         let v = self.get(name)?;
-        f(&v).ok_or_else(|| {
+        T::from_param(ty, &v).ok_or_else(|| {
             anyhow::anyhow!("{}: parameter '{name}' lost its type after loading", self.set.origin).into()
         })
     }
-    fn switch(&mut self, name: &str) -> Result<bool> {
-        self.typed(name, toml::Value::as_bool)
+}
+
+/// A field's type read from a parameter's value of rule-file type [`Type`].
+trait FromParam: Sized {
+    fn from_param(ty: Type, v: &toml::Value) -> Option<Self>;
+}
+
+impl FromParam for bool {
+    fn from_param(_: Type, v: &toml::Value) -> Option<bool> {
+        v.as_bool()
     }
-    fn quarter(&mut self, name: &str) -> Result<Quarter> {
-        self.typed(name, as_quarter)
+}
+impl FromParam for Quarter {
+    fn from_param(_: Type, v: &toml::Value) -> Option<Quarter> {
+        as_quarter(v)
     }
-    fn count(&mut self, name: &str) -> Result<u64> {
-        self.typed(name, |v| v.as_integer().and_then(|i| u64::try_from(i).ok()))
+}
+impl FromParam for Decimal {
+    fn from_param(_: Type, v: &toml::Value) -> Option<Decimal> {
+        as_decimal(v)
     }
-    fn decimal(&mut self, name: &str) -> Result<Decimal> {
-        self.typed(name, as_decimal)
+}
+impl FromParam for u64 {
+    fn from_param(_: Type, v: &toml::Value) -> Option<u64> {
+        v.as_integer().and_then(|i| u64::try_from(i).ok())
     }
-    /// An amount in euros, in cents.
-    fn cents(&mut self, name: &str) -> Result<i64> {
-        let origin = self.set.origin.clone();
-        self.decimal(name)?
-            .in_units_of(2)
-            .ok_or_else(|| Error::Usage(format!("{origin}: {name} has more than two decimals")))
+}
+impl FromParam for u32 {
+    fn from_param(ty: Type, v: &toml::Value) -> Option<u32> {
+        u64::from_param(ty, v).and_then(|i| u32::try_from(i).ok())
     }
-    fn levels(&mut self, name: &str) -> Result<Vec<usize>> {
-        self.typed(name, |v| v.as_array()?.iter().map(|x| x.as_integer().map(|i| i as usize)).collect())
+}
+impl FromParam for i32 {
+    fn from_param(ty: Type, v: &toml::Value) -> Option<i32> {
+        u64::from_param(ty, v).and_then(|i| i32::try_from(i).ok())
     }
-    fn codes(&mut self, name: &str) -> Result<Vec<String>> {
-        self.typed(name, |v| v.as_array()?.iter().map(|x| x.as_str().map(str::to_string)).collect())
+}
+/// FTE in millionths, or euros in cents.
+impl FromParam for i64 {
+    fn from_param(ty: Type, v: &toml::Value) -> Option<i64> {
+        match ty {
+            Type::Fte => as_decimal(v)?.in_units_of(6),
+            Type::Money => as_decimal(v)?.in_units_of(2),
+            _ => None,
+        }
     }
-    fn code(&mut self, name: &str) -> Result<String> {
-        self.typed(name, |v| v.as_str().map(str::to_string))
+}
+impl FromParam for String {
+    fn from_param(_: Type, v: &toml::Value) -> Option<String> {
+        v.as_str().map(str::to_string)
     }
-    fn weekdays(&mut self, name: &str) -> Result<[bool; 7]> {
-        self.typed(name, as_weekdays)
+}
+impl FromParam for Vec<String> {
+    fn from_param(_: Type, v: &toml::Value) -> Option<Vec<String>> {
+        v.as_array()?.iter().map(|x| x.as_str().map(str::to_string)).collect()
+    }
+}
+impl FromParam for Vec<usize> {
+    fn from_param(_: Type, v: &toml::Value) -> Option<Vec<usize>> {
+        v.as_array()?.iter().map(|x| x.as_integer().and_then(|i| usize::try_from(i).ok())).collect()
+    }
+}
+impl FromParam for [bool; 7] {
+    fn from_param(_: Type, v: &toml::Value) -> Option<[bool; 7]> {
+        as_weekdays(v)
+    }
+}
+impl FromParam for (u32, u32) {
+    fn from_param(_: Type, v: &toml::Value) -> Option<(u32, u32)> {
+        as_month_day(v)
+    }
+}
+
+impl Type {
+    /// What a value of the type looks like, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Type::Quarter => "a quarter, \"YYYYQn\"",
+            Type::Count => "a whole number from 0 to 1,000,000",
+            Type::Decimal => "a decimal, e.g. \"0.625\"",
+            Type::Fte => "an FTE, a decimal of at most six places",
+            Type::Money => "an amount in euros, a decimal of at most two places",
+            Type::Switch => "true or false",
+            Type::Levels => "a list of NACE levels from 1 to 5",
+            Type::Codes => "a list of codes",
+            Type::Code => "a code",
+            Type::Weekdays => "a list of week days, \"monday\" … \"sunday\"",
+            Type::MonthDay => "a day of the year, \"MM-DD\"",
+        }
     }
 }
 
@@ -533,6 +608,8 @@ fn type_ok(ty: Type, v: &toml::Value) -> bool {
         Type::Quarter => as_quarter(v).is_some(),
         Type::Count => v.as_integer().is_some_and(|i| (0..=1_000_000).contains(&i)),
         Type::Decimal => as_decimal(v).is_some(),
+        Type::Fte => as_decimal(v).and_then(|d| d.in_units_of(6)).is_some(),
+        Type::Money => as_decimal(v).and_then(|d| d.in_units_of(2)).is_some(),
         Type::Switch => v.as_bool().is_some(),
         Type::Levels => v
             .as_array()
@@ -621,7 +698,7 @@ mod tests {
         assert_eq!(r.levy.sector_factor, Decimal { units: 2, scale: 0 });
         assert_eq!(r.levy.rate_percent.to_string(), "0.625");
         assert_eq!(r.shared.max_line_fte_micro, 1_500_000);
-        assert_eq!(r.provenance.len(), PARAMETERS.len());
+        assert_eq!(r.provenance.len(), parameters().count());
         let s = set.resolve(q("2026Q1"), false).unwrap().solidarity;
         assert_eq!((s.rate_percent.to_string(), s.window_first_day, s.window_months), ("30".into(), 31, 2));
         assert_eq!(s.benefit_weekdays, [true, true, true, true, true, true, false], "Monday to Saturday");
@@ -636,8 +713,8 @@ mod tests {
         let at = |s| set.resolve(q(s), false).unwrap().in_force;
         assert_eq!(at("2025Q4"), InForce { invalidity_levy: true, solidarity: false });
         assert_eq!(at("2026Q1"), InForce { invalidity_levy: false, solidarity: true });
-        assert_eq!(set.periods("invalidity_levy_in_force"), vec![(q("2022Q4"), Some(q("2025Q4")))]);
-        assert_eq!(set.periods("solidarity_in_force"), vec![(q("2026Q1"), None)]);
+        assert_eq!(set.periods("levy.in_force"), vec![(q("2022Q4"), Some(q("2025Q4")))]);
+        assert_eq!(set.periods("solidarity.in_force"), vec![(q("2026Q1"), None)]);
     }
 
     #[test]
@@ -650,8 +727,10 @@ mod tests {
 
     #[test]
     fn strict_loader() {
-        let unknown = format!("{DEFAULT_RULES}\n[colour]\ndescription = \"x\"\nrule = \"x\"\nvalues = {{}}\n");
-        assert!(RuleSet::parse(&unknown, "t").unwrap_err().to_string().contains("unknown parameter 'colour'"));
+        let unknown = format!("{DEFAULT_RULES}\n[levy.colour]\ndescription = \"x\"\nrule = \"x\"\nvalues = {{}}\n");
+        assert!(RuleSet::parse(&unknown, "t").unwrap_err().to_string().contains("unknown parameter 'levy.colour'"));
+        let group = format!("{DEFAULT_RULES}\n[colour.red]\ndescription = \"x\"\nrule = \"x\"\nvalues = {{}}\n");
+        assert!(RuleSet::parse(&group, "t").unwrap_err().to_string().contains("unknown parameter 'colour'"));
         let undated = DEFAULT_RULES.replace("\"2022Q4\" = { value = 55", "\"always\" = { value = 55");
         assert!(RuleSet::parse(&undated, "t").unwrap_err().to_string().contains("every value must be dated"));
         let extra_key = DEFAULT_RULES.replace("value = 55,", "value = 55, note = \"x\",");
@@ -665,6 +744,39 @@ mod tests {
         let set = RuleSet::parse(&dated_change, "t").unwrap();
         assert_eq!(set.resolve(q("2023Q4"), false).unwrap().levy.sector_factor.to_string(), "2");
         assert_eq!(set.resolve(q("2024Q1"), false).unwrap().levy.sector_factor.to_string(), "1.8");
+    }
+
+    /// A rule file written before the parameters were grouped names the new key.
+    #[test]
+    fn an_old_flat_rule_file_names_the_new_key() {
+        let old =
+            DEFAULT_RULES.replace("[levy.max_age]", "[max_age]").replace("[levy.max_age.values]", "[max_age.values]");
+        let e = RuleSet::parse(&old, "old.toml").unwrap_err().to_string();
+        assert!(e.contains("'max_age' is now 'levy.max_age'"), "{e}");
+    }
+
+    /// Every parameter is declared once: its name, the struct field it fills and its type
+    /// come from one line of `parameters!`, and the rule file holds exactly those.
+    #[test]
+    fn every_declared_parameter_is_in_the_rule_file_under_its_group() {
+        let set = RuleSet::embedded().unwrap();
+        let declared: Vec<&str> = parameters().map(|(n, _)| n).collect();
+        let mut names: Vec<&str> = set.parameters.keys().map(String::as_str).collect();
+        let mut sorted = declared.clone();
+        sorted.sort_unstable();
+        names.sort_unstable();
+        assert_eq!(names, sorted);
+        for n in declared {
+            let group = n.split('.').next().unwrap_or_default();
+            assert!(GROUPS.contains(&group), "{n}");
+        }
+    }
+
+    #[test]
+    fn fte_and_money_take_at_most_their_places() {
+        let more = DEFAULT_RULES.replace("value = \"1.5\"", "value = \"1.5000001\"");
+        let e = RuleSet::parse(&more, "t").unwrap_err().to_string();
+        assert!(e.contains("shared.max_line_fte") && e.contains("six places"), "{e}");
     }
 
     #[test]
@@ -698,7 +810,7 @@ mod what_if_files {
                 .filter(|(x, y)| x.value != y.value)
                 .map(|(x, _)| x.name.as_str())
                 .collect();
-            let expected: Vec<&str> = if months == 4 { vec!["window_months"] } else { vec![] };
+            let expected: Vec<&str> = if months == 4 { vec!["solidarity.window_months"] } else { vec![] };
             assert_eq!(diff, expected, "{q}");
         }
     }

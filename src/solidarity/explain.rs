@@ -108,7 +108,7 @@ pub fn explain(a: &Assessment, employer_id: &str) -> Result<Explanation> {
                     "day {} of the incapacity to {} calendar month(s) later less a day (SPEC §8.2); source: {}",
                     s.window_first_day,
                     s.window_months,
-                    r.source_of("window_months")
+                    r.source_of("solidarity.window_months")
                 ),
                 indemnified_days: x.days.indemnified,
                 not_benefit_weekdays: sundays,

@@ -129,14 +129,14 @@ impl Status {
     /// The parameters whose sources ground the status.
     pub fn parameters(self) -> &'static [&'static str] {
         match self {
-            Status::ShelteredWorkshop => &["sheltered_categories", "sheltered_joint_committee"],
-            Status::SmallEmployer => &["solidarity_min_workers"],
-            Status::ExcludedWorkerType => &["solidarity_excluded_worker_types"],
-            Status::DisabilityRecognised => &["solidarity_excludes_recognised_disability"],
-            Status::AgeOutOfRange => &["solidarity_min_age", "solidarity_max_age"],
-            Status::ShortService => &["solidarity_min_service_months"],
-            Status::NoIndemnifiedDay => &["window_first_day"],
-            Status::Due => &["solidarity_rate_percent"],
+            Status::ShelteredWorkshop => &["shared.sheltered_categories", "shared.sheltered_joint_committee"],
+            Status::SmallEmployer => &["solidarity.min_workers"],
+            Status::ExcludedWorkerType => &["solidarity.excluded_worker_types"],
+            Status::DisabilityRecognised => &["solidarity.excludes_recognised_disability"],
+            Status::AgeOutOfRange => &["solidarity.min_age", "solidarity.max_age"],
+            Status::ShortService => &["solidarity.min_service_months"],
+            Status::NoIndemnifiedDay => &["solidarity.window_first_day"],
+            Status::Due => &["solidarity.rate_percent"],
         }
     }
 }

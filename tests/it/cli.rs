@@ -45,7 +45,7 @@ fn rules_prints_every_parameter_with_its_source() {
     let o = w.run(&["rules", "--quarter", "2023Q4"]);
     assert!(o.status.success(), "{}", show(&o));
     let s = String::from_utf8_lossy(&o.stdout);
-    for (p, _) in responsa::rules::PARAMETERS {
+    for (p, _) in responsa::rules::parameters() {
         assert!(s.contains(p), "rules output lacks {p}:\n{s}");
     }
     assert!(s.contains("art. 142, § 1er (M.B. 2021-12-31)"), "{s}");
@@ -62,10 +62,10 @@ fn a_broken_rule_file_is_a_usage_error() {
     let o = w.run(&["assess", "--quarter", "2023Q4", "--data", &example_dir(), "--out", "o", "--rules", "r.toml"]);
     assert_eq!(o.status.code(), Some(2), "{}", show(&o));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown parameter 'max_agee'"), "{}", show(&o));
-    w.write("r2.toml", responsa::rules::DEFAULT_RULES.replace("[max_age]", "[max_age"));
+    w.write("r2.toml", responsa::rules::DEFAULT_RULES.replace("[levy.max_age]", "[levy.max_age"));
     let o = w.run(&["assess", "--quarter", "2023Q4", "--data", &example_dir(), "--out", "o", "--rules", "r2.toml"]);
     assert_eq!(o.status.code(), Some(2), "{}", show(&o));
-    let line = responsa::rules::DEFAULT_RULES.lines().position(|l| l == "[max_age]").expect("[max_age]") + 1;
+    let line = responsa::rules::DEFAULT_RULES.lines().position(|l| l == "[levy.max_age]").expect("[levy.max_age]") + 1;
     let at = format!("r2.toml:{line}:");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains(&at), "the error names file and line ({at}): {}", show(&o));
@@ -98,7 +98,7 @@ fn a_quarter_where_no_built_contribution_is_in_force_is_refused() {
     // §5: the levy ends with 2025Q4. A rule file without the solidarity contribution
     // leaves nothing in force for 2026Q2.
     let w = Workdir::new();
-    w.write("none.toml", crate::common::rules_with("solidarity_in_force", "2026Q1", "false"));
+    w.write("none.toml", crate::common::rules_with("solidarity.in_force", "2026Q1", "false"));
     let o = w.run(&["assess", "--quarter", "2026Q2", "--data", &example_dir(), "--out", "o", "--rules", "none.toml"]);
     assert_eq!(o.status.code(), Some(2), "{}", show(&o));
     let err = String::from_utf8_lossy(&o.stderr);
@@ -116,8 +116,8 @@ fn a_what_if_switches_the_levy_on_for_2026() {
         w.run(&["generate", "--scale", "tiny", "--seed", "3", "--quarters", "2025Q1..2026Q2", "--out", "data", "-q"]);
     assert!(o.status.success(), "{}", show(&o));
     let on = crate::common::rules_with_all(&[
-        ("invalidity_levy_in_force", "2026Q1", "true"),
-        ("solidarity_in_force", "2026Q1", "false"),
+        ("levy.in_force", "2026Q1", "true"),
+        ("solidarity.in_force", "2026Q1", "false"),
     ]);
     w.write("levy-2026.toml", on);
     // The generated data begin in 2025Q1: the levy's denominators of 2024 count as empty.
@@ -137,5 +137,5 @@ fn a_what_if_switches_the_levy_on_for_2026() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("invalidity levy"), "{}", show(&o));
     let summary: serde_json::Value = serde_json::from_str(&w.read("o/summary.json")).expect("summary");
     assert_eq!(summary["quarter"], "2026Q2");
-    assert_eq!(summary["rules"]["parameters"]["invalidity_levy_in_force"], "true");
+    assert_eq!(summary["rules"]["parameters"]["levy.in_force"], "true");
 }

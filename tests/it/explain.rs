@@ -145,7 +145,7 @@ fn what_if_sector_factor_1_8_lists_exactly_e03() {
     // private factor (2.70 < 3): below_private_multiple, still W3, no levy. E02's W2 and
     // the two liable employers are unchanged.
     let w = Workdir::new();
-    let s = what_if(&w, &[("sector_factor", "2022Q4", "\"1.8\"")], "a");
+    let s = what_if(&w, &[("levy.sector_factor", "2022Q4", "\"1.8\"")], "a");
     let rows = read_csv(&w.path("a/what_if.csv"));
     assert_eq!(rows.len(), 1, "{rows:?}");
     let r = &rows[0];
@@ -167,7 +167,8 @@ fn what_if_both_factors_lowered_makes_e03_liable() {
     // sector 1.8 and private 2.5: E03 (1.84×, 2.70×) becomes liable; levy 0.625 % of its
     // 2023Q3 wages 150 × 3,000.00 = 2,812.50; W3 becomes W1.
     let w = Workdir::new();
-    let s = what_if(&w, &[("sector_factor", "2022Q4", "\"1.8\""), ("private_factor", "2022Q4", "\"2.5\"")], "b");
+    let s =
+        what_if(&w, &[("levy.sector_factor", "2022Q4", "\"1.8\""), ("levy.private_factor", "2022Q4", "\"2.5\"")], "b");
     let rows = read_csv(&w.path("b/what_if.csv"));
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(
@@ -188,7 +189,7 @@ fn no_factor_is_met_against_a_group_that_did_not_qualify() {
     // it, but no factor is met against a group that did not qualify (§3.3, §3.5):
     // explain prints the choice and the decision assess made.
     let w = Workdir::new();
-    w.write("low.toml", crate::common::rules_with("sector_factor", "2022Q4", "\"1.2\""));
+    w.write("low.toml", crate::common::rules_with("levy.sector_factor", "2022Q4", "\"1.2\""));
     let o = w.run(&[
         "explain",
         "--quarter",

@@ -104,7 +104,7 @@ fn a_year_without_levy_is_refused() {
 #[test]
 fn quarters_whose_line_rules_differ_are_refused_from_data_and_store_alike() {
     let w = Workdir::new();
-    w.write("two.toml", crate::common::rules_with("min_seniority_years", "2024Q1", "2"));
+    w.write("two.toml", crate::common::rules_with("levy.min_seniority_years", "2024Q1", "2"));
     let o = w.run(&["ingest", "--data", &example(""), "--store", "store", "-q"]);
     assert!(o.status.success(), "{}", show(&o));
     for source in [["--data", example("").as_str()], ["--store", "store"]] {

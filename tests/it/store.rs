@@ -159,7 +159,7 @@ fn a_rule_set_the_store_cannot_serve_is_refused() {
     let w = Workdir::new();
     let ex = example();
     ok(&w, &["ingest", "--data", &ex, "--store", "store", "--seniority-bound", "5", "-q"]);
-    let at = |years: u32| crate::common::rules_with("min_seniority_years", "2022Q4", &years.to_string());
+    let at = |years: u32| crate::common::rules_with("levy.min_seniority_years", "2022Q4", &years.to_string());
     w.write("five.toml", at(5));
     w.write("six.toml", at(6));
     ok(&w, &["assess", "--quarter", "2023Q4", "--data", &ex, "--out", "d", "--rules", "five.toml", "-q"]);
