@@ -1,21 +1,26 @@
-//! Golden cases derived by hand from docs/contract.md (tests/golden/*.toml).
+//! Golden cases derived by hand from docs/contract.md, one format for both contributions
+//! (tests/golden/levy/*.toml, tests/golden/solidarity/*.toml) and for corrections
+//! (tests/golden/regularisation/*.toml).
 //!
 //! Each case describes a small universe compactly: employers with a number of identical
 //! workers (1 FTE, seniority 2010-01-01, 3,000.00 wages a quarter, in service, in every
-//! quarter 2022Q1..2023Q4 unless said otherwise), explicit extra lines, and invalidity
-//! entries. Unless `base = false`, nine filler employers F1..F9 (NACE 47110, 100 workers,
-//! no entries) and ten G01..G10 (NACE 25110, 100 workers, no entries) are added, so a
-//! tested employer in 47110 has a NACE-4 group of 10 and the private sector is diluted.
-//! The harness writes the three CSV inputs, runs the real binary and compares each
-//! expected row of assessment.csv (and receipts) with a one-line reason.
+//! quarter Q-7..Q of the assessed quarter Q unless said otherwise, with a register row
+//! Q-7..Q+1), explicit extra lines, invalidity entries, and incapacities (start Monday
+//! 2026-01-05, born 1980-06-15, in service since 2015-01-01, ordinary worker, no recognised
+//! disability, 64.15 a day, unless said). Unless `base = false`, nine filler employers
+//! F1..F9 (NACE 47110, 100 workers, no entries) and ten G01..G10 (NACE 25110, 100 workers)
+//! are added, so a tested employer in 47110 has a NACE-4 group of 10 and the private sector
+//! is diluted. `[[rule]]` gives a what-if value. The harness writes the CSV inputs, runs the
+//! real binary and compares each expected row — an employer's of assessment.csv
+//! (`[[expect]]`), a joint committee's receipts (`[[receipt]]`), an incapacity's of
+//! solidarity.csv (`expect` of its `[[incapacity]]`) — with a one-line reason; an
+//! expectation that checks nothing fails.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::common::{read_csv, show, Workdir};
 use serde::Deserialize;
-
-const QUARTERS: [&str; 8] = ["2022Q1", "2022Q2", "2022Q3", "2022Q4", "2023Q1", "2023Q2", "2023Q3", "2023Q4"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -34,6 +39,35 @@ struct Case {
     expect: Vec<Expect>,
     #[serde(default)]
     receipt: Vec<Receipt>,
+    #[serde(default)]
+    incapacity: Vec<Inc>,
+}
+
+/// One incapacity (§8.1) and what solidarity.csv must say of it.
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct Inc {
+    worker: String,
+    #[serde(default = "e")]
+    employer: String,
+    #[serde(default = "start")]
+    start: String,
+    #[serde(default)]
+    end: String,
+    #[serde(default = "birth_inc")]
+    birth: String,
+    #[serde(default = "service")]
+    service: String,
+    #[serde(default = "ordinary", rename = "type")]
+    worker_type: String,
+    #[serde(default)]
+    disability: bool,
+    #[serde(default)]
+    resumption: String,
+    #[serde(default = "benefit")]
+    benefit: String,
+    because: String,
+    expect: BTreeMap<String, toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -182,6 +216,24 @@ fn wage() -> String {
 fn birth() -> String {
     "1975-01-01".into()
 }
+fn e() -> String {
+    "E".into()
+}
+fn start() -> String {
+    "2026-01-05".into()
+}
+fn birth_inc() -> String {
+    "1980-06-15".into()
+}
+fn service() -> String {
+    "2015-01-01".into()
+}
+fn ordinary() -> String {
+    "ordinary".into()
+}
+fn benefit() -> String {
+    "64.15".into()
+}
 
 fn filler(id: &str, nace: &str) -> Emp {
     toml::from_str(&format!("id = \"{id}\"\nnace = \"{nace}\"\nworkers = 100")).expect("filler")
@@ -212,9 +264,15 @@ fn materialise(case: &Case, w: &Workdir) {
     let mut inv = String::from(
         "worker_id,employer_id,primary_incapacity_start,invalidity_start,birth_date,seniority_date,resumption_authorized\n",
     );
-    for q in QUARTERS {
+    let assessed: responsa::quarter::Quarter = case.quarter.parse().expect("the case's quarter");
+    for k in -7..=1 {
+        let q = assessed.offset(k).to_string();
+        let q = q.as_str();
         for e in &emps {
             writeln!(reg, "{q},{},{},{},{},{}", e.id, e.nace, e.category, e.jc, e.private).ok();
+            if k > 0 {
+                continue; // the register of Q+1, for incapacities starting then
+            }
             let active = e.quarters.as_ref().is_none_or(|qs| qs.iter().any(|x| x == q));
             let n = if active { e.workers_in.get(q).copied().unwrap_or(e.workers) } else { 0 };
             let mut committee_of = Vec::new();
@@ -255,16 +313,42 @@ fn materialise(case: &Case, w: &Workdir) {
             .ok();
         }
     }
+    let mut inc = String::from(
+        "worker_id,employer_id,incapacity_start,incapacity_end,birth_date,service_start,worker_type,disability_recognised,part_time_resumption,daily_benefit\n",
+    );
+    for i in &case.incapacity {
+        writeln!(
+            inc,
+            "{},{},{},{},{},{},{},{},{},{}",
+            i.worker,
+            i.employer,
+            i.start,
+            i.end,
+            i.birth,
+            i.service,
+            i.worker_type,
+            i.disability,
+            i.resumption,
+            i.benefit
+        )
+        .ok();
+    }
     w.write("data/employers.csv", reg);
     w.write("data/employment.csv", emp);
-    w.write("data/invalidity.csv", inv);
+    // An input is written when it has rows (a file with a header alone is refused).
+    if inv.lines().count() > 1 {
+        w.write("data/invalidity.csv", inv);
+    }
+    if inc.lines().count() > 1 {
+        w.write("data/incapacity.csv", inc);
+    }
 }
 
 fn run_case(name: &str, text: &str) -> Vec<String> {
     let case: Case = toml::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
     let w = Workdir::new();
     materialise(&case, &w);
-    let mut args = vec!["assess", "--quarter", &case.quarter, "--data", "data", "--out", "out", "--quiet"];
+    let mut args = vec!["assess", "--quarter", &case.quarter, "--data", "data", "--out", "out", "--quiet", "--strict"];
     if !case.rule.is_empty() {
         let changes: Vec<(&str, &str, &str)> =
             case.rule.iter().map(|r| (r.name.as_str(), r.from.as_str(), r.value.as_str())).collect();
@@ -273,9 +357,12 @@ fn run_case(name: &str, text: &str) -> Vec<String> {
     }
     let out = w.run(&args);
     assert!(out.status.success(), "{name}: {}\n{}", case.about, show(&out));
+    let mut failures = incapacities(name, &case, &w);
+    if case.expect.is_empty() && case.receipt.is_empty() {
+        assert!(!case.incapacity.is_empty(), "{name}: a case must expect something");
+        return failures;
+    }
     let rows = read_csv(&w.path("out/assessment.csv"));
-    let mut failures = Vec::new();
-    assert!(!case.expect.is_empty() || !case.receipt.is_empty(), "{name}: a case must expect something");
     for x in &case.expect {
         let Some(row) = rows.iter().find(|r| r["employer_id"] == x.employer) else {
             failures.push(format!("{name}: employer {} missing from assessment.csv", x.employer));
@@ -320,64 +407,141 @@ fn run_case(name: &str, text: &str) -> Vec<String> {
     failures
 }
 
-// One test per case, named after its file (`case_01_baseline_liable` runs
-// `tests/golden/01_baseline_liable.toml`), so that a failing case can be run alone.
-
-crate::common::cases!(
-    case_01_baseline_liable,
-    case_02_age_55_counted,
-    case_03_age_56_not_counted,
-    case_04_age_day_before_56_counted,
-    case_05_leap_day_seniority_short,
-    case_06_leap_day_seniority_met,
-    case_07_seniority_exactly_3_years,
-    case_08_seniority_one_day_short,
-    case_09_resumption_authorized,
-    case_10_fte3y_seniority_boundary,
-    case_11_zero_denominator_skip,
-    case_12_no_reference_employment,
-    case_13_one_reference_quarter,
-    case_14_sheltered_category,
-    case_15_sheltered_joint_committee,
-    case_16_small_employer_49_75,
-    case_17_headcount_exactly_50,
-    case_18_headcount_quarters_with_lines,
-    case_19_two_cases_w2,
-    case_20_sector_nace4_nine_falls_to_3,
-    case_21_sector_falls_to_2,
-    case_22_sector_too_small,
-    case_23_exactly_twice_sector,
-    case_24_hair_below_twice_sector,
-    case_25_exactly_three_times_private,
-    case_26_hair_below_three_times_private,
-    case_27_levy_half_up,
-    case_28_receipts_largest_remainder,
-    case_29_entry_outside_window,
-    case_30_twice_sector_where_floats_disagree,
-    case_31_what_if_min_cases_two,
-);
-
-fn golden_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+/// The incapacities' expectations against solidarity.csv (and the employer's average
+/// headcount, `employer_headcount`, against solidarity_by_employer.csv).
+fn incapacities(name: &str, case: &Case, w: &Workdir) -> Vec<String> {
+    let mut failures = Vec::new();
+    if case.incapacity.is_empty() {
+        return failures;
+    }
+    let rows = read_csv(&w.path("out/solidarity.csv"));
+    let by_employer = read_csv(&w.path("out/solidarity_by_employer.csv"));
+    for i in &case.incapacity {
+        if i.expect.is_empty() {
+            failures.push(format!("{name}: {}: the expectation checks nothing — {}", i.worker, i.because));
+        }
+        let Some(row) = rows.iter().find(|r| r["worker_id"] == i.worker) else {
+            failures.push(format!("{name}: {}: no row in solidarity.csv — {}", i.worker, i.because));
+            continue;
+        };
+        for (field, expected) in &i.expect {
+            let expected = match expected {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Integer(n) => n.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                other => format!("{other:?}"),
+            };
+            let actual = match field.as_str() {
+                "days" => row["indemnified_days"].clone(),
+                "employer_headcount" => by_employer
+                    .iter()
+                    .find(|e| e["employer_id"] == i.employer)
+                    .map(|e| e["average_headcount"].clone())
+                    .unwrap_or_default(),
+                f => row.get(f).cloned().unwrap_or_else(|| format!("<no column {f}>")),
+            };
+            if actual != expected {
+                failures
+                    .push(format!("{name}: {} {field}: expected {expected}, got {actual} — {}", i.worker, i.because));
+            }
+        }
+    }
+    failures
 }
 
-fn check(test: &str) {
+fn check_in(folder: &str, test: &str) {
     let name = test.trim_start_matches("case_");
-    let path = golden_dir().join(format!("{name}.toml"));
+    let path = golden_dir().join(folder).join(format!("{name}.toml"));
     let failures = run_case(name, &std::fs::read_to_string(&path).expect("read case"));
     assert!(failures.is_empty(), "{} expectation(s) failed:\n{}", failures.len(), failures.join("\n"));
 }
 
-#[test]
-fn every_golden_case_has_its_test() {
-    let mut files: Vec<String> = std::fs::read_dir(golden_dir())
-        .expect("tests/golden")
+/// The case files of a folder against the tests of its `cases!` list.
+fn listed(folder: &str, cases: &[&str]) {
+    let mut files: Vec<String> = std::fs::read_dir(golden_dir().join(folder))
+        .expect("a golden folder")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .map(|p| format!("case_{}", p.file_stem().unwrap_or_default().to_string_lossy()))
         .collect();
     files.sort();
-    assert_eq!(files, CASES, "tests/golden and the cases! list of tests/it/golden.rs differ");
+    assert_eq!(files, cases, "tests/golden/{folder} and its cases! list in tests/it/golden.rs differ");
+}
+
+// One test per case, named after its folder and file (`golden::levy::case_01_baseline_liable`
+// runs `tests/golden/levy/01_baseline_liable.toml`), so that a failing case can be run alone.
+
+mod levy {
+    fn check(test: &str) {
+        super::check_in("levy", test);
+    }
+
+    #[test]
+    fn every_case_has_its_test() {
+        super::listed("levy", CASES);
+    }
+
+    crate::common::cases!(
+        case_01_baseline_liable,
+        case_02_age_55_counted,
+        case_03_age_56_not_counted,
+        case_04_age_day_before_56_counted,
+        case_05_leap_day_seniority_short,
+        case_06_leap_day_seniority_met,
+        case_07_seniority_exactly_3_years,
+        case_08_seniority_one_day_short,
+        case_09_resumption_authorized,
+        case_10_fte3y_seniority_boundary,
+        case_11_zero_denominator_skip,
+        case_12_no_reference_employment,
+        case_13_one_reference_quarter,
+        case_14_sheltered_category,
+        case_15_sheltered_joint_committee,
+        case_16_small_employer_49_75,
+        case_17_headcount_exactly_50,
+        case_18_headcount_quarters_with_lines,
+        case_19_two_cases_w2,
+        case_20_sector_nace4_nine_falls_to_3,
+        case_21_sector_falls_to_2,
+        case_22_sector_too_small,
+        case_23_exactly_twice_sector,
+        case_24_hair_below_twice_sector,
+        case_25_exactly_three_times_private,
+        case_26_hair_below_three_times_private,
+        case_27_levy_half_up,
+        case_28_receipts_largest_remainder,
+        case_29_entry_outside_window,
+        case_30_twice_sector_where_floats_disagree,
+        case_31_what_if_min_cases_two,
+    );
+}
+
+mod solidarity {
+    fn check(test: &str) {
+        super::check_in("solidarity", test);
+    }
+
+    #[test]
+    fn every_case_has_its_test_and_the_cases_are_enough() {
+        super::listed("solidarity", CASES);
+        let incapacities: usize = std::fs::read_dir(super::golden_dir().join("solidarity"))
+            .expect("tests/golden/solidarity")
+            .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+            .map(|t| t.matches("[[incapacity]]").count())
+            .sum();
+        assert!(incapacities >= 15, "at least 15 hand-derived incapacities, found {incapacities}");
+    }
+
+    crate::common::cases!(
+        case_01_window_and_days,
+        case_02_window_end_in_a_short_month,
+        case_03_worker,
+        case_04_employer,
+    );
+}
+
+fn golden_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
 }
 
 #[test]
@@ -385,9 +549,12 @@ fn an_expectation_that_checks_nothing_fails() {
     let case = "about = \"x\"\nquarter = \"2023Q4\"\n[[employer]]\nid = \"E\"\nentry = [{ quarter = \"2023Q1\" }]\n[[expect]]\nemployer = \"E\"\nbecause = \"nothing\"\n";
     let failures = run_case("empty", case);
     assert!(failures.iter().any(|m| m.contains("checks nothing")), "an [[expect]] with no expected value must fail");
+    let case = "about = \"x\"\nquarter = \"2026Q1\"\n[[employer]]\nid = \"E\"\n[[incapacity]]\nworker = \"W\"\nbecause = \"nothing\"\nexpect = {}\n";
+    let failures = run_case("empty", case);
+    assert!(failures.iter().any(|m| m.contains("checks nothing")), "an incapacity expecting nothing must fail");
 }
 
-// Regularisation cases (§12, tests/regularisation/*.toml): a universe as above, ingested
+// Regularisation cases (§12, tests/golden/regularisation/*.toml): a universe as above, ingested
 // into a store (version 1), then the same universe with some employers replaced, added
 // (`[[after]]`) or removed (`remove`), ingested again (version 2); `responsa regularise
 // --from 1` must give each expected row of regularisation.csv, and no row for the
@@ -451,6 +618,7 @@ fn run_regularisation(name: &str, text: &str) -> Vec<String> {
         employer,
         expect: Vec::new(),
         receipt: Vec::new(),
+        incapacity: Vec::new(),
     };
     let before = expand(&case.employer);
     let mut after: Vec<Emp> = before.iter().filter(|e| !case.remove.contains(&e.id)).cloned().collect();
@@ -518,7 +686,7 @@ mod regularisation {
     );
 
     fn dir() -> std::path::PathBuf {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regularisation")
+        super::golden_dir().join("regularisation")
     }
 
     fn check(test: &str) {
@@ -531,12 +699,12 @@ mod regularisation {
     #[test]
     fn every_regularisation_case_has_its_test() {
         let mut files: Vec<String> = std::fs::read_dir(dir())
-            .expect("tests/regularisation")
+            .expect("tests/golden/regularisation")
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .map(|p| format!("case_{}", p.file_stem().unwrap_or_default().to_string_lossy()))
             .collect();
         files.sort();
-        assert_eq!(files, CASES, "tests/regularisation and the cases! list differ");
+        assert_eq!(files, CASES, "tests/golden/regularisation and the cases! list differ");
     }
 }

@@ -19,7 +19,6 @@ mod generate;
 mod golden;
 mod layout;
 mod parsers;
-mod solidarity_golden;
 mod store;
 mod trust;
 mod xlsx;
