@@ -142,6 +142,8 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
         let out = if multi { PathBuf::from(q.to_string()) } else { PathBuf::new() };
         let mut st = run.staging(&out)?;
         let mut text = String::new();
+        // The workbook's summary lines of this quarter.
+        let mut lines: Vec<crate::xlsx::SummaryLine> = Vec::new();
         let mut levy_summary = None;
         if on[i].contains(&Contribution::InvalidityLevy) {
             let assessment = assess(&loaded, r.clone())?;
@@ -150,6 +152,15 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
                 None => None,
             };
             let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
+            lines.push(crate::xlsx::SummaryLine {
+                quarter: q.to_string(),
+                contribution: Contribution::InvalidityLevy.name().to_string(),
+                employers: assessment.employers.len() as u64,
+                owing: assessment.count(levy::status::Status::Liable) as u64,
+                amount: assessment.levy_total(),
+                due_quarter: assessment.due_quarter().to_string(),
+                rejected_rows: rejected,
+            });
             mark(&format!("writing the letters of {q}"));
             // §11: a letter for every warned employer, in its language; written on
             // another thread while the tables below are.
@@ -198,6 +209,15 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
                 None => None,
             };
             let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
+            lines.push(crate::xlsx::SummaryLine {
+                quarter: q.to_string(),
+                contribution: Contribution::Solidarity.name().to_string(),
+                employers: sa.employers.len() as u64,
+                owing: sa.employers.iter().filter(|e| e.contribution > 0).count() as u64,
+                amount: sa.total(),
+                due_quarter: sa.due_quarter().to_string(),
+                rejected_rows: rejected,
+            });
             solidarity_part = Some(solidarity::report::stage(&mut st, &sa, what_if)?);
             let mut page = crate::html::solidarity_page(&sa);
             page.quality = crate::html::quality(&loaded.inputs);
@@ -234,7 +254,10 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
         if let Some(b) = book.as_mut() {
             let qs = q.to_string();
             for (name, path) in st.staged().iter().filter(|(n, _)| n.ends_with(".csv")) {
-                b.add_csv(&crate::xlsx::sheet_name(multi.then_some(qs.as_str()), name), path)?;
+                b.add_csv(&qs, name, path)?;
+            }
+            for line in lines.drain(..) {
+                b.summarise(line);
             }
         }
         st.publish()?;

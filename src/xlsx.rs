@@ -1,12 +1,39 @@
-//! `--xlsx`: every table of a run in one workbook (§11), one sheet per table, with
-//! typed cells — numbers as numbers, dates as dates, identifiers and codes as text (an
-//! employer number keeps its leading zeros) — so that it opens correctly in any locale.
+//! `--xlsx`: every table of a run in one workbook (§11), ready to use: a summary sheet
+//! first, then one sheet per table holding every quarter of the run (a `quarter` column
+//! says which), no empty sheet; typed cells — numbers as numbers, money in euros with two
+//! decimals, dates as dates, identifiers and codes as text (an employer number keeps its
+//! leading zeros) — so that it opens correctly in any locale; the header frozen, a filter
+//! on every column, widths fitted to the contents.
 
 use std::path::Path;
 
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
 
 use crate::error::{io, Error, Result};
+
+/// The rows a sheet may hold besides its header (Excel's limit, 1,048,576 rows): a table
+/// beyond it continues on a sheet of its own (`assessment (2)`).
+const MAX_ROWS: u32 = 1_048_575;
+
+/// Columns holding an amount in euros.
+const MONEY: [&str; 16] = [
+    "wage_base",
+    "levy",
+    "daily_benefit",
+    "contribution",
+    "levy_before",
+    "levy_after",
+    "levy_change",
+    "contribution_before",
+    "contribution_after",
+    "contribution_change",
+    "amount_before",
+    "amount_after",
+    "difference",
+    "receipts",
+    "total",
+    "amount",
+];
 
 /// Columns that are text whatever they look like: identifiers, codes, quarters, words.
 const TEXT: [&str; 21] = [
@@ -44,10 +71,34 @@ const DATES: [&str; 7] = [
     "date",
 ];
 
+/// One sheet being filled: its table's header and the next free row.
+struct Sheet {
+    table: String,
+    ws: Worksheet,
+    header: Vec<String>,
+    next: u32,
+}
+
+/// One line of the summary sheet: a quarter under one contribution.
+#[derive(Debug, Clone)]
+pub struct SummaryLine {
+    pub quarter: String,
+    pub contribution: String,
+    pub employers: u64,
+    /// Liable employers (levy), or employers owing a contribution (solidarity).
+    pub owing: u64,
+    /// Cents.
+    pub amount: i64,
+    pub due_quarter: String,
+    pub rejected_rows: u64,
+}
+
 /// A workbook being filled.
 pub struct Book {
-    wb: Workbook,
+    sheets: Vec<Sheet>,
+    summary: Vec<SummaryLine>,
     date: Format,
+    money: Format,
     head: Format,
 }
 
@@ -63,53 +114,137 @@ fn fail(path: &Path, e: impl std::fmt::Display) -> Error {
 
 impl Book {
     pub fn new() -> Book {
-        Book { wb: Workbook::new(), date: Format::new().set_num_format("yyyy-mm-dd"), head: Format::new().set_bold() }
+        Book {
+            sheets: Vec::new(),
+            summary: Vec::new(),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+            money: Format::new().set_num_format("#,##0.00 \"€\""),
+            head: Format::new().set_bold(),
+        }
     }
 
-    /// Adds the table of a CSV file as the sheet `name` (at most 31 characters).
-    pub fn add_csv(&mut self, name: &str, csv_path: &Path) -> Result<()> {
-        let mut r = csv::Reader::from_path(csv_path).map_err(|e| fail(csv_path, e))?;
-        let header: Vec<String> = r.headers().map_err(|e| fail(csv_path, e))?.iter().map(str::to_string).collect();
-        let ws = self.wb.add_worksheet();
-        let short: String = name.chars().take(31).collect();
-        ws.set_name(short).map_err(|e| fail(csv_path, e))?;
-        for (c, h) in header.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &self.head).map_err(|e| fail(csv_path, e))?;
+    /// A line of the summary sheet.
+    pub fn summarise(&mut self, line: SummaryLine) {
+        self.summary.push(line);
+    }
+
+    /// Adds the rows of a CSV report of `quarter` to the sheet of its table (the file's
+    /// name without `.csv`), with a `quarter` column first when the table has none. The
+    /// rejects, the same for every quarter of a run, are added once.
+    pub fn add_csv(&mut self, quarter: &str, file: &str, csv_path: &Path) -> Result<()> {
+        let table = sheet_name(file);
+        let once = file == "rejects.csv";
+        if once && self.sheets.iter().any(|s| s.table == table) {
+            return Ok(());
         }
-        for (i, rec) in r.records().enumerate() {
+        let mut r = csv::Reader::from_path(csv_path).map_err(|e| fail(csv_path, e))?;
+        let mut header: Vec<String> = r.headers().map_err(|e| fail(csv_path, e))?.iter().map(str::to_string).collect();
+        let with_quarter = !header.iter().any(|h| h == "quarter");
+        if with_quarter {
+            header.insert(0, "quarter".to_string());
+        }
+        let (date, money) = (self.date.clone(), self.money.clone());
+        for rec in r.records() {
             let rec = rec.map_err(|e| fail(csv_path, e))?;
-            let row = i as u32 + 1;
-            for (c, v) in rec.iter().enumerate() {
+            let mut values: Vec<&str> = rec.iter().collect();
+            if with_quarter {
+                values.insert(0, quarter);
+            }
+            let sheet = self.sheet(&table, &header, csv_path)?;
+            let row = sheet.next;
+            sheet.next += 1;
+            for (c, v) in values.iter().enumerate() {
                 if v.is_empty() {
                     continue;
                 }
                 let col = c as u16;
                 let name = header.get(c).map(String::as_str).unwrap_or("");
+                let ws = &mut sheet.ws;
                 let done = if TEXT.contains(&name) {
-                    ws.write_string(row, col, v)
+                    ws.write_string(row, col, *v)
                 } else if DATES.contains(&name) {
                     match ExcelDateTime::parse_from_str(v) {
-                        Ok(d) => ws.write_datetime_with_format(row, col, &d, &self.date),
-                        Err(_) => ws.write_string(row, col, v),
+                        Ok(d) => ws.write_datetime_with_format(row, col, &d, &date),
+                        Err(_) => ws.write_string(row, col, *v),
                     }
                 } else if let Some(x) = number(v) {
-                    ws.write_number(row, col, x)
+                    if MONEY.contains(&name) {
+                        ws.write_number_with_format(row, col, x, &money)
+                    } else {
+                        ws.write_number(row, col, x)
+                    }
                 } else {
-                    ws.write_string(row, col, v)
+                    ws.write_string(row, col, *v)
                 };
                 done.map_err(|e| fail(csv_path, e))?;
             }
         }
-        ws.set_freeze_panes(1, 0).map_err(|e| fail(csv_path, e))?;
         Ok(())
     }
 
-    /// Saves the workbook under a temporary name, then renames it into place.
-    pub fn save(mut self, path: &Path) -> Result<()> {
+    /// The sheet the next row of `table` goes to: its last one with room, or a new one
+    /// (a table with no row has no sheet).
+    fn sheet(&mut self, table: &str, header: &[String], path: &Path) -> Result<&mut Sheet> {
+        let n = self.sheets.iter().filter(|s| s.table == table).count();
+        let full = self.sheets.iter().rposition(|s| s.table == table).is_none_or(|i| self.sheets[i].next > MAX_ROWS);
+        if full {
+            let mut ws = Worksheet::new();
+            let name = if n == 0 { table.to_string() } else { format!("{table} ({})", n + 1) };
+            ws.set_name(name.chars().take(31).collect::<String>()).map_err(|e| fail(path, e))?;
+            for (c, h) in header.iter().enumerate() {
+                ws.write_string_with_format(0, c as u16, h, &self.head).map_err(|e| fail(path, e))?;
+            }
+            self.sheets.push(Sheet { table: table.to_string(), ws, header: header.to_vec(), next: 1 });
+        }
+        let i = self.sheets.iter().rposition(|s| s.table == table).unwrap_or(self.sheets.len() - 1);
+        Ok(&mut self.sheets[i])
+    }
+
+    /// Writes the summary sheet first and every table's sheet after it, each with its
+    /// header frozen, a filter and fitted widths; saved under a temporary name, then
+    /// renamed into place.
+    pub fn save(self, path: &Path) -> Result<()> {
+        let mut wb = Workbook::new();
+        let mut summary = Worksheet::new();
+        summary.set_name("summary").map_err(|e| fail(path, e))?;
+        let header =
+            ["quarter", "contribution", "employers", "liable or owing", "amount", "due_quarter", "rejected input rows"];
+        for (c, h) in header.iter().enumerate() {
+            summary.write_string_with_format(0, c as u16, *h, &self.head).map_err(|e| fail(path, e))?;
+        }
+        for (i, l) in self.summary.iter().enumerate() {
+            let row = i as u32 + 1;
+            let w = |e: rust_xlsxwriter::XlsxError| fail(path, e);
+            summary.write_string(row, 0, &l.quarter).map_err(w)?;
+            summary.write_string(row, 1, &l.contribution).map_err(w)?;
+            summary.write_number(row, 2, l.employers as f64).map_err(w)?;
+            summary.write_number(row, 3, l.owing as f64).map_err(w)?;
+            summary.write_number_with_format(row, 4, l.amount as f64 / 100.0, &self.money).map_err(w)?;
+            summary.write_string(row, 5, &l.due_quarter).map_err(w)?;
+            summary.write_number(row, 6, l.rejected_rows as f64).map_err(w)?;
+        }
+        let rows = self.summary.len() as u32;
+        finish(&mut summary, rows, header.len(), path)?;
+        wb.push_worksheet(summary);
+        for mut s in self.sheets {
+            let last = s.next - 1;
+            finish(&mut s.ws, last, s.header.len(), path)?;
+            wb.push_worksheet(s.ws);
+        }
         let tmp = path.with_extension(format!("xlsx.{}.tmp", std::process::id()));
-        self.wb.save(&tmp).map_err(|e| fail(&tmp, e))?;
+        wb.save(&tmp).map_err(|e| fail(&tmp, e))?;
         std::fs::rename(&tmp, path).map_err(|e| io(path, "publish", e))
     }
+}
+
+/// The header frozen, a filter over the table, the widths fitted.
+fn finish(ws: &mut Worksheet, last_row: u32, columns: usize, path: &Path) -> Result<()> {
+    ws.set_freeze_panes(1, 0).map_err(|e| fail(path, e))?;
+    if columns > 0 {
+        ws.autofilter(0, 0, last_row.max(1), columns as u16 - 1).map_err(|e| fail(path, e))?;
+    }
+    ws.autofit();
+    Ok(())
 }
 
 /// A plain decimal number (`-12.5`, `3`, `0.0018534630918621638`); `inf` and codes stay text.
@@ -120,19 +255,15 @@ fn number(v: &str) -> Option<f64> {
     ok.then(|| v.parse::<f64>().ok()).flatten().filter(|x| x.is_finite())
 }
 
-/// The sheet name of a report file: its name without `.csv`, shortened where needed,
-/// after the quarter when a run writes several.
-pub fn sheet_name(quarter: Option<&str>, file: &str) -> String {
+/// The sheet name of a report file: its name without `.csv`, shortened where needed.
+pub fn sheet_name(file: &str) -> String {
     let stem = file.trim_end_matches(".csv");
-    let stem = match stem {
+    match stem {
         "receipts_by_joint_committee" => "receipts",
         "solidarity_by_employer" => "solidarity by employer",
         other => other,
-    };
-    match quarter {
-        Some(q) => format!("{q} {stem}"),
-        None => stem.to_string(),
     }
+    .to_string()
 }
 
 #[cfg(test)]
@@ -146,8 +277,8 @@ mod tests {
         assert_eq!(number("inf"), None);
         assert_eq!(number("W1"), None);
         assert_eq!(number("2023Q4"), None);
-        assert_eq!(sheet_name(Some("2023Q4"), "receipts_by_joint_committee.csv"), "2023Q4 receipts");
-        assert!(sheet_name(Some("2026Q1"), "solidarity_by_employer.csv").len() <= 31);
-        assert!(sheet_name(Some("2026Q1"), "solidarity_what_if.csv").len() <= 31);
+        assert_eq!(sheet_name("receipts_by_joint_committee.csv"), "receipts");
+        assert!(sheet_name("solidarity_by_employer.csv").len() <= 31);
+        assert!(sheet_name("solidarity_what_if.csv").len() <= 31);
     }
 }

@@ -89,8 +89,8 @@ pub struct Args {
     /// which changes ratios and headcounts. Without it such a quarter is refused (exit 2).
     #[arg(long)]
     pub allow_incomplete_data: bool,
-    /// Also write every table of the run into OUT/responsa.xlsx, one sheet per table, with
-    /// numbers as numbers and dates as dates.
+    /// Also write every table of the run into OUT/responsa.xlsx: a summary sheet, then one
+    /// sheet per table across the run's quarters; money in euros, dates as dates, filters.
     #[arg(long)]
     pub xlsx: bool,
     /// Print nothing on success.
