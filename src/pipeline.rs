@@ -136,6 +136,18 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
     // §6: every output of the run (each quarter's folder, report.html, the workbook)
     // appears at once when all are written, or none does.
     let run = report::Publication::new(&plan.out)?;
+    // The employers owing in the run's quarter before, per contribution (employer → cents),
+    // for each page's change against it.
+    let mut owing_before: std::collections::BTreeMap<Contribution, (Quarter, std::collections::BTreeMap<String, i64>)> =
+        std::collections::BTreeMap::new();
+    let mut change = |c: Contribution, q: Quarter, now: std::collections::BTreeMap<String, i64>, noun: &str| {
+        let table = match owing_before.get(&c) {
+            Some((p, before)) if *p == q.offset(-1) => Some(crate::html::change_table(*p, before, &now, noun)),
+            _ => None,
+        };
+        owing_before.insert(c, (q, now));
+        table
+    };
     for (i, r) in rules.into_iter().enumerate() {
         let q = r.quarter;
         progress(&format!("assessing {q}"));
@@ -188,6 +200,8 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
             levy_summary = Some(levy::report::stage(&mut st, &assessment, &loaded.inputs, what_if)?);
             let mut page = crate::html::levy_page(&assessment);
             page.quality = crate::html::quality(&loaded.inputs);
+            let now = assessment.employers.iter().filter_map(|e| Some((e.employer_id.clone(), e.levy?))).collect();
+            page.tables.extend(change(Contribution::InvalidityLevy, q, now, "liable"));
             pages.push((out.clone(), page));
             text.push_str(&format!("{}\n", Contribution::InvalidityLevy.name()));
             text.push_str(&levy::report::terminal_summary(&assessment, rejected));
@@ -221,12 +235,19 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
             solidarity_part = Some(solidarity::report::stage(&mut st, &sa, what_if)?);
             let mut page = crate::html::solidarity_page(&sa);
             page.quality = crate::html::quality(&loaded.inputs);
+            let now = sa
+                .employers
+                .iter()
+                .filter(|e| e.contribution > 0)
+                .map(|e| (e.employer_id.clone(), e.contribution))
+                .collect();
+            page.tables.extend(change(Contribution::Solidarity, q, now, "owing"));
             match pages.last_mut() {
                 // Both contributions in force (a what-if): one page with both.
                 Some((o, p)) if *o == out => {
                     p.figures.extend(page.figures);
                     p.charts.extend(page.charts);
-                    p.trend_value.1 += page.trend_value.1;
+                    p.trend_values.extend(page.trend_values);
                 }
                 _ => pages.push((out.clone(), page)),
             }
@@ -266,7 +287,12 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
     if let Some(b) = book {
         b.save(&run.path("responsa.xlsx"))?;
     }
-    let values: Vec<(String, i64)> = pages.iter().map(|(_, p)| p.trend_value.clone()).collect();
+    // A what-if page with both contributions plots each in its own series: the trend
+    // keeps one value per quarter, the first contribution's.
+    let mut values: Vec<crate::html::TrendValue> = Vec::new();
+    for (_, p) in &pages {
+        values.extend(p.trend_values.first().cloned());
+    }
     for (out, mut page) in pages {
         page.trend = crate::html::trend("Amount assessed per quarter in this run", &values);
         let path = run.path(out).join("report.html");

@@ -247,6 +247,6 @@ fn page(
         footer: "responsa regularise: both versions assessed under the same rule set; causes name what moved, \
                  from the employer's own inputs to the pools it is compared with."
             .into(),
-        trend_value: (String::new(), 0),
+        trend_values: Vec::new(),
     })
 }

@@ -83,6 +83,8 @@ pub struct Scatter {
     pub rules: Vec<Rule>,
     pub marks: Vec<Mark>,
     pub count: usize,
+    /// What each colour means: (class, words).
+    pub legend: Vec<(&'static str, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -91,13 +93,41 @@ pub struct TrendPoint {
     pub cy: f64,
     pub label: String,
     pub value: String,
+    /// The series' class (`levy`, `solidarity`).
+    pub class: String,
 }
 
+/// One contribution's amounts over the run's quarters.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendSeries {
+    pub class: String,
+    pub polyline: String,
+}
+
+/// The trend over a run's quarters: a series per contribution, each on its own scale,
+/// the change of law marked between them; value labels written upwards from their point
+/// and quarter labels turned when the quarters are close, so that none overlaps or clips.
 #[derive(Debug, Clone, Serialize)]
 pub struct Trend {
     pub title: String,
+    pub note: String,
+    pub height: f64,
+    /// The y of the axis.
+    pub base: f64,
     pub points: Vec<TrendPoint>,
-    pub polyline: String,
+    pub series: Vec<TrendSeries>,
+    /// The x of each change of law between two points.
+    pub changes: Vec<f64>,
+    /// Quarter labels turned a quarter round (many quarters).
+    pub turned: bool,
+}
+
+/// One quarter's amount under one contribution, for the trend.
+#[derive(Debug, Clone)]
+pub struct TrendValue {
+    pub quarter: String,
+    pub contribution: crate::contribution::Contribution,
+    pub cents: i64,
 }
 
 /// One input's rows, for the page's data-quality panel (§6).
@@ -151,9 +181,9 @@ pub struct Page {
     /// Tables of rows (a regularisation's changes, §12).
     pub tables: Vec<Table>,
     pub footer: String,
-    /// The quarter and the amount the trend plots (not rendered).
+    /// The amounts the trend plots (not rendered).
     #[serde(skip)]
-    pub trend_value: (String, i64),
+    pub trend_values: Vec<TrendValue>,
 }
 
 /// The templates, parsed once per process.
@@ -189,6 +219,89 @@ pub fn euros(cents: i64) -> String {
     format!("€ {}{out}.{dec}", if neg { "-" } else { "" })
 }
 
+/// A levy status in words (§3.5), with the rule set's thresholds: what a reader of the
+/// page understands without the code.
+pub fn levy_status_words(s: Status, r: &crate::rules::LevyRules) -> String {
+    match s {
+        Status::OutOfScope => "out of scope (public sector)".into(),
+        Status::ShelteredWorkshop => "sheltered workshop".into(),
+        Status::SmallEmployer => format!("fewer than {} workers", r.min_workers),
+        Status::FewerThanMinCases => format!("fewer than {} entries into invalidity", r.min_cases),
+        Status::NoReferenceEmployment => "no reference employment".into(),
+        Status::SectorTooSmall => "sector too small to compare".into(),
+        Status::BelowSectorMultiple => format!("below {}× its sector", r.sector_factor),
+        Status::BelowPrivateMultiple => format!("below {}× the private sector", r.private_factor),
+        Status::Liable => "liable".into(),
+    }
+}
+
+/// A solidarity status in words (§8.2), with the rule set's thresholds.
+pub fn solidarity_status_words(s: SolidarityStatus, r: &crate::rules::SolidarityRules) -> String {
+    match s {
+        SolidarityStatus::ShelteredWorkshop => "sheltered workshop".into(),
+        SolidarityStatus::SmallEmployer => format!("employer of fewer than {} workers", r.min_workers),
+        SolidarityStatus::ExcludedWorkerType => "worker type not covered".into(),
+        SolidarityStatus::DisabilityRecognised => "recognised work disability".into(),
+        SolidarityStatus::AgeOutOfRange => format!("age outside {}–{}", r.min_age, r.max_age),
+        SolidarityStatus::ShortService => format!("less than {} month(s) of service", r.min_service_months),
+        SolidarityStatus::NoIndemnifiedDay => "no indemnified day in the window".into(),
+        SolidarityStatus::Due => "due".into(),
+    }
+}
+
+/// A whole number of workers as the page writes it (`1,000`).
+fn count(x: f64) -> String {
+    crate::parse::thousands(x.max(0.0) as u64)
+}
+
+/// What changed against the quarter before in the run (§11): the employers owing in
+/// either quarter (`before`, `after`: employer → cents), newly owing, no longer owing, and
+/// the amounts of those owing in both.
+pub fn change_table(
+    previous: crate::quarter::Quarter,
+    before: &std::collections::BTreeMap<String, i64>,
+    after: &std::collections::BTreeMap<String, i64>,
+    owing: &str,
+) -> Table {
+    let sum = |m: &std::collections::BTreeMap<String, i64>, keep: &dyn Fn(&String) -> bool| -> (usize, i64) {
+        m.iter().filter(|(k, _)| keep(k)).fold((0, 0), |(n, c), (_, v)| (n + 1, c + v))
+    };
+    let new = sum(after, &|k| !before.contains_key(k));
+    let gone = sum(before, &|k| !after.contains_key(k));
+    let stay_before = sum(before, &|k| after.contains_key(k));
+    let stay_after = sum(after, &|k| before.contains_key(k));
+    let total = (sum(before, &|_| true), sum(after, &|_| true));
+    debug_assert_eq!(stay_before.0, stay_after.0);
+    let row = |what: String, n: usize, b: i64, a: i64| {
+        vec![what, crate::parse::thousands(n as u64), euros(b), euros(a), euros(a - b)]
+    };
+    Table {
+        id: "change".into(),
+        title: format!("Against {previous}"),
+        note: format!("Employers {owing} in {previous} or in this quarter, and what they owe."),
+        header: ["", "employers", &format!("{previous}"), "this quarter", "change"].map(String::from).to_vec(),
+        numeric: vec![false, true, true, true, true],
+        rows: vec![
+            row(format!("newly {owing}"), new.0, 0, new.1),
+            row(format!("no longer {owing}"), gone.0, gone.1, 0),
+            row(format!("{owing} in both quarters"), stay_after.0, stay_before.1, stay_after.1),
+            row("in all".into(), new.0 + gone.0 + stay_after.0, total.0 .1, total.1 .1),
+        ],
+    }
+}
+
+/// The rows a page's table shows; the CSV beside it holds them all.
+const SHOWN: usize = 100;
+
+/// A multiple as a page shows it: one decimal, `∞` for an infinite one.
+fn multiple(m: Option<f64>) -> String {
+    match m {
+        None => String::new(),
+        Some(v) if v.is_infinite() => "∞".into(),
+        Some(v) => format!("{v:.1}×"),
+    }
+}
+
 /// Horizontal bars scaled to the largest value.
 pub fn bars(title: &str, note: &str, rows: Vec<(String, f64, String)>) -> Bars {
     let max = rows.iter().map(|r| r.1).fold(0.0, f64::max);
@@ -199,7 +312,7 @@ pub fn bars(title: &str, note: &str, rows: Vec<(String, f64, String)>) -> Bars {
             label,
             value,
             y: 6 + 24 * i as u32,
-            width: if max > 0.0 { (v / max * 520.0).max(if v > 0.0 { 1.0 } else { 0.0 }) } else { 0.0 },
+            width: if max > 0.0 { (v / max * 440.0).max(if v > 0.0 { 1.0 } else { 0.0 }) } else { 0.0 },
         })
         .collect();
     Bars { title: title.into(), note: note.into(), height: 12 + 24 * rows.len() as u32, rows }
@@ -234,15 +347,31 @@ pub fn levy_page(a: &Assessment) -> Page {
     ];
     let funnel = bars(
         "Status funnel",
-        "Each employer of the register gets the first status of SPEC §3.5 that applies, in this order.",
-        Status::ALL.iter().map(|s| (s.as_str().to_string(), a.count(*s) as f64, a.count(*s).to_string())).collect(),
+        "Each employer of the register gets the first status that applies, in this order.",
+        Status::ALL
+            .iter()
+            .map(|s| (levy_status_words(*s, r), a.count(*s) as f64, crate::parse::thousands(a.count(*s) as u64)))
+            .collect(),
     );
-    // The scatter: employers of min_workers or more with a ratio.
+    // The scatter: the employers the comparison can make liable (private, not sheltered,
+    // min_workers or more) with entries; those at the origin (no counted entry) and those
+    // with an infinite multiple (a reference ratio of 0) are counted, not drawn.
     let (w, h, left, right, top, bottom) = (900.0, 560.0, 60.0, 880.0, 20.0, 520.0);
-    let marks: Vec<Mark> = a
+    let in_scope: Vec<&crate::levy::assess::EmployerRow> = a
         .employers
         .iter()
-        .filter(|e| e.headcount.at_least(r.min_workers) && e.ratio.is_some())
+        .filter(|e| e.private_sector && !e.sheltered && e.headcount.at_least(r.min_workers))
+        .collect();
+    let finite = |m: Option<f64>| m.is_some_and(f64::is_finite);
+    let at_origin = in_scope.iter().filter(|e| e.ratio == Some(0.0)).count();
+    let no_ratio = in_scope.iter().filter(|e| e.ratio.is_none()).count();
+    let infinite = in_scope
+        .iter()
+        .filter(|e| e.ratio.is_some_and(|x| x > 0.0) && !(finite(e.sector_multiple) && finite(e.private_multiple)))
+        .count();
+    let marks: Vec<Mark> = in_scope
+        .iter()
+        .filter(|e| e.ratio.is_some_and(|x| x > 0.0) && finite(e.sector_multiple) && finite(e.private_multiple))
         .map(|e| {
             let (sm, pm) = (e.sector_multiple.unwrap_or(0.0), e.private_multiple.unwrap_or(0.0));
             Mark {
@@ -259,7 +388,7 @@ pub fn levy_page(a: &Assessment) -> Page {
                     fmt_ratio(e.sector_multiple),
                     fmt_ratio(e.private_multiple),
                     e.pool.entries_total(),
-                    e.status.as_str()
+                    levy_status_words(e.status, r)
                 ),
             }
         })
@@ -328,11 +457,24 @@ pub fn levy_page(a: &Assessment) -> Page {
     ticks.push(Tick { x: left + 4.0, y: top - 6.0, label: "private multiple".into(), anchor: "start" });
     let count = marks.len();
     let scatter = Scatter {
-        title: format!("Employers of {}+ workers by sector and private multiple", r.min_workers),
+        title: format!("Private employers of {}+ workers by sector and private multiple", r.min_workers),
         note: format!(
-            "{count} employers with a ratio (those without a counted entry sit at the origin). Liable employers in red, warned ones in orange; solid lines at {}× the sector and {}× the private sector, dashed at {}× and {}× (warnings).",
-            r.sector_factor, r.private_factor, r.warn_sector_factor, r.warn_private_factor
+            "{count} employers with an entry drawn, of {} in scope (private, not sheltered, {}+ workers): {at_origin} \
+             without a counted entry sit at the origin and are not drawn, {infinite} with an infinite multiple (their \
+             sector's or the private ratio is 0) are not drawn, {no_ratio} without reference employment have no \
+             ratio. Solid lines at {}× the sector and {}× the private sector, dashed at {}× and {}× (warnings).",
+            in_scope.len(),
+            r.min_workers,
+            r.sector_factor,
+            r.private_factor,
+            r.warn_sector_factor,
+            r.warn_private_factor
         ),
+        legend: vec![
+            ("emp liable", "liable".to_string()),
+            ("emp warned", "warned (W2, W3): near the thresholds".to_string()),
+            ("emp", format!("not liable (fewer than {} entries, or below a factor)", r.min_cases)),
+        ],
         width: w,
         height: h + 20.0,
         left,
@@ -372,12 +514,43 @@ pub fn levy_page(a: &Assessment) -> Page {
     );
     let committees = bars(
         "Levy per joint committee",
-        "The levy split over the joint committees of the liable employers' lines (SPEC §3.8).",
+        "The levy split over the joint committees of the liable employers' lines.",
         a.receipts
             .iter()
             .map(|rc| (format!("committee {}", rc.joint_committee), rc.cents as f64, euros(rc.cents)))
             .collect(),
     );
+    let mut liable: Vec<&crate::levy::assess::EmployerRow> =
+        a.employers.iter().filter(|e| e.status == Status::Liable).collect();
+    liable.sort_by(|x, y| y.levy.cmp(&x.levy).then_with(|| x.employer_id.cmp(&y.employer_id)));
+    let liable_table = Table {
+        id: "liable".into(),
+        title: format!("Liable employers ({}), largest levy first", liable.len()),
+        note: if liable.len() > SHOWN {
+            format!("The {SHOWN} largest; every one is in levy.csv.")
+        } else {
+            "Every liable employer; the figures of every employer are in assessment.csv.".into()
+        },
+        header: ["employer", "sector group", "joint committee", "× sector", "× private", "wage base", "levy"]
+            .map(String::from)
+            .to_vec(),
+        numeric: vec![false, false, false, true, true, true, true],
+        rows: liable
+            .iter()
+            .take(SHOWN)
+            .map(|e| {
+                vec![
+                    e.employer_id.clone(),
+                    e.sector.group.clone(),
+                    e.joint_committee.clone(),
+                    multiple(e.sector_multiple),
+                    multiple(e.private_multiple),
+                    euros(e.wage_base),
+                    euros(e.levy.unwrap_or(0)),
+                ]
+            })
+            .collect(),
+    };
     Page {
         title: format!("Cotisation de responsabilisation — {q}"),
         subtitle: format!(
@@ -390,11 +563,13 @@ pub fn levy_page(a: &Assessment) -> Page {
         charts: vec![funnel, sectors, committees],
         trend: None,
         quality: Vec::new(),
-        tables: Vec::new(),
-        footer:
-            "responsa — SPEC §3 and §11. Every figure is in assessment.csv and the other CSV files beside this page."
-                .into(),
-        trend_value: (q.to_string(), a.levy_total()),
+        tables: vec![liable_table],
+        footer: "responsa. Every figure is in assessment.csv and the other CSV files beside this page.".into(),
+        trend_values: vec![TrendValue {
+            quarter: q.to_string(),
+            contribution: crate::contribution::Contribution::InvalidityLevy,
+            cents: a.levy_total(),
+        }],
     }
 }
 
@@ -402,32 +577,37 @@ pub fn levy_page(a: &Assessment) -> Page {
 /// employer size, the incapacities by status.
 pub fn solidarity_page(a: &SolidarityAssessment) -> Page {
     let q = a.quarter();
+    let r = &a.rules.solidarity;
     let due = a.count(SolidarityStatus::Due);
     let figures = vec![
         figure("incapacities starting in the quarter", a.incapacities.len()),
         figure("due", due),
-        figure("employers liable", a.liable_employers()),
+        figure("employers owing", a.liable_employers()),
         figure(&format!("contribution total, due {}", a.due_quarter()), euros(a.total())),
     ];
     let statuses = bars(
         "Incapacities by status",
-        "Each incapacity gets the first status of SPEC §8.2 that applies, in this order.",
+        "Each incapacity gets the first status that applies, in this order.",
         SolidarityStatus::ALL
             .iter()
-            .map(|s| (s.as_str().to_string(), a.count(*s) as f64, a.count(*s).to_string()))
+            .map(|s| (solidarity_status_words(*s, r), a.count(*s) as f64, crate::parse::thousands(a.count(*s) as u64)))
             .collect(),
     );
-    let classes: [(&str, f64, f64); 6] = [
-        ("under 50 workers", 0.0, 50.0),
-        ("50–99", 50.0, 100.0),
-        ("100–249", 100.0, 250.0),
-        ("250–499", 250.0, 500.0),
-        ("500–999", 500.0, 1000.0),
-        ("1,000 or more", 1000.0, f64::INFINITY),
-    ];
+    // Sizes from the threshold up: below it nothing is owed (the status above counts them).
+    let min = r.min_workers as f64;
+    let mut edges: Vec<f64> = [min, 100.0, 250.0, 500.0, 1000.0].into_iter().filter(|x| *x >= min).collect();
+    edges.dedup();
+    let classes: Vec<(String, f64, f64)> = edges
+        .iter()
+        .enumerate()
+        .map(|(i, lo)| match edges.get(i + 1) {
+            Some(hi) => (format!("{}–{}", count(*lo), count(hi - 1.0)), *lo, *hi),
+            None => (format!("{} or more", count(*lo)), *lo, f64::INFINITY),
+        })
+        .collect();
     let by_size = bars(
         "Contribution by employer size",
-        "Employers by their average headcount over Q-4..Q-1 (SPEC §3.4).",
+        &format!("Employers by their average headcount over Q-4..Q-1, from {} workers up.", r.min_workers),
         classes
             .iter()
             .map(|(l, lo, hi)| {
@@ -437,41 +617,180 @@ pub fn solidarity_page(a: &SolidarityAssessment) -> Page {
                     .filter(|e| (*lo..*hi).contains(&e.headcount.average()))
                     .map(|e| e.contribution)
                     .sum();
-                (l.to_string(), cents as f64, euros(cents))
+                (format!("{l} workers"), cents as f64, euros(cents))
             })
             .collect(),
     );
+    let mut types: std::collections::BTreeMap<&str, (u64, u64, i64)> = std::collections::BTreeMap::new();
+    for i in &a.incapacities {
+        let t = types.entry(i.row.worker_type.as_str()).or_default();
+        t.0 += 1;
+        if i.status == SolidarityStatus::Due {
+            t.1 += 1;
+        }
+        t.2 += i.contribution;
+    }
+    let by_type = bars(
+        "Incapacities by worker type",
+        "Incapacities starting in the quarter, by the worker's type; the contribution is due for the covered ones.",
+        types
+            .iter()
+            .map(|(t, (n, d, c))| (t.to_string(), *n as f64, format!("{n} ({d} due, {})", euros(*c))))
+            .collect(),
+    );
+    let mut owing: Vec<&crate::solidarity::assess::EmployerTotal> =
+        a.employers.iter().filter(|e| e.contribution > 0).collect();
+    owing.sort_by(|x, y| y.contribution.cmp(&x.contribution).then_with(|| x.employer_id.cmp(&y.employer_id)));
+    let owing_table = Table {
+        id: "owing".into(),
+        title: format!("Employers owing the contribution ({}), largest first", owing.len()),
+        note: if owing.len() > SHOWN {
+            format!("The {SHOWN} largest; every one is in solidarity_by_employer.csv.")
+        } else {
+            "Every employer owing it; every incapacity is in solidarity.csv.".into()
+        },
+        header: ["employer", "average headcount", "incapacities due", "indemnified days", "contribution"]
+            .map(String::from)
+            .to_vec(),
+        numeric: vec![false, true, true, true, true],
+        rows: owing
+            .iter()
+            .take(SHOWN)
+            .map(|e| {
+                vec![
+                    e.employer_id.clone(),
+                    format!("{:.2}", e.headcount.average()),
+                    e.due_incapacities.to_string(),
+                    e.indemnified_days.to_string(),
+                    euros(e.contribution),
+                ]
+            })
+            .collect(),
+    };
     Page {
         title: format!("Cotisation de solidarité — {q}"),
-        subtitle: format!("Solidarity contribution for incapacities starting in {q}, due {} (rule set {})", a.due_quarter(), a.rules.origin),
+        subtitle: format!(
+            "Solidarity contribution for incapacities starting in {q}, due {} (rule set {})",
+            a.due_quarter(),
+            a.rules.origin
+        ),
         figures,
         scatter: None,
-        charts: vec![by_size, statuses],
+        charts: vec![statuses, by_size, by_type],
         trend: None,
         quality: Vec::new(),
-        tables: Vec::new(),
-        footer: "responsa — SPEC §8 and §11. Every figure is in solidarity.csv and solidarity_by_employer.csv beside this page.".into(),
-        trend_value: (q.to_string(), a.total()),
+        tables: vec![owing_table],
+        footer: "responsa. Every figure is in solidarity.csv and solidarity_by_employer.csv beside this page.".into(),
+        trend_values: vec![TrendValue {
+            quarter: q.to_string(),
+            contribution: crate::contribution::Contribution::Solidarity,
+            cents: a.total(),
+        }],
     }
 }
 
-/// The trend over the quarters of a run: one point per quarter.
-pub fn trend(title: &str, values: &[(String, i64)]) -> Option<Trend> {
+/// The trend over the quarters of a run: a series per contribution, each scaled to its
+/// own largest amount (the solidarity contribution is an order of magnitude above the
+/// levy), a dashed line where the law changes from one to the other.
+pub fn trend(title: &str, values: &[TrendValue]) -> Option<Trend> {
+    use crate::contribution::Contribution;
     if values.len() < 2 {
         return None;
     }
-    let max = values.iter().map(|v| v.1).max().unwrap_or(0).max(1) as f64;
-    let step = 800.0 / (values.len() - 1) as f64;
+    let (left, right, top, base) = (70.0, 850.0, 125.0, 250.0);
+    let step = (right - left) / (values.len() - 1) as f64;
+    let class = |c: Contribution| match c {
+        Contribution::InvalidityLevy => "levy",
+        Contribution::Solidarity => "solidarity",
+    };
+    let max_of = |c: Contribution| {
+        values.iter().filter(|v| v.contribution == c).map(|v| v.cents).max().unwrap_or(0).max(1) as f64
+    };
     let points: Vec<TrendPoint> = values
         .iter()
         .enumerate()
-        .map(|(i, (q, c))| TrendPoint {
-            cx: (70.0 + step * i as f64).round(),
-            cy: (210.0 - *c as f64 / max * 170.0).round(),
-            label: q.clone(),
-            value: euros(*c),
+        .map(|(i, v)| TrendPoint {
+            cx: (left + step * i as f64).round(),
+            cy: (base - 10.0 - v.cents as f64 / max_of(v.contribution) * (base - 10.0 - top)).round(),
+            label: v.quarter.clone(),
+            value: euros(v.cents),
+            class: class(v.contribution).to_string(),
         })
         .collect();
-    let polyline = points.iter().map(|p| format!("{},{}", p.cx, p.cy)).collect::<Vec<_>>().join(" ");
-    Some(Trend { title: title.into(), points, polyline })
+    let mut series: Vec<TrendSeries> = Vec::new();
+    let mut changes = Vec::new();
+    for (i, p) in points.iter().enumerate() {
+        let xy = format!("{},{}", p.cx, p.cy);
+        match series.last_mut() {
+            Some(s) if s.class == p.class => s.polyline = format!("{} {xy}", s.polyline),
+            _ => {
+                if i > 0 {
+                    changes.push(((points[i - 1].cx + p.cx) / 2.0).round());
+                }
+                series.push(TrendSeries { class: p.class.clone(), polyline: xy });
+            }
+        }
+    }
+    let names: Vec<&str> = {
+        let mut n: Vec<&str> = values.iter().map(|v| v.contribution.name()).collect();
+        n.dedup();
+        n
+    };
+    let note = if changes.is_empty() {
+        format!("{}, by quarter assessed.", names.join(", "))
+    } else {
+        format!(
+            "Each contribution on its own scale: {}. The dashed line marks the change of law: the levy ends \
+             with 2025Q4, the solidarity contribution starts with 2026Q1.",
+            names.join(" (blue), then ") + " (green)"
+        )
+    };
+    // Quarter labels side by side need about 44 px each.
+    let turned = step < 44.0;
+    let height = if turned { base + 60.0 } else { base + 30.0 };
+    Some(Trend { title: title.into(), note, height, base, points, series, changes, turned })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_change_against_the_quarter_before_counts_new_gone_and_kept() {
+        let m = |v: &[(&str, i64)]| v.iter().map(|(k, c)| (k.to_string(), *c)).collect();
+        let q = crate::quarter::Quarter::new(2023, 3).expect("a quarter");
+        let t = change_table(q, &m(&[("A", 10_000), ("B", 5_000)]), &m(&[("B", 7_000), ("C", 3_000)]), "liable");
+        let cell = |r: usize, c: usize| t.rows[r][c].as_str();
+        assert_eq!((cell(0, 1), cell(0, 3)), ("1", "€ 30.00"), "C newly liable");
+        assert_eq!((cell(1, 1), cell(1, 2)), ("1", "€ 100.00"), "A no longer liable");
+        assert_eq!((cell(2, 1), cell(2, 4)), ("1", "€ 20.00"), "B: 50 → 70");
+        assert_eq!((cell(3, 1), cell(3, 4)), ("3", "€ -50.00"), "in all: 150 → 100");
+    }
+
+    #[test]
+    fn status_names_are_words_with_the_rule_sets_thresholds() {
+        let set = crate::rules::RuleSet::embedded().expect("rules");
+        let r = set.resolve(crate::quarter::Quarter::new(2023, 4).expect("q"), false).expect("resolved");
+        assert_eq!(levy_status_words(Status::FewerThanMinCases, &r.levy), "fewer than 3 entries into invalidity");
+        assert_eq!(levy_status_words(Status::BelowSectorMultiple, &r.levy), "below 2× its sector");
+        for s in Status::ALL {
+            assert!(!levy_status_words(s, &r.levy).contains('_'), "{s:?}");
+        }
+        for s in SolidarityStatus::ALL {
+            assert!(!solidarity_status_words(s, &r.solidarity).contains('_'), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn the_trend_has_a_series_per_contribution_and_marks_the_change_of_law() {
+        use crate::contribution::Contribution::{InvalidityLevy, Solidarity};
+        let v = |q: &str, c, cents| TrendValue { quarter: q.into(), contribution: c, cents };
+        let values =
+            [v("2025Q3", InvalidityLevy, 100), v("2025Q4", InvalidityLevy, 200), v("2026Q1", Solidarity, 3000)];
+        let t = trend("t", &values).expect("a trend");
+        assert_eq!(t.series.len(), 2);
+        assert_eq!(t.changes.len(), 1, "one change of law");
+        assert!(t.changes[0] > t.points[1].cx && t.changes[0] < t.points[2].cx, "between 2025Q4 and 2026Q1");
+        assert_eq!(t.points[1].cy, t.points[2].cy, "each series on its own scale: both at their top");
+    }
 }

@@ -57,19 +57,25 @@ fn the_report_and_a_letter_in_headless_chromium() {
 
     let (dom, stderr) = open(&w, "out/report.html", &["--dump-dom"]);
     no_console_message(&stderr, "report.html");
-    let expected = read_csv(&w.path("out/assessment.csv"))
-        .iter()
-        .filter(|r| r["average_headcount"].parse::<f64>().unwrap_or(0.0) >= 50.0 && !r["employer_ratio"].is_empty())
-        .count();
-    assert_eq!(
-        dom.matches("<circle class=\"emp").count(),
-        expected,
-        "one mark per employer of 50+ workers with a ratio"
-    );
-    assert!(expected > 20, "the example has {expected} such employers");
+    // One mark per employer the comparison can make liable (private, not sheltered, 50+
+    // workers) with an entry and finite multiples; public employers are not drawn.
+    let rows = read_csv(&w.path("out/assessment.csv"));
+    let drawn = |r: &&std::collections::BTreeMap<String, String>| {
+        !["out_of_scope", "sheltered_workshop"].contains(&r["status"].as_str())
+            && r["average_headcount"].parse::<f64>().unwrap_or(0.0) >= 50.0
+            && r["employer_ratio"].parse::<f64>().unwrap_or(0.0) > 0.0
+            && [&r["sector_multiple"], &r["private_multiple"]].iter().all(|m| !m.is_empty() && *m != "inf")
+    };
+    let expected = rows.iter().filter(drawn).count();
+    assert_eq!(dom.matches("<circle class=\"emp").count(), expected, "one mark per drawn employer");
+    assert!(expected >= 5, "the example has {expected} such employers");
+    assert!(!rows.iter().any(|r| r["status"] == "out_of_scope" && dom.contains(&format!(">{}:", r["employer_id"]))));
+    assert!(dom.contains("id=\"liable\"") && dom.contains("fewer than 3 entries into invalidity"), "words, a table");
+    assert!(!dom.contains("fewer_than_3_cases") && !dom.contains("SPEC"), "no code names, no internal references");
     assert!(!dom.contains("<script") && !dom.contains("http://") && !dom.contains("https://"), "self-contained");
 
-    let png = w.dir.path().join("report.png");
+    let png = std::env::var_os("RESPONSA_SCREENSHOTS")
+        .map_or_else(|| w.dir.path().join("report.png"), |d| std::path::PathBuf::from(d).join("report-levy.png"));
     let shot_arg = format!("--screenshot={}", png.display());
     let (_, stderr) = open(&w, "out/report.html", &["--window-size=1200,1900", &shot_arg]);
     no_console_message(&stderr, "report.html");
@@ -107,4 +113,59 @@ fn every_warned_employer_has_a_letter_and_no_other() {
     let page = w.read("s/report.html");
     assert!(page.contains("Contribution by employer size") && page.contains("€ 2,215.00"), "solidarity report");
     assert!(!w.path("s/letters").exists());
+}
+
+/// The trend of a 17-quarter run across the change of law: one series per contribution,
+/// the change marked, and no label overlapping another or cut by the chart's edge — the
+/// boxes as Chromium lays them out, measured by a script added to a copy of the page (the
+/// report itself carries none).
+#[test]
+fn the_trend_of_seventeen_quarters_has_no_label_overlapping_or_clipped() {
+    let w = Workdir::new();
+    let gen = ["generate", "--scale", "tiny", "--seed", "3", "--quarters", "2022Q1..2026Q4", "--out", "gen", "-q"];
+    let o = w.run(&gen);
+    assert!(o.status.success(), "{}", show(&o));
+    let o = w.run(&[
+        "assess",
+        "--quarters",
+        "2022Q4..2026Q4",
+        "--data",
+        "gen",
+        "--out",
+        "out",
+        "-q",
+        "--allow-incomplete-data",
+    ]);
+    assert!(o.status.success(), "{}", show(&o));
+    let page = w.read("out/2026Q4/report.html");
+    assert_eq!(page.matches("class=\"lawchange\"").count(), 1, "the change of law marked once");
+    assert!(page.contains("trend levy") && page.contains("trend solidarity"), "a series per contribution");
+    assert!(page.contains("id=\"change\"") && page.contains("Against 2026Q3"), "the change against the quarter before");
+    assert!(!w.read("out/2026Q1/report.html").contains("id=\"change\""), "no change across the change of law");
+    assert!(w.read("out/2025Q4/report.html").contains("Against 2025Q3"));
+    let measure = r#"<script>
+const svg = document.querySelector('#trend svg').getBoundingClientRect();
+const labels = [...document.querySelectorAll('#trend text')].map(t => t.getBoundingClientRect());
+let overlaps = 0, clipped = 0;
+for (let i = 0; i < labels.length; i++) {
+  const a = labels[i];
+  if (a.left < svg.left - 0.5 || a.right > svg.right + 0.5 || a.top < svg.top - 0.5 || a.bottom > svg.bottom + 0.5) clipped++;
+  for (let j = i + 1; j < labels.length; j++) {
+    const b = labels[j];
+    if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) overlaps++;
+  }
+}
+document.body.setAttribute('data-labels', labels.length);
+document.body.setAttribute('data-overlaps', overlaps);
+document.body.setAttribute('data-clipped', clipped);
+</script>"#;
+    w.write("measure.html", page.replace("</body>", &format!("{measure}</body>")));
+    let (dom, _) = open(&w, "measure.html", &["--dump-dom", "--window-size=1200,1600"]);
+    let attr = |name: &str| -> i64 {
+        let key = format!("{name}=\"");
+        dom.split(&key).nth(1).and_then(|s| s.split('"').next()).and_then(|v| v.parse().ok()).unwrap_or(-1)
+    };
+    assert_eq!(attr("data-labels"), 34, "a quarter and a value label per quarter");
+    assert_eq!(attr("data-overlaps"), 0, "no two labels overlap");
+    assert_eq!(attr("data-clipped"), 0, "no label cut by the chart's edge");
 }
