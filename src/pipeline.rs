@@ -28,6 +28,8 @@ pub struct Plan {
     pub max_rejected_share: Option<Decimal>,
     pub allow_incomplete_data: bool,
     pub xlsx: bool,
+    /// The office's lines and date of the notices (§11).
+    pub office: crate::html::letters::Office,
 }
 
 impl Plan {
@@ -58,6 +60,7 @@ impl Plan {
             max_rejected_share: None,
             allow_incomplete_data: false,
             xlsx: false,
+            office: crate::html::letters::Office::embedded()?,
         })
     }
 
@@ -68,6 +71,13 @@ impl Plan {
             incapacity: self.on.iter().flatten().any(|c| *c == Contribution::Solidarity),
         }
     }
+}
+
+/// The file of an employer's notice: its identifier, made safe for a file name.
+fn letter_file(employer_id: &str) -> String {
+    let name: String =
+        employer_id.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' }).collect();
+    format!("{name}.html")
 }
 
 /// `summary.json` of a levy quarter: the levy's summary, with the solidarity
@@ -183,12 +193,13 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
                 let rendered: Vec<Option<(String, String)>> = warned
                     .par_iter()
                     .map(|e| {
-                        let name: String = e
-                            .employer_id
-                            .chars()
-                            .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' })
-                            .collect();
-                        Ok(crate::html::letters::letter(&assessment, e)?.map(|html| (format!("{name}.html"), html)))
+                        let to = crate::html::letters::Recipient {
+                            employer_id: &e.employer_id,
+                            language: e.language.as_deref(),
+                            contact: loaded.register.contacts.get(&(e.employer_id.clone(), q.0)),
+                        };
+                        let html = crate::html::letters::letter(&assessment, e, &plan.office, &to)?;
+                        Ok(html.map(|html| (letter_file(&e.employer_id), html)))
                     })
                     .collect::<Result<_>>()?;
                 rendered.into_iter().flatten().collect()
@@ -223,6 +234,30 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
                 None => None,
             };
             let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
+            // §11: a notice for every employer owing the contribution, in its language.
+            let notices: Vec<(String, String)> = {
+                use rayon::prelude::*;
+                let register: std::collections::HashMap<&str, &crate::input::register::RegisterRow> =
+                    loaded.register.at(q).into_iter().map(|row| (row.employer_id.as_str(), row)).collect();
+                let owing: Vec<&solidarity::assess::EmployerTotal> =
+                    sa.employers.iter().filter(|e| e.contribution > 0).collect();
+                let rendered: Vec<Option<(String, String)>> = owing
+                    .par_iter()
+                    .map(|e| {
+                        let to = crate::html::letters::Recipient {
+                            employer_id: &e.employer_id,
+                            language: register.get(e.employer_id.as_str()).and_then(|row| row.language.as_deref()),
+                            contact: loaded.register.contacts.get(&(e.employer_id.clone(), q.0)),
+                        };
+                        let html = crate::html::letters::solidarity_notice(&sa, &e.employer_id, &plan.office, &to)?;
+                        Ok(html.map(|html| (letter_file(&e.employer_id), html)))
+                    })
+                    .collect::<Result<_>>()?;
+                rendered.into_iter().flatten().collect()
+            };
+            if !notices.is_empty() {
+                st.texts_in("letters", notices)?;
+            }
             lines.push(crate::xlsx::SummaryLine {
                 quarter: q.to_string(),
                 contribution: Contribution::Solidarity.name().to_string(),

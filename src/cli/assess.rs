@@ -36,7 +36,8 @@ Outputs, in OUT (several quarters: one folder OUT/YYYYQn per quarter), written w
     solidarity_by_employer.csv        per employer: incapacities, days and the contribution due
   both:
     report.html                       one self-contained page: key figures, plots, the largest amounts
-    letters/EMPLOYER_ID.html          a printable letter per warned or liable employer (fr, nl, de)
+    letters/EMPLOYER_ID.html          a printable notice per employer warned or liable under the levy,
+                                      or owing the solidarity contribution (fr, nl, de; --letters)
     rejects.csv                       every input row not used, with file, line and reason
     summary.json                      counts, totals, rule set and input fingerprints
     responsa.xlsx                     with --xlsx: every table of the run in one workbook
@@ -93,6 +94,11 @@ pub struct Args {
     /// sheet per table across the run's quarters; money in euros, dates as dates, filters.
     #[arg(long)]
     pub xlsx: bool,
+    /// The office's lines of the notices (sender, contact, appeal, signature in fr, nl and
+    /// de) and their date: a copy of data/letters.toml with its bracketed lines filled in
+    /// (the embedded one, which says what to fill in, by default).
+    #[arg(long, value_name = "FILE")]
+    pub letters: Option<PathBuf>,
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
@@ -118,6 +124,9 @@ pub fn run(a: Args) -> Result<()> {
     plan.max_rejected_share = a.max_rejected_share;
     plan.allow_incomplete_data = a.allow_incomplete_data;
     plan.xlsx = a.xlsx;
+    if let Some(f) = &a.letters {
+        plan.office = crate::html::letters::Office::from_file(f)?;
+    }
     let pb = super::spinner(a.quiet);
     let clock = std::time::Instant::now();
     let read = |r: &[crate::rules::Rules], q: &[Quarter], n: crate::dataset::Needs, p: &dyn Fn(&str)| {

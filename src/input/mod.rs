@@ -76,7 +76,7 @@ impl Table {
     /// Optional columns: read when present, null otherwise.
     pub fn optional(self) -> &'static [&'static str] {
         match self {
-            Table::Employers => &["language"],
+            Table::Employers => &["language", "name", "address"],
             Table::Employment => &["joint_committee"],
             Table::Incapacity => &["incapacity_end", "part_time_resumption"],
             _ => &[],

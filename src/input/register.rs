@@ -38,6 +38,16 @@ pub struct Register {
     /// Every (employer index, quarter) with a valid register row, sorted (empty when
     /// read from the store, which checked the rows that need it at ingest).
     pub declared: Vec<(u32, i32)>,
+    /// The employer's name and address at a quarter, from the register's optional `name`
+    /// and `address` columns, for the notices (§11): only the rows that carry them.
+    pub contacts: std::collections::HashMap<(String, i32), Contact>,
+}
+
+/// Who a notice is addressed to (§11).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub address: Option<String>,
 }
 
 impl Register {
@@ -128,6 +138,8 @@ pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<
     // The optional language column (§11) is read for the rows kept, when the file has it.
     let language = col("language")?;
     let language = (!language.all_absent()).then_some(language);
+    let (name, address) = (col("name")?, col("address")?);
+    let (name, address) = ((!name.all_absent()).then_some(name), (!address.all_absent()).then_some(address));
     let check = |i: usize| -> std::result::Result<Checked<'_>, String> {
         let quarter = quarter[i]
             .map(|s| parse_quarter(s).ok_or(Fault::Unparseable))
@@ -240,6 +252,16 @@ pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<
             .collect(),
         ..Register::default()
     };
+    if name.is_some() || address.is_some() {
+        for &i in &kept {
+            let Ok(c) = &checked[i as usize] else { continue };
+            let at = |col: Option<&TextColumn>| text(col.and_then(|l| l.get(i as usize))).map(str::to_string);
+            let contact = Contact { name: at(name), address: at(address) };
+            if contact != Contact::default() {
+                reg.contacts.insert((c.employer_id.to_string(), c.quarter.0), contact);
+            }
+        }
+    }
     reg.index = ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
     reg.ids = ids;
     reg.declared = declared;

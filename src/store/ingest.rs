@@ -331,6 +331,15 @@ pub fn ingest(
                 "private_sector" => rows.iter().map(|r| r.private_sector).collect::<Vec<_>>(),
                 "language" => rows.iter().map(|r| r.language.clone()).collect::<Vec<Option<String>>>(),
             )?;
+            // The notices' name and address, when the register carries them (§11).
+            if !reg.contacts.is_empty() {
+                let contact = |r: &register::RegisterRow| reg.contacts.get(&(r.employer_id.clone(), r.quarter.0));
+                let name: Vec<Option<String>> = rows.iter().map(|r| contact(r).and_then(|c| c.name.clone())).collect();
+                let address: Vec<Option<String>> =
+                    rows.iter().map(|r| contact(r).and_then(|c| c.address.clone())).collect();
+                df.with_column(Column::new("name".into(), name))?;
+                df.with_column(Column::new("address".into(), address))?;
+            }
             slot.put("register.parquet", &mut df, String::new())?;
 
             let idx: &[usize] = occ_by.get(&q).map_or(&[], Vec::as_slice);

@@ -226,13 +226,23 @@ pub(super) fn register(store: &Path, m: &Version, only: Option<&[Quarter]>, decl
     }
     let ids: Vec<String> = all_ids.iter().map(|s| s.to_string()).collect();
     let mut rows: Vec<RegisterRow> = Vec::new();
+    let mut contacts = std::collections::HashMap::new();
     for (quarter, df) in &frames {
         let (id, nace, cat, jc) =
             (df.strs("employer_id")?, df.strs("nace")?, df.strs("employer_category")?, df.strs("joint_committee")?);
         let private = df.bools("private_sector")?;
         // The optional language (a store written before it was kept has none).
         let language = df.optional_strs("language")?;
+        // The optional name and address, for the notices (§11).
+        let (name, address) = (df.optional_strs("name")?, df.optional_strs("address")?);
         for i in 0..df.height() {
+            if name[i].is_some() || address[i].is_some() {
+                let contact = crate::input::register::Contact {
+                    name: name[i].map(str::to_string),
+                    address: address[i].map(str::to_string),
+                };
+                contacts.insert((id[i].to_string(), quarter.0), contact);
+            }
             rows.push(RegisterRow {
                 language: language[i].map(str::to_string),
                 quarter: *quarter,
@@ -248,7 +258,7 @@ pub(super) fn register(store: &Path, m: &Version, only: Option<&[Quarter]>, decl
     drop(frames);
     // No index map: positions come from the sorted ids. The declared pairs only when
     // asked: a run reads the checks that need them from the ingest.
-    let mut register = Register { rows, ids, index: PlHashMap::new(), declared: Vec::new() };
+    let mut register = Register { rows, ids, index: PlHashMap::new(), declared: Vec::new(), contacts };
     if declared {
         let mut pairs: Vec<(u32, i32)> =
             register.rows.iter().filter_map(|r| Some((register.position(&r.employer_id)?, r.quarter.0))).collect();

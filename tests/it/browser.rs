@@ -1,4 +1,4 @@
-//! The HTML report and a warning letter in a real browser (§11): headless Chromium
+//! The HTML report and the notices in a real browser (§11): headless Chromium
 //! (Debian package `chromium`; `.ci/run` installs it when missing) opens them, no console
 //! message may appear (the pages carry no script), the scatter holds one mark per
 //! employer of 50+ workers with a ratio, and a screenshot is saved.
@@ -82,15 +82,44 @@ fn the_report_and_a_letter_in_headless_chromium() {
     let shot = std::fs::metadata(&png).map(|m| m.len()).unwrap_or(0);
     assert!(shot > 20_000, "a screenshot of the report ({shot} bytes at {})", png.display());
 
-    // E01's register row says nl: its letter is in Dutch, with its own figures.
+    // The levy's notices, one per language: E01 (nl) is liable, a levy notice with its
+    // amount; E03 (de) and E02 (fr) are warned, a warning that says nothing is due. Each is
+    // dated, referenced, addressed, quarters in words, amounts with non-breaking spaces.
     let (letter, stderr) = open(&w, "out/letters/E01.html", &["--dump-dom"]);
     no_console_message(&stderr, "letters/E01.html");
-    assert!(letter.contains("Voorafgaande waarschuwing"), "Dutch letter");
-    assert!(letter.contains("4.561,73 EUR") && letter.contains("2024Q2"), "E01's levy and due quarter");
+    assert!(letter.contains("Bericht responsabiliseringsbijdrage"), "a levy notice for W1, in Dutch");
+    assert!(!letter.contains("Voorafgaande waarschuwing") && !letter.contains("W1"), "no warning, no code");
+    assert!(letter.contains("4.561,73&nbsp;EUR") && letter.contains("2de&nbsp;kwartaal 2024"), "E01's levy, due");
+    assert!(letter.contains("0,625&nbsp;%") && letter.contains("RESP/2023Q4/E01"), "a percent, a reference");
+    assert!(letter.contains("Supermarkt Van Dyck NV") && letter.contains("Meir 12, 2000 Antwerpen"), "addressed");
     let (letter, _) = open(&w, "out/letters/E03.html", &["--dump-dom"]);
-    assert!(letter.contains("Vorabwarnung") && letter.contains("W3"), "E03's letter is in German");
+    assert!(letter.contains("Vorabwarnung") && letter.contains("es ist nichts geschuldet"), "E03: a warning in German");
+    assert!(letter.contains("4.&nbsp;Quartal 2023") && !letter.contains("W3"), "quarters in words, no code");
     let (letter, _) = open(&w, "out/letters/E02.html", &["--dump-dom"]);
-    assert!(letter.contains("Avertissement préalable") && letter.contains("W2"), "French by default");
+    assert!(letter.contains("Avertissement préalable") && letter.contains("rien n'est dû"), "French by default");
+    assert!(letter.contains("4e&nbsp;trimestre 2023") && letter.contains("letters.toml"), "what to fill in");
+    // B01 is compared with NACE 25: the fallback is explained.
+    let (letter, _) = open(&w, "out/letters/B01.html", &["--dump-dom"]);
+    assert!(letter.contains("4 chiffres (2562) : 4 employeurs") && letter.contains("2 chiffres (25)"), "the fallback");
+
+    // The solidarity contribution's notices, one per language: E02 (fr), E04 (nl), P01 (de).
+    let o = w.run(&["assess", "--quarter", "2026Q1", "--data", &ex, "--out", "sol", "-q"]);
+    assert!(o.status.success(), "{}", show(&o));
+    for (id, lang, title, due) in [
+        ("E02", "fr", "Avis de cotisation de solidarité", "4e&nbsp;trimestre 2026"),
+        ("E04", "nl", "Bericht solidariteitsbijdrage", "4de&nbsp;kwartaal 2026"),
+        ("P01", "de", "Mitteilung Solidaritätsbeitrag", "4.&nbsp;Quartal 2026"),
+    ] {
+        let file = format!("sol/letters/{id}.html");
+        let (notice, stderr) = open(&w, &file, &["--dump-dom"]);
+        no_console_message(&stderr, &file);
+        assert!(notice.contains(&format!("lang=\"{lang}\"")) && notice.contains(title), "{id}: {title}");
+        assert!(notice.contains(due) && notice.contains(&format!("SOLI/2026Q1/{id}")), "{id}: due, reference");
+        assert!(notice.contains(&format!("{id}-W001")), "{id}: its incapacity listed");
+    }
+    let (notice, _) = open(&w, "sol/letters/E04.html", &["--dump-dom"]);
+    assert!(notice.contains("04/02/2026 – 03/04/2026") || notice.contains("04/02/2026 –"), "E04's window");
+    assert!(notice.contains("252,00&nbsp;EUR"), "E04's contribution");
 }
 
 #[test]
@@ -107,12 +136,22 @@ fn every_warned_employer_has_a_letter_and_no_other() {
         .map(|e| e.file_name().to_string_lossy().to_string())
         .collect();
     assert_eq!(letters, warned);
-    // A quarter under the solidarity contribution has its report, and no letter.
+    // A quarter under the solidarity contribution: a notice for every employer owing it.
     let o = w.run(&["assess", "--quarter", "2026Q1", "--data", &ex, "--out", "s", "-q"]);
     assert!(o.status.success(), "{}", show(&o));
     let page = w.read("s/report.html");
     assert!(page.contains("Contribution by employer size") && page.contains("€ 2,215.00"), "solidarity report");
-    assert!(!w.path("s/letters").exists());
+    let owing: std::collections::BTreeSet<String> = read_csv(&w.path("s/solidarity_by_employer.csv"))
+        .into_iter()
+        .filter(|r| r["contribution"] != "0.00")
+        .map(|r| format!("{}.html", r["employer_id"]))
+        .collect();
+    let notices: std::collections::BTreeSet<String> = std::fs::read_dir(w.path("s/letters"))
+        .expect("letters")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(notices, owing);
 }
 
 /// The trend of a 17-quarter run across the change of law: one series per contribution,

@@ -139,3 +139,45 @@ fn a_what_if_switches_the_levy_on_for_2026() {
     assert_eq!(summary["quarter"], "2026Q2");
     assert_eq!(summary["rules"]["parameters"]["levy.in_force"], "true");
 }
+
+/// The office's lines of the notices come from a file it edits (--letters): its contact,
+/// appeal and signature, and a fixed date (notices written again byte for byte); a file
+/// with a date not written YYYY-MM-DD is refused naming it.
+#[test]
+fn the_notices_take_the_offices_lines_and_date_from_its_file() {
+    let w = Workdir::new();
+    let office = responsa::html::letters::DEFAULT_OFFICE.replace("date = \"\"", "date = \"2027-01-15\"").replace(
+        "[À compléter dans letters.toml : le service, le téléphone et l'adresse électronique à contacter]",
+        "Service Responsabilisation, 02 509 00 00, respo@example.be",
+    );
+    w.write("office.toml", office);
+    let args = |out: &str| {
+        vec![
+            "assess".to_string(),
+            "--quarter".into(),
+            "2023Q4".into(),
+            "--data".into(),
+            example_dir(),
+            "--out".into(),
+            out.into(),
+            "--letters".into(),
+            "office.toml".into(),
+            "-q".into(),
+        ]
+    };
+    for out in ["a", "b"] {
+        let a = args(out);
+        let o = w.run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(o.status.success(), "{}", show(&o));
+    }
+    let letter = w.read("a/letters/E02.html");
+    assert!(
+        letter.contains("15\u{a0}janvier 2027") && letter.contains("respo@example.be"),
+        "the office's date and lines"
+    );
+    assert_eq!(letter, w.read("b/letters/E02.html"), "a fixed date: the same bytes");
+    w.write("bad.toml", responsa::html::letters::DEFAULT_OFFICE.replace("date = \"\"", "date = \"15/01/2027\""));
+    let o = w.run(&["assess", "--quarter", "2023Q4", "--data", &example_dir(), "--out", "c", "--letters", "bad.toml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("bad.toml"), "{}", show(&o));
+}

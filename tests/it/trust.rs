@@ -306,12 +306,17 @@ fn belgian_dates_and_booleans_are_read() {
     // The example as a spreadsheet in a Dutch-speaking Belgian locale saves it.
     for f in ["employers.csv", "employment.csv", "invalidity.csv"] {
         let t = fs::read_to_string(format!("{}/{f}", example())).expect("example");
-        let header: Vec<&str> = t.lines().next().unwrap_or("").split(',').collect();
-        let converted: String = t
-            .lines()
+        // Read as CSV (the register's address holds commas), written with `;`.
+        let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(t.as_bytes());
+        let records: Vec<Vec<String>> =
+            r.records().map(|rec| rec.expect("a record").iter().map(str::to_string).collect()).collect();
+        let header: Vec<&str> = records[0].iter().map(String::as_str).collect();
+        let converted: String = records
+            .iter()
             .map(|l| {
                 let fields: Vec<String> = l
-                    .split(',')
+                    .iter()
+                    .map(String::as_str)
                     .zip(&header)
                     .map(|(v, column)| match (v, *column) {
                         ("true", _) => "WAAR".to_string(),
