@@ -31,6 +31,16 @@ pub enum Format {
     Json,
 }
 
+/// Who the explanation is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Audience {
+    /// Every step with its rule and legal source, in English: an audit trail.
+    Analyst,
+    /// What can be sent to the employer: in its language (the register's), the decision
+    /// first, only the steps that led to it, each citing its act and article.
+    Employer,
+}
+
 /// Explain one employer's assessment step by step, each rule with its source.
 ///
 /// For a levy quarter: its counted and uncounted invalidity entries and the rule that
@@ -42,7 +52,7 @@ pub enum Format {
 /// arithmetic. Each step names its rule (§) and the legal source from the rule set.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  responsa explain --quarter 2023Q4 --employer E01 --data data/example\n  responsa explain --quarter 2023Q4 --employer E01 --data data/example --format json\n  responsa explain --quarter 2026Q1 --employer E04 --store STORE"
+    after_help = "Examples:\n  responsa explain --quarter 2023Q4 --employer E01 --data data/example\n  responsa explain --quarter 2023Q4 --employer E01 --data data/example --for employer\n  responsa explain --quarter 2023Q4 --employer E01 --data data/example --format json\n  responsa explain --quarter 2026Q1 --employer E04 --store STORE"
 )]
 pub struct Args {
     /// The assessed quarter, e.g. 2023Q4 (a levy quarter) or 2026Q1 (a solidarity quarter).
@@ -62,6 +72,10 @@ pub struct Args {
     /// Explain a quarter before the rule set's first levy quarter (2022Q4).
     #[arg(long)]
     pub allow_before_first_quarter: bool,
+    /// `analyst` (every step, rules and sources) or `employer` (a page to send it, in its
+    /// language, with no internal reference).
+    #[arg(long = "for", value_enum, default_value = "analyst", value_name = "WHOM")]
+    pub audience: Audience,
 }
 
 pub fn run(a: Args) -> Result<()> {
@@ -83,6 +97,31 @@ pub fn run(a: Args) -> Result<()> {
             "--employer {}: no register row at {}{hint}: nothing to explain",
             a.employer, a.quarter
         )));
+    }
+    if a.audience == Audience::Employer {
+        if a.format == Format::Json {
+            return Err(crate::error::Error::Usage(
+                "--for employer writes a page for the employer: drop --format json".into(),
+            ));
+        }
+        let row = loaded.register.at(a.quarter).into_iter().find(|r| r.employer_id == a.employer).cloned();
+        let lang = crate::html::letters::language(row.as_ref().and_then(|r| r.language.as_deref()));
+        let contact = loaded.register.contacts.get(&(a.employer.clone(), a.quarter.0));
+        let name = contact.and_then(|c| c.name.as_deref());
+        let mut texts = Vec::new();
+        if needs.invalidity {
+            let assessment = assess(&loaded, rules.clone())?;
+            let e = assessment.employer(&a.employer).ok_or_else(|| {
+                crate::error::Error::Usage(format!("--employer {}: not assessed at {}", a.employer, a.quarter))
+            })?;
+            texts.push(levy::for_employer::render(&assessment, e, name, lang));
+        }
+        if needs.incapacity {
+            let sa = solidarity::assess::assess(&loaded, rules)?;
+            texts.push(solidarity::for_employer::render(&sa, &a.employer, name, lang));
+        }
+        print!("{}", texts.join("\n"));
+        return Ok(());
     }
     let json = |v: &dyn erased::Json| v.pretty();
     let mut texts = Vec::new();

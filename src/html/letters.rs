@@ -165,7 +165,7 @@ pub fn date_words(days: i32, lang: &str) -> String {
 }
 
 /// A percentage with a decimal comma and a non-breaking space before `%`.
-fn percent(d: &crate::rules::Decimal) -> String {
+pub(crate) fn percent(d: &crate::rules::Decimal) -> String {
     format!("{}\u{a0}%", comma(d.to_string()))
 }
 
@@ -292,7 +292,7 @@ pub fn language(code: Option<&str>) -> &'static str {
     }
 }
 
-fn words(lang: &str) -> Words {
+pub(crate) fn words(lang: &str) -> Words {
     match lang {
         "nl" => NL,
         "de" => DE,
@@ -301,19 +301,19 @@ fn words(lang: &str) -> Words {
 }
 
 /// A decimal with a comma, as the three languages write it.
-fn comma(s: String) -> String {
+pub(crate) fn comma(s: String) -> String {
     s.replace('.', ",")
 }
 
 /// Euros: thousands separated (a space in French, a point in Dutch and German), decimal comma.
-fn euros(cents: i64, lang: &str) -> String {
+pub(crate) fn euros(cents: i64, lang: &str) -> String {
     let s = format_cents(cents);
     let (int, dec) = s.split_once('.').unwrap_or((&s, "00"));
     let sep = if lang == "fr" { '\u{202f}' } else { '.' };
     format!("{},{dec}\u{a0}EUR", crate::parse::group_thousands(int, sep))
 }
 
-fn ratio(x: Option<f64>) -> String {
+pub(crate) fn ratio(x: Option<f64>) -> String {
     match x {
         None => "—".into(),
         Some(v) if v.is_infinite() => "∞".into(),
@@ -321,7 +321,7 @@ fn ratio(x: Option<f64>) -> String {
     }
 }
 
-fn multiple(x: Option<f64>) -> String {
+pub(crate) fn multiple(x: Option<f64>) -> String {
     match x {
         None => "—".into(),
         Some(v) if v.is_infinite() => "∞".into(),

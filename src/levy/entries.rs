@@ -40,10 +40,10 @@ pub enum Dropped {
 impl Dropped {
     pub fn describe(self) -> &'static str {
         match self {
-            Dropped::OutsideWindow => "invalidity starts outside the reference quarters Q-3..Q (SPEC §3.1.1)",
-            Dropped::Age => "older than max_age on the primary incapacity start (SPEC §3.1.2)",
-            Dropped::Resumption => "authorised to resume work (SPEC §3.1.3)",
-            Dropped::Seniority => "seniority below min_seniority_years on the primary incapacity start (SPEC §3.1.4)",
+            Dropped::OutsideWindow => "invalidity starts outside the reference quarters Q-3..Q (§3.1.1)",
+            Dropped::Age => "older than max_age on the primary incapacity start (§3.1.2)",
+            Dropped::Resumption => "authorised to resume work (§3.1.3)",
+            Dropped::Seniority => "seniority below min_seniority_years on the primary incapacity start (§3.1.4)",
         }
     }
 }

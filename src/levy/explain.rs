@@ -265,12 +265,12 @@ pub fn explain(data: &Dataset, a: &Assessment, employer_id: &str) -> Result<Expl
             private_sector: e.private_sector,
         },
         entries: Step {
-            rule: "SPEC §3.1: invalidity starting in Q-3..Q, age <= max_age and seniority >= min_seniority_years on the primary incapacity start, no authorisation to resume work".into(),
+            rule: "§3.1: invalidity starting in Q-3..Q, age <= max_age and seniority >= min_seniority_years on the primary incapacity start, no authorisation to resume work".into(),
             source: src(&["levy.max_age", "levy.min_seniority_years"]),
             body: entries,
         },
         denominators: Step {
-            rule: "SPEC §3.2: fte3y(e, r-4), FTE of lines with min_seniority_years completed years on the quarter's last day".into(),
+            rule: "§3.2: fte3y(e, r-4), FTE of lines with min_seniority_years completed years on the quarter's last day".into(),
             source: src(&["levy.min_seniority_years"]),
             body: Denominators {
                 per_quarter: (0..4)
@@ -281,13 +281,13 @@ pub fn explain(data: &Dataset, a: &Assessment, employer_id: &str) -> Result<Expl
             },
         },
         ratio: Step {
-            rule: "SPEC §3.3: mean over reference quarters with fte3y(r-4) > 0 of entries(r) / fte3y(r-4)".into(),
+            rule: "§3.3: mean over reference quarters with fte3y(r-4) > 0 of entries(r) / fte3y(r-4)".into(),
             source: String::new(),
             body: RatioFacts { terms, quarters_used: e.pool.quarters_used(), value: e.pool.ratio() },
         },
         sector: Step {
             rule: format!(
-                "SPEC §3.3: first level of {:?} digits whose group holds at least {} base employers; pooled mean of Σ entries / Σ fte3y",
+                "§3.3: first level of {:?} digits whose group holds at least {} base employers; pooled mean of Σ entries / Σ fte3y",
                 r.levy.sector_levels, r.levy.min_sector_employers
             ),
             source: src(&["levy.sector_levels", "levy.min_sector_employers"]),
@@ -300,12 +300,12 @@ pub fn explain(data: &Dataset, a: &Assessment, employer_id: &str) -> Result<Expl
             },
         },
         private_sector: Step {
-            rule: "SPEC §3.3: the same pooled mean over every base employer (private sector, register row at Q)".into(),
+            rule: "§3.3: the same pooled mean over every base employer (private sector, register row at Q)".into(),
             source: String::new(),
             body: pool_facts(&a.private, base_count),
         },
         multiples: Step {
-            rule: "SPEC §3.3: a factor k is met when ratio(e) > 0 and ratio(e) >= k × reference ratio, decided exactly".into(),
+            rule: "§3.3: a factor k is met when ratio(e) > 0 and ratio(e) >= k × reference ratio, decided exactly".into(),
             source: src(&["levy.sector_factor", "levy.private_factor"]),
             body: Multiples {
                 sector_multiple: e.sector_multiple,
@@ -317,22 +317,22 @@ pub fn explain(data: &Dataset, a: &Assessment, employer_id: &str) -> Result<Expl
             },
         },
         headcount: Step {
-            rule: "SPEC §3.4: distinct workers in service at quarter end, averaged over the quarters of Q-4..Q-1 with a line".into(),
+            rule: "§3.4: distinct workers in service at quarter end, averaged over the quarters of Q-4..Q-1 with a line".into(),
             source: src(&["levy.min_workers"]),
             body: headcount,
         },
         status: Step {
-            rule: "SPEC §3.5: the first row of the status table that applies".into(),
+            rule: "§3.5: the first row of the status table that applies".into(),
             source: e.status.parameter().map(|p| r.source_of(p).to_string()).unwrap_or_default(),
             body: StatusFacts { status: e.status.as_str().into(), because: e.status.rule(r), checks },
         },
         levy: Step {
-            rule: "SPEC §3.6: rate_percent of the Q-1 wages, in cents, rounded half up; due at Q + payment_lag".into(),
+            rule: "§3.6: rate_percent of the Q-1 wages, in cents, rounded half up; due at Q + payment_lag".into(),
             source: src(&["levy.rate_percent", "levy.payment_lag"]),
             body: levy,
         },
         warning: Step {
-            rule: "SPEC §3.7: W1 liable; W2 one entry short with both factors met; W3 close to both thresholds".into(),
+            rule: "§3.7: W1 liable; W2 one entry short with both factors met; W3 close to both thresholds".into(),
             source: src(&["levy.warn_sector_factor", "levy.warn_private_factor"]),
             body: WarningFacts {
                 warning: e.warning.map(|w| w.as_str().to_string()),

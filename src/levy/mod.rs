@@ -28,6 +28,7 @@ pub mod amount;
 pub mod assess;
 pub mod entries;
 pub mod explain;
+pub mod for_employer;
 pub mod funds;
 pub mod funds_run;
 pub mod ratios;

@@ -74,26 +74,23 @@ impl Status {
     pub fn rule(self, r: &Rules) -> String {
         let l = &r.levy;
         match self {
-            Status::OutOfScope => "private_sector is false (SPEC §3.5, first row)".into(),
-            Status::ShelteredWorkshop => format!("{} (SPEC §3.5)", crate::employer::sheltered_rule(&r.shared)),
+            Status::OutOfScope => "private_sector is false (§3.5, first row)".into(),
+            Status::ShelteredWorkshop => format!("{} (§3.5)", crate::employer::sheltered_rule(&r.shared)),
             Status::SmallEmployer => {
-                format!("average headcount below min_workers = {} (SPEC §3.4, §3.5)", l.min_workers)
+                format!("average headcount below min_workers = {} (§3.4, §3.5)", l.min_workers)
             }
-            Status::FewerThanMinCases => format!("fewer than min_cases = {} counted entries (SPEC §3.5)", l.min_cases),
-            Status::NoReferenceEmployment => {
-                "no reference quarter with fte3y(r-4) > 0: ratio undefined (SPEC §3.3)".into()
+            Status::FewerThanMinCases => format!("fewer than min_cases = {} counted entries (§3.5)", l.min_cases),
+            Status::NoReferenceEmployment => "no reference quarter with fte3y(r-4) > 0: ratio undefined (§3.3)".into(),
+            Status::SectorTooSmall => {
+                format!("no level of {:?} digits has {} base employers (§3.3)", l.sector_levels, l.min_sector_employers)
             }
-            Status::SectorTooSmall => format!(
-                "no level of {:?} digits has {} base employers (SPEC §3.3)",
-                l.sector_levels, l.min_sector_employers
-            ),
             Status::BelowSectorMultiple => {
-                format!("ratio(e) >= sector_factor {} × ratio(sector) fails (SPEC §3.3, §3.5)", l.sector_factor)
+                format!("ratio(e) >= sector_factor {} × ratio(sector) fails (§3.3, §3.5)", l.sector_factor)
             }
             Status::BelowPrivateMultiple => {
-                format!("ratio(e) >= private_factor {} × ratio(private) fails (SPEC §3.3, §3.5)", l.private_factor)
+                format!("ratio(e) >= private_factor {} × ratio(private) fails (§3.3, §3.5)", l.private_factor)
             }
-            Status::Liable => "every condition of SPEC §3.5 is met".into(),
+            Status::Liable => "every condition of §3.5 is met".into(),
         }
     }
 

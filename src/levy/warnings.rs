@@ -33,15 +33,15 @@ impl Warning {
     pub fn rule(self, r: &Rules) -> String {
         let l = &r.levy;
         match self {
-            Warning::W1 => format!("liable: the levy will be collected at Q+{} (SPEC §3.7)", l.payment_lag),
+            Warning::W1 => format!("liable: the levy will be collected at Q+{} (§3.7)", l.payment_lag),
             Warning::W2 => format!(
-                "exactly min_cases - 1 = {} entries with both factors {} and {} met: one more entry makes it liable (SPEC §3.7)",
+                "exactly min_cases - 1 = {} entries with both factors {} and {} met: one more entry makes it liable (§3.7)",
                 l.min_cases as i64 - 1,
                 l.sector_factor,
                 l.private_factor
             ),
             Warning::W3 => format!(
-                "at least min_cases = {} entries, not liable, warn factors {} (sector) and {} (private) met (SPEC §3.7)",
+                "at least min_cases = {} entries, not liable, warn factors {} (sector) and {} (private) met (§3.7)",
                 l.min_cases, l.warn_sector_factor, l.warn_private_factor
             ),
         }

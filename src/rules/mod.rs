@@ -300,6 +300,8 @@ pub struct Provenance {
     pub value: String,
     pub from: Quarter,
     pub source: String,
+    /// The act and article alone, as a notice to an employer cites them.
+    pub citation: String,
     pub description: String,
     pub rule: String,
 }
@@ -477,6 +479,10 @@ impl Resolver<'_> {
             value: display_value(&d.value),
             from: d.from,
             source: d.source.to_string(),
+            citation: match &d.source.article {
+                Some(a) => format!("{}, {a}", d.source.act),
+                None => d.source.act.clone(),
+            },
             description: p.description.clone(),
             rule: p.rule.clone(),
         });
@@ -583,6 +589,11 @@ impl Type {
 }
 
 impl Rules {
+    /// The act and article of a parameter's value, as an employer is told them.
+    pub fn citation_of(&self, name: &str) -> &str {
+        self.provenance.iter().find(|p| p.name == name).map(|p| p.citation.as_str()).unwrap_or("")
+    }
+
     /// Where a parameter's value comes from, for explanations.
     pub fn source_of(&self, name: &str) -> &str {
         self.provenance.iter().find(|p| p.name == name).map(|p| p.source.as_str()).unwrap_or("")

@@ -105,7 +105,7 @@ pub fn explain(a: &Assessment, employer_id: &str) -> Result<Explanation> {
                 window_start: format_date(x.window.start),
                 window_end: format_date(x.window.end),
                 window_rule: format!(
-                    "day {} of the incapacity to {} calendar month(s) later less a day (SPEC §8.2); source: {}",
+                    "day {} of the incapacity to {} calendar month(s) later less a day (§8.2); source: {}",
                     s.window_first_day,
                     s.window_months,
                     r.source_of("solidarity.window_months")
@@ -148,7 +148,7 @@ fn dates(v: &[String]) -> String {
 
 pub fn render(x: &Explanation) -> String {
     let mut s = format!(
-        "Employer {} — quarter {} — solidarity contribution (SPEC §8) — rule set {}\n  average headcount over Q-4..Q-1: {}\n",
+        "Employer {} — quarter {} — solidarity contribution (§8) — rule set {}\n  average headcount over Q-4..Q-1: {}\n",
         x.employer_id, x.quarter, x.rule_set, x.average_headcount
     );
     for (i, c) in x.incapacities.iter().enumerate() {

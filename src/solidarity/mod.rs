@@ -16,6 +16,7 @@
 pub mod amount;
 pub mod assess;
 pub mod explain;
+pub mod for_employer;
 pub mod regularise;
 pub mod report;
 pub mod status;

@@ -97,32 +97,26 @@ impl Status {
         let s = &r.solidarity;
         match self {
             Status::ShelteredWorkshop => format!(
-                "the employer's register row at Q is a sheltered workshop: {} (SPEC §8.2, §3.5)",
+                "the employer's register row at Q is a sheltered workshop: {} (§8.2, §3.5)",
                 crate::employer::sheltered_rule(&r.shared)
             ),
             Status::SmallEmployer => {
-                format!(
-                    "average headcount over Q-4..Q-1 below solidarity_min_workers = {} (SPEC §8.2, §3.4)",
-                    s.min_workers
-                )
+                format!("average headcount over Q-4..Q-1 below solidarity_min_workers = {} (§8.2, §3.4)", s.min_workers)
             }
             Status::ExcludedWorkerType => {
-                format!("worker_type in {} (SPEC §8.2)", s.excluded_worker_types.join("/"))
+                format!("worker_type in {} (§8.2)", s.excluded_worker_types.join("/"))
             }
             Status::DisabilityRecognised => {
-                "recognised work disability, psychosocial limitation or vulnerability (SPEC §8.2)".into()
+                "recognised work disability, psychosocial limitation or vulnerability (§8.2)".into()
             }
             Status::AgeOutOfRange => {
-                format!("age on incapacity_start outside {}..{} completed years (SPEC §8.2)", s.min_age, s.max_age)
+                format!("age on incapacity_start outside {}..{} completed years (§8.2)", s.min_age, s.max_age)
             }
             Status::ShortService => {
-                format!(
-                    "fewer than {} completed month(s) of service on incapacity_start (SPEC §8.2)",
-                    s.min_service_months
-                )
+                format!("fewer than {} completed month(s) of service on incapacity_start (§8.2)", s.min_service_months)
             }
-            Status::NoIndemnifiedDay => "no indemnified day in the window (SPEC §8.2)".into(),
-            Status::Due => "every condition of SPEC §8.2 is met: the contribution is due".into(),
+            Status::NoIndemnifiedDay => "no indemnified day in the window (§8.2)".into(),
+            Status::Due => "every condition of §8.2 is met: the contribution is due".into(),
         }
     }
 

@@ -212,3 +212,44 @@ fn no_factor_is_met_against_a_group_that_did_not_qualify() {
     assert!(c01["multiples"]["sector_multiple"].as_f64().is_some_and(|m| m >= 1.2), "{}", c01["multiples"]);
     assert_eq!(c01["multiples"]["sector_factor_met"], false, "{}", c01["multiples"]);
 }
+
+/// `explain --for employer`: what an analyst can send — in the employer's language, no
+/// internal reference, one page; an out-of-scope employer stops at the rule that excludes
+/// it; a solidarity employer's summary table comes first; each reason cites its source.
+#[test]
+fn an_explanation_for_the_employer_is_in_its_language_without_internal_references() {
+    let w = Workdir::new();
+    let ex = example_dir();
+    let run = |q: &str, e: &str| {
+        let o = w.run(&["explain", "--quarter", q, "--employer", e, "--data", &ex, "--for", "employer"]);
+        assert!(o.status.success(), "{}", crate::common::show(&o));
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    let e01 = run("2023Q4", "E01");
+    assert!(e01.starts_with("Responsabiliseringsbijdrage — 4de"), "Dutch for E01:\n{e01}");
+    assert!(e01.contains("4.561,73") && e01.contains("art. 143"), "{e01}");
+    for text in [&e01, &run("2023Q4", "E02"), &run("2026Q1", "E02")] {
+        assert!(!text.contains('§') && !text.contains(".rs") && !text.contains("SPEC"), "internal references:\n{text}");
+        assert!(text.lines().count() <= 45 && text.lines().all(|l| l.chars().count() <= 130), "one page:\n{text}");
+    }
+    let p01 = run("2023Q4", "P01");
+    assert!(p01.contains("öffentlichen Sektors") && !p01.contains("\n1. "), "stops at the scope:\n{p01}");
+    let s = run("2026Q1", "E02");
+    let (table, reasons) = (s.find("Travailleur").unwrap_or(usize::MAX), s.find("  - ").unwrap_or(0));
+    assert!(table < reasons, "the summary table first:\n{s}");
+    assert!(s.contains("E02-W006") && s.contains("Loi de décembre 2025"), "{s}");
+    let o = w.run(&[
+        "explain",
+        "--quarter",
+        "2023Q4",
+        "--employer",
+        "E01",
+        "--data",
+        &ex,
+        "--for",
+        "employer",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", crate::common::show(&o));
+}

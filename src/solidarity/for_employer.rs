@@ -1,0 +1,126 @@
+//! `explain --for employer` for a solidarity quarter (§8, §11): the explanation an analyst
+//! can send to the employer — in its language, without internal references: a summary
+//! table of its incapacities first, then each reason that applies, citing its own act and
+//! article.
+
+use crate::html::letters::{euros, percent, quarter_words};
+use crate::solidarity::assess::Assessment;
+use crate::solidarity::status::Status;
+
+fn status_words(s: Status, a: &Assessment, lang: &str) -> String {
+    let r = &a.rules.solidarity;
+    match (lang, s) {
+        ("nl", Status::ShelteredWorkshop) => "maatwerkbedrijf".into(),
+        ("nl", Status::SmallEmployer) => format!("minder dan {} werknemers", r.min_workers),
+        ("nl", Status::ExcludedWorkerType) => "soort werknemer niet gedekt".into(),
+        ("nl", Status::DisabilityRecognised) => "erkende arbeidshandicap".into(),
+        ("nl", Status::AgeOutOfRange) => format!("leeftijd buiten {}–{}", r.min_age, r.max_age),
+        ("nl", Status::ShortService) => format!("minder dan {} maand(en) dienst", r.min_service_months),
+        ("nl", Status::NoIndemnifiedDay) => "geen vergoede dag".into(),
+        ("nl", Status::Due) => "verschuldigd".into(),
+        ("de", Status::ShelteredWorkshop) => "Beschützende Werkstätte".into(),
+        ("de", Status::SmallEmployer) => format!("weniger als {} Arbeitnehmer", r.min_workers),
+        ("de", Status::ExcludedWorkerType) => "Arbeitnehmerart nicht erfasst".into(),
+        ("de", Status::DisabilityRecognised) => "anerkannte Behinderung".into(),
+        ("de", Status::AgeOutOfRange) => format!("Alter außerhalb {}–{}", r.min_age, r.max_age),
+        ("de", Status::ShortService) => format!("weniger als {} Monat(e) Dienst", r.min_service_months),
+        ("de", Status::NoIndemnifiedDay) => "kein entschädigter Tag".into(),
+        ("de", Status::Due) => "geschuldet".into(),
+        (_, Status::ShelteredWorkshop) => "entreprise de travail adapté".into(),
+        (_, Status::SmallEmployer) => format!("moins de {} travailleurs", r.min_workers),
+        (_, Status::ExcludedWorkerType) => "type de travailleur non visé".into(),
+        (_, Status::DisabilityRecognised) => "handicap reconnu".into(),
+        (_, Status::AgeOutOfRange) => format!("âge hors de {}–{}", r.min_age, r.max_age),
+        (_, Status::ShortService) => format!("moins de {} mois de service", r.min_service_months),
+        (_, Status::NoIndemnifiedDay) => "aucun jour indemnisé".into(),
+        (_, Status::Due) => "due".into(),
+    }
+}
+
+/// The explanation of one employer's solidarity quarter, in `lang` (fr, nl, de).
+pub fn render(a: &Assessment, employer: &str, name: Option<&str>, lang: &str) -> String {
+    let t = |fr: &str, nl: &str, de: &str| -> String {
+        match lang {
+            "nl" => nl.to_string(),
+            "de" => de.to_string(),
+            _ => fr.to_string(),
+        }
+    };
+    let q = quarter_words(a.quarter(), lang);
+    let mine: Vec<&crate::solidarity::assess::Incapacity> =
+        a.incapacities.iter().filter(|i| i.row.employer_id == employer).collect();
+    let total: i64 = mine.iter().map(|i| i.contribution).sum();
+    let mut out = format!(
+        "{} — {q}\n{} {employer}{}\n\n",
+        t("Cotisation de solidarité", "Solidariteitsbijdrage", "Solidaritätsbeitrag"),
+        t("Employeur", "Werkgever", "Arbeitgeber"),
+        name.map(|n| format!(" — {n}")).unwrap_or_default()
+    );
+    out.push_str(&format!(
+        "{}: {} ({} {})\n\n",
+        t("Total", "Totaal", "Summe"),
+        euros(total, lang),
+        t("perçu au", "te innen in het", "erhoben im"),
+        quarter_words(a.due_quarter(), lang)
+    ));
+    out.push_str(&format!(
+        "{:<14} {:<11} {:<11} {:>5} {:>14}  {}\n",
+        t("Travailleur", "Werknemer", "Arbeitnehmer"),
+        t("Début", "Begin", "Beginn"),
+        t("Fin période", "Einde", "Ende"),
+        t("Jours", "Dagen", "Tage"),
+        t("Cotisation", "Bijdrage", "Beitrag"),
+        t("Statut", "Status", "Status")
+    ));
+    let date = |d: i32| {
+        let (y, m, dd) = crate::quarter::civil_from_days(d);
+        format!("{dd:02}/{m:02}/{y}")
+    };
+    for i in &mine {
+        out.push_str(&format!(
+            "{:<14} {:<11} {:<11} {:>5} {:>14}  {}\n",
+            i.row.worker_id,
+            date(i.row.incapacity_start),
+            date(i.window.end),
+            i.days.indemnified,
+            euros(i.contribution, lang).replace('\u{a0}', " "),
+            status_words(i.status, a, lang)
+        ));
+    }
+    out.push_str(&format!(
+        "\n{} {} × {}.\n",
+        t(
+            "Montant d'une incapacité due :",
+            "Bedrag van een verschuldigde ongeschiktheid:",
+            "Betrag einer geschuldeten Arbeitsunfähigkeit:"
+        ),
+        percent(&a.rules.solidarity.rate_percent),
+        t(
+            "indemnité journalière × jours indemnisés de la période couverte",
+            "dagelijkse uitkering × vergoede dagen van de gedekte periode",
+            "Krankengeld × entschädigte Tage des erfassten Zeitraums"
+        ),
+    ));
+    // Each reason that applies to one of its incapacities, with its own source; reasons
+    // resting on the same act and article are listed together.
+    let mut seen: Vec<Status> = mine.iter().map(|i| i.status).collect();
+    seen.sort();
+    seen.dedup();
+    let mut by_source: Vec<(String, Vec<String>)> = Vec::new();
+    for s in seen {
+        let mut sources: Vec<&str> = s.parameters().iter().map(|p| a.rules.citation_of(p)).collect();
+        sources.dedup();
+        let source = sources.join("; ");
+        match by_source.iter_mut().find(|(c, _)| *c == source) {
+            Some((_, statuses)) => statuses.push(status_words(s, a, lang)),
+            None => by_source.push((source, vec![status_words(s, a, lang)])),
+        }
+    }
+    for (source, statuses) in by_source {
+        out.push_str(&format!("\n{source}:\n"));
+        for s in statuses {
+            out.push_str(&format!("  - {s}\n"));
+        }
+    }
+    out
+}
