@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::pipeline::{self, Plan};
 use crate::quarter::{Quarter, QuarterRange};
 
@@ -108,11 +108,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<()> {
-    let quarters: Vec<Quarter> = match (a.quarter, a.quarters) {
-        (Some(q), _) => vec![q],
-        (None, Some(r)) => r.iter().collect(),
-        (None, None) => return Err(Error::Usage("give --quarter or --quarters".into())),
-    };
+    let quarters: Vec<Quarter> = super::quarters(a.quarter, a.quarters)?;
     let set = super::rules::load(a.rules.as_deref())?;
     let reference = match a.compare_to.as_deref() {
         None => None,

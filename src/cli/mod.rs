@@ -76,6 +76,18 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// `--quarter Q` or `--quarters A..B` as the list of quarters of a run.
+pub fn quarters(
+    one: Option<crate::quarter::Quarter>,
+    range: Option<crate::quarter::QuarterRange>,
+) -> Result<Vec<crate::quarter::Quarter>> {
+    match (one, range) {
+        (Some(q), _) => Ok(vec![q]),
+        (None, Some(r)) => Ok(r.iter().collect()),
+        (None, None) => Err(crate::error::Error::Usage("give --quarter or --quarters".into())),
+    }
+}
+
 /// The spinner of a long command (reading national inputs): elapsed time and the stage,
 /// on the terminal's error stream; nothing with `--quiet`.
 pub fn spinner(quiet: bool) -> ProgressBar {

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::quarter::{Quarter, QuarterRange};
 use crate::regularise::{self, Plan};
 
@@ -69,11 +69,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<()> {
-    let quarters: Vec<Quarter> = match (a.quarter, a.quarters) {
-        (Some(q), _) => vec![q],
-        (None, Some(r)) => r.iter().collect(),
-        (None, None) => return Err(Error::Usage("give --quarter or --quarters".into())),
-    };
+    let quarters: Vec<Quarter> = super::quarters(a.quarter, a.quarters)?;
     let set = super::rules::load(a.rules.as_deref())?;
     let mut plan = Plan::new(&set, a.store.clone(), quarters, a.from, a.to, a.out.clone())?;
     plan.allow_incomplete_data = a.allow_incomplete_data;

@@ -39,6 +39,29 @@ impl Workdir {
 }
 
 /// Rows of a CSV file as maps column → value.
+/// The example data folder (data/example).
+pub fn example() -> String {
+    format!("{}/data/example", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the binary and returns its standard output; any failure fails the test, showing both streams.
+pub fn ok(w: &Workdir, args: &[&str]) -> String {
+    let o = w.run(args);
+    assert!(o.status.success(), "{:?}\n{}", args, show(&o));
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+/// The example with every wage of 3,000.00 doubled, in `folder` (employers, lines,
+/// invalidity and incapacity): other data with the same quarters, for the store's tests.
+pub fn doubled_wages(w: &Workdir, folder: &str) {
+    let ex = example();
+    for f in ["employers.csv", "invalidity.csv", "incapacity.csv"] {
+        w.write(&format!("{folder}/{f}"), std::fs::read(format!("{ex}/{f}")).expect("example"));
+    }
+    let lines = std::fs::read_to_string(format!("{ex}/employment.csv")).expect("example");
+    w.write(&format!("{folder}/employment.csv"), lines.replace(",3000.00,", ",6000.00,"));
+}
+
 pub fn read_csv(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let h = r.headers().expect("header").clone();

@@ -2,17 +2,7 @@
 //! past runs reproduced byte for byte, and `regularise` saying what to bill or refund
 //! and why — the real binary on the example, as an analyst runs it.
 
-use crate::common::{read_csv, show, Workdir};
-
-fn example() -> String {
-    format!("{}/data/example", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn ok(w: &Workdir, args: &[&str]) -> String {
-    let o = w.run(args);
-    assert!(o.status.success(), "{:?}\n{}", args, show(&o));
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
+use crate::common::{example, ok, read_csv, show, Workdir};
 
 /// Every file under `a` equals the one under `b`; returns how many were compared.
 fn identical(w: &Workdir, a: &str, b: &str) -> usize {
@@ -266,11 +256,7 @@ fn readers_during_an_ingest_see_one_whole_version() {
     let w = Workdir::new();
     let ex = example();
     ok(&w, &["ingest", "--data", &ex, "--store", "store", "-q"]);
-    for f in ["employers.csv", "invalidity.csv", "incapacity.csv"] {
-        w.write(&format!("other/{f}"), std::fs::read(format!("{ex}/{f}")).expect("example"));
-    }
-    let lines = std::fs::read_to_string(format!("{ex}/employment.csv")).expect("example");
-    w.write("other/employment.csv", lines.replace(",3000.00,", ",6000.00,"));
+    crate::common::doubled_wages(&w, "other");
     let args = |from: &[&str], out: &str| -> Vec<String> {
         let mut a: Vec<String> = ["assess", "--quarter", "2023Q4", "--out", out, "-q"].map(String::from).to_vec();
         a.extend(from.iter().map(|s| s.to_string()));
@@ -334,11 +320,7 @@ fn an_ingest_killed_at_any_point_leaves_one_whole_version() {
     let w = Workdir::new();
     let ex = example();
     ok(&w, &["ingest", "--data", &ex, "--store", "store", "-q"]);
-    for f in ["employers.csv", "invalidity.csv", "incapacity.csv"] {
-        w.write(&format!("other/{f}"), std::fs::read(format!("{ex}/{f}")).expect("example"));
-    }
-    let lines = std::fs::read_to_string(format!("{ex}/employment.csv")).expect("example");
-    w.write("other/employment.csv", lines.replace(",3000.00,", ",6000.00,"));
+    crate::common::doubled_wages(&w, "other");
     ok(&w, &["assess", "--quarter", "2023Q4", "--data", &ex, "--out", "one", "-q"]);
     ok(&w, &["assess", "--quarter", "2023Q4", "--data", "other", "--out", "two", "-q"]);
     let (one, two) = (w.read("one/levy.csv"), w.read("two/levy.csv"));

@@ -5,17 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::common::{read_csv, show, Workdir};
-
-fn example() -> String {
-    format!("{}/data/example", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn ok(w: &Workdir, args: &[&str]) -> String {
-    let o = w.run(args);
-    assert!(o.status.success(), "{:?}\n{}", args, show(&o));
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
+use crate::common::{example, ok, read_csv, show, Workdir};
 
 /// Every CSV report of two output folders, byte for byte (summary.json differs by design:
 /// it names where the inputs came from).
@@ -193,11 +183,7 @@ fn a_killed_ingest_leaves_the_store_as_it_was() {
     };
     let committed = versions(&w);
     // Another ingest of other data (2023Q4's wages doubled), held before it publishes, is killed.
-    for f in ["employers.csv", "invalidity.csv", "incapacity.csv"] {
-        w.write(&format!("other/{f}"), std::fs::read(format!("{ex}/{f}")).expect("example"));
-    }
-    let lines = std::fs::read_to_string(format!("{ex}/employment.csv")).expect("example");
-    w.write("other/employment.csv", lines.replace(",3000.00,", ",6000.00,"));
+    crate::common::doubled_wages(&w, "other");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_responsa"))
         .current_dir(w.dir.path())
         .env("RESPONSA_PAUSE_BEFORE_PUBLISH_MS", "20000")
