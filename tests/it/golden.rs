@@ -66,7 +66,11 @@ struct Inc {
     resumption: String,
     #[serde(default = "benefit")]
     benefit: String,
+    /// Required of an incapacity of tests/golden/solidarity (a missing one checks nothing and
+    /// fails); a regularisation case states its expectations apart.
+    #[serde(default)]
     because: String,
+    #[serde(default)]
     expect: BTreeMap<String, toml::Value>,
 }
 
@@ -577,9 +581,36 @@ struct RegCase {
     /// Employers version 2 no longer holds.
     #[serde(default)]
     remove: Vec<String>,
+    /// The incapacities of version 1; those of version 2 replacing them by worker, or
+    /// added; the workers version 2 no longer holds (a solidarity quarter).
+    #[serde(default)]
+    incapacity: Vec<Inc>,
+    #[serde(default)]
+    after_incapacity: Vec<Inc>,
+    #[serde(default)]
+    remove_incapacity: Vec<String>,
+    #[serde(default)]
     expect: Vec<RegExpect>,
     #[serde(default)]
+    expect_incapacity: Vec<RegIncExpect>,
+    #[serde(default)]
     no_row: Vec<String>,
+}
+
+/// Every column of a row of regularisation_incapacities.csv is expected.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegIncExpect {
+    worker: String,
+    status_before: String,
+    status_after: String,
+    days_before: String,
+    days_after: String,
+    amount_before: String,
+    amount_after: String,
+    difference: String,
+    causes: String,
+    because: String,
 }
 
 /// Every column of a row is expected: an expectation cannot check nothing.
@@ -587,6 +618,8 @@ struct RegCase {
 #[serde(deny_unknown_fields)]
 struct RegExpect {
     employer: String,
+    #[serde(default = "levy_code")]
+    contribution: String,
     status_before: String,
     status_after: String,
     amount_before: String,
@@ -594,6 +627,10 @@ struct RegExpect {
     difference: String,
     causes: String,
     because: String,
+}
+
+fn levy_code() -> String {
+    "invalidity_levy".into()
 }
 
 fn expand(emps: &[Emp]) -> Vec<Emp> {
@@ -610,7 +647,7 @@ fn expand(emps: &[Emp]) -> Vec<Emp> {
 fn run_regularisation(name: &str, text: &str) -> Vec<String> {
     let case: RegCase = toml::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
     let w = Workdir::new();
-    let universe = |employer: Vec<Emp>| Case {
+    let universe = |employer: Vec<Emp>, incapacity: Vec<Inc>| Case {
         about: case.about.clone(),
         quarter: case.quarter.clone(),
         base: case.base,
@@ -618,8 +655,17 @@ fn run_regularisation(name: &str, text: &str) -> Vec<String> {
         employer,
         expect: Vec::new(),
         receipt: Vec::new(),
-        incapacity: Vec::new(),
+        incapacity,
     };
+    assert!(!case.expect.is_empty() || !case.expect_incapacity.is_empty(), "{name}: a case must expect something");
+    let mut incapacities: Vec<Inc> =
+        case.incapacity.iter().filter(|i| !case.remove_incapacity.contains(&i.worker)).cloned().collect();
+    for a in &case.after_incapacity {
+        match incapacities.iter_mut().find(|i| i.worker == a.worker) {
+            Some(slot) => *slot = a.clone(),
+            None => incapacities.push(a.clone()),
+        }
+    }
     let before = expand(&case.employer);
     let mut after: Vec<Emp> = before.iter().filter(|e| !case.remove.contains(&e.id)).cloned().collect();
     for a in expand(&case.after) {
@@ -628,8 +674,8 @@ fn run_regularisation(name: &str, text: &str) -> Vec<String> {
             None => after.push(a),
         }
     }
-    for (version, employers) in [(1, before), (2, after)] {
-        materialise(&universe(employers), &w);
+    for (version, employers, incapacity) in [(1, before, case.incapacity.clone()), (2, after, incapacities)] {
+        materialise(&universe(employers, incapacity), &w);
         let o = w.run(&["ingest", "--data", "data", "--store", "store", "-q"]);
         assert!(o.status.success(), "{name}: ingest {version}: {}", show(&o));
     }
@@ -657,8 +703,34 @@ fn run_regularisation(name: &str, text: &str) -> Vec<String> {
                 ));
             }
         }
-        if row["contribution"] != "invalidity_levy" || row["quarter"] != case.quarter {
+        if row["contribution"] != x.contribution || row["quarter"] != case.quarter {
             failures.push(format!("{name}: {}: {row:?}", x.employer));
+        }
+    }
+    if !case.expect_incapacity.is_empty() {
+        let rows = read_csv(&w.path("out/regularisation_incapacities.csv"));
+        for x in &case.expect_incapacity {
+            let Some(row) = rows.iter().find(|r| r["worker_id"] == x.worker) else {
+                failures.push(format!("{name}: no row for {} — {}\n    rows: {rows:?}", x.worker, x.because));
+                continue;
+            };
+            for (col, want) in [
+                ("status_before", &x.status_before),
+                ("status_after", &x.status_after),
+                ("indemnified_days_before", &x.days_before),
+                ("indemnified_days_after", &x.days_after),
+                ("amount_before", &x.amount_before),
+                ("amount_after", &x.amount_after),
+                ("difference", &x.difference),
+                ("causes", &x.causes),
+            ] {
+                if &row[col] != want {
+                    failures.push(format!(
+                        "{name}: {} {col}: expected '{want}', got '{}' — {}\n    row: {row:?}",
+                        x.worker, row[col], x.because
+                    ));
+                }
+            }
         }
     }
     for id in &case.no_row {
@@ -683,6 +755,12 @@ mod regularisation {
         case_08_status_change_no_amount,
         case_09_added,
         case_10_withdrawn,
+        case_11_incapacity_end,
+        case_12_part_time_resumption,
+        case_13_daily_benefit,
+        case_14_incapacity_added,
+        case_15_incapacity_withdrawn,
+        case_16_incapacity_status_no_amount,
     );
 
     fn dir() -> std::path::PathBuf {
