@@ -57,6 +57,18 @@ pub struct Needs {
     pub incapacity: bool,
 }
 
+impl Needs {
+    /// What the contributions computed read: invalidity rows for the levy, incapacities
+    /// for the solidarity contribution.
+    pub fn of<'a>(on: impl IntoIterator<Item = &'a crate::contribution::Contribution>) -> Needs {
+        use crate::contribution::Contribution;
+        on.into_iter().fold(Needs { invalidity: false, incapacity: false }, |n, c| Needs {
+            invalidity: n.invalidity || *c == Contribution::InvalidityLevy,
+            incapacity: n.incapacity || *c == Contribution::Solidarity,
+        })
+    }
+}
+
 /// Reads and validates the inputs. `rules` supplies the parameters the line aggregation
 /// needs (`min_seniority_years`, `max_line_fte`); `quarters` are the quarters that will
 /// be assessed (their headcount and Q-1 committee wages are kept).

@@ -66,10 +66,7 @@ impl Plan {
 
     /// The inputs the run reads besides the register and the employment lines.
     pub fn needs(&self) -> Needs {
-        Needs {
-            invalidity: self.on.iter().flatten().any(|c| *c == Contribution::InvalidityLevy),
-            incapacity: self.on.iter().flatten().any(|c| *c == Contribution::Solidarity),
-        }
+        Needs::of(self.on.iter().flatten())
     }
 }
 

@@ -76,16 +76,13 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
         .ok_or_else(|| Error::Usage(format!("{}: no store here: run responsa ingest first", plan.store.display())))?
         .version;
     let to = plan.to.unwrap_or(latest);
-    let needs = crate::dataset::Needs {
-        invalidity: plan.on.iter().flatten().any(|c| *c == Contribution::InvalidityLevy),
-        incapacity: plan.on.iter().flatten().any(|c| *c == Contribution::Solidarity),
-    };
+    let needs = crate::dataset::Needs::of(plan.on.iter().flatten());
     let lines = crate::run::line_rules(&plan.rules)?;
     let runs: Vec<(Quarter, Vec<Contribution>)> = plan.quarters.iter().copied().zip(plan.on.iter().cloned()).collect();
     let read = |v: u64| -> Result<crate::dataset::Dataset> {
         progress(&format!("reading version {v}"));
-        let mut data = crate::store::load(&plan.store, Some(v), &plan.rules, lines, &plan.quarters, needs, progress)?;
-        crate::input::rejects::count_reasons(&mut data.inputs, &data.rejects);
+        let from = crate::run::Origin::Store(plan.store.clone(), Some(v));
+        let data = crate::run::open(&from, &plan.rules, &plan.quarters, needs, progress)?;
         if !plan.allow_incomplete_data {
             crate::run::check_coverage(&data, &runs).map_err(|e| Error::Structure(format!("version {v}: {e}")))?;
         }

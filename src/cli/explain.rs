@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::contribution::{self, Contribution};
+use crate::contribution;
 use crate::dataset;
 use crate::error::Result;
 use crate::levy::{self, assess::assess};
@@ -82,10 +82,7 @@ pub fn run(a: Args) -> Result<()> {
     let set = super::rules::load(a.rules.as_deref())?;
     let rules = set.resolve(a.quarter, a.allow_before_first_quarter)?;
     let on = contribution::to_compute(&set, &rules)?;
-    let needs = dataset::Needs {
-        invalidity: on.contains(&Contribution::InvalidityLevy),
-        incapacity: on.contains(&Contribution::Solidarity),
-    };
+    let needs = dataset::Needs::of(&on);
     let loaded = a.inputs.open(std::slice::from_ref(&rules), &[a.quarter], needs, &|_| {})?;
     if !loaded.register.rows.iter().any(|r| r.employer_id == a.employer) {
         let like = crate::input::register::similar_ids(&loaded.register, &a.employer);
