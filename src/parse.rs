@@ -236,8 +236,27 @@ pub fn group_thousands(digits: &str, sep: char) -> String {
 
 /// Millionths as a decimal without trailing zeros (`1500000` → `1.5`).
 pub fn format_micro(v: i64) -> String {
-    let s = format!("{}.{:06}", v / 1_000_000, (v % 1_000_000).abs());
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+    let mut buf = Vec::with_capacity(16);
+    write_micro(&mut buf, v);
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// Millionths written into `buf` without trailing zeros (`1.5`, `3`, `0.7`): the one
+/// implementation behind [`format_micro`] and the FTE fields of a national report.
+pub fn write_micro(buf: &mut Vec<u8>, v: i64) {
+    use std::io::Write;
+    let _ = write!(buf, "{}", v / 1_000_000);
+    let mut f = (v % 1_000_000).unsigned_abs();
+    if f != 0 {
+        let mut digits = [b'0'; 6];
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (f % 10) as u8;
+            f /= 10;
+        }
+        let end = digits.iter().rposition(|d| *d != b'0').map_or(0, |i| i + 1);
+        buf.push(b'.');
+        buf.extend_from_slice(&digits[..end]);
+    }
 }
 
 #[cfg(test)]
@@ -292,6 +311,10 @@ mod tests {
         assert_eq!(fixed_from_f64(0.1234567, 6), Err(Fault::TooManyDecimals));
         assert_eq!(format_micro(1_500_000), "1.5");
         assert_eq!(format_micro(3_000_000), "3");
+        assert_eq!(format_micro(700_000), "0.7");
+        assert_eq!(format_micro(1_234_567), "1.234567");
+        assert_eq!(format_micro(1), "0.000001");
+        assert_eq!(format_micro(0), "0");
     }
 
     #[test]
