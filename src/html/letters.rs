@@ -164,6 +164,22 @@ pub fn date_words(days: i32, lang: &str) -> String {
     }
 }
 
+/// A date as the three languages write it in a table: `05/01/2026`.
+pub(crate) fn day_month_year(days: i32) -> String {
+    let (y, m, d) = crate::quarter::civil_from_days(days);
+    format!("{d:02}/{m:02}/{y}")
+}
+
+/// The words of `lang` among the French, Dutch and German ones (French by default).
+pub(crate) fn in_language(lang: &str, fr: &str, nl: &str, de: &str) -> String {
+    match lang {
+        "nl" => nl,
+        "de" => de,
+        _ => fr,
+    }
+    .to_string()
+}
+
 /// A percentage with a decimal comma and a non-breaking space before `%`.
 pub(crate) fn percent(d: &crate::rules::Decimal) -> String {
     format!("{}\u{a0}%", comma(d.to_string()))
@@ -586,16 +602,12 @@ pub fn solidarity_notice(
     let total: i64 = due_rows.iter().map(|i| i.contribution).sum();
     let (rate, months, day) = (percent(&r.rate_percent), r.window_months, r.window_first_day.saturating_sub(1));
     let min = r.min_workers;
-    let date = |d: i32| {
-        let (y, m, dd) = crate::quarter::civil_from_days(d);
-        format!("{dd:02}/{m:02}/{y}")
-    };
     let incapacities = due_rows
         .iter()
         .map(|i| IncapacityLine {
             worker: i.row.worker_id.clone(),
-            start: date(i.row.incapacity_start),
-            window: format!("{} – {}", date(i.window.start), date(i.window.end)),
+            start: day_month_year(i.row.incapacity_start),
+            window: format!("{} – {}", day_month_year(i.window.start), day_month_year(i.window.end)),
             days: i.days.indemnified,
             benefit: euros(i.row.daily_benefit, lang),
             amount: euros(i.contribution, lang),

@@ -3,7 +3,7 @@
 //! decision first, then only the steps that led to it (an employer out of scope stops at
 //! the rule that excludes it), each status citing its own act and article.
 
-use crate::html::letters::{comma, euros, multiple, percent, quarter_words, ratio};
+use crate::html::letters::{comma, euros, in_language, multiple, percent, quarter_words, ratio};
 use crate::levy::assess::{Assessment, EmployerRow};
 use crate::levy::reference::Reference;
 use crate::levy::status::Status;
@@ -60,13 +60,7 @@ fn decided_by(s: Status) -> &'static str {
 pub fn render(a: &Assessment, e: &EmployerRow, name: Option<&str>, lang: &str) -> String {
     let r = &a.rules.levy;
     let q = quarter_words(a.quarter(), lang);
-    let t = |fr: &str, nl: &str, de: &str| -> String {
-        match lang {
-            "nl" => nl.to_string(),
-            "de" => de.to_string(),
-            _ => fr.to_string(),
-        }
-    };
+    let t = |fr: &str, nl: &str, de: &str| in_language(lang, fr, nl, de);
     let mut out = String::new();
     let title = t("Cotisation de responsabilisation", "Responsabiliseringsbijdrage", "Verantwortungsbeitrag");
     out.push_str(&format!("{title} — {q}\n"));

@@ -3,7 +3,7 @@
 //! table of its incapacities first, then each reason that applies, citing its own act and
 //! article.
 
-use crate::html::letters::{euros, percent, quarter_words};
+use crate::html::letters::{day_month_year, euros, in_language, percent, quarter_words};
 use crate::solidarity::assess::Assessment;
 use crate::solidarity::status::Status;
 
@@ -39,13 +39,7 @@ fn status_words(s: Status, a: &Assessment, lang: &str) -> String {
 
 /// The explanation of one employer's solidarity quarter, in `lang` (fr, nl, de).
 pub fn render(a: &Assessment, employer: &str, name: Option<&str>, lang: &str) -> String {
-    let t = |fr: &str, nl: &str, de: &str| -> String {
-        match lang {
-            "nl" => nl.to_string(),
-            "de" => de.to_string(),
-            _ => fr.to_string(),
-        }
-    };
+    let t = |fr: &str, nl: &str, de: &str| in_language(lang, fr, nl, de);
     let q = quarter_words(a.quarter(), lang);
     let mine: Vec<&crate::solidarity::assess::Incapacity> =
         a.incapacities.iter().filter(|i| i.row.employer_id == employer).collect();
@@ -72,16 +66,12 @@ pub fn render(a: &Assessment, employer: &str, name: Option<&str>, lang: &str) ->
         t("Cotisation", "Bijdrage", "Beitrag"),
         t("Statut", "Status", "Status")
     ));
-    let date = |d: i32| {
-        let (y, m, dd) = crate::quarter::civil_from_days(d);
-        format!("{dd:02}/{m:02}/{y}")
-    };
     for i in &mine {
         out.push_str(&format!(
             "{:<14} {:<11} {:<11} {:>5} {:>14}  {}\n",
             i.row.worker_id,
-            date(i.row.incapacity_start),
-            date(i.window.end),
+            day_month_year(i.row.incapacity_start),
+            day_month_year(i.window.end),
             i.days.indemnified,
             euros(i.contribution, lang).replace('\u{a0}', " "),
             status_words(i.status, a, lang)
