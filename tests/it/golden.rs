@@ -629,6 +629,30 @@ struct RegExpect {
     because: String,
 }
 
+/// The row of `rows` whose `key` column holds the value, compared column by column with
+/// what a case expects; a line of `failures` for a missing row and for each difference.
+fn expect_row(
+    name: &str,
+    rows: &[BTreeMap<String, String>],
+    (key, id): (&str, &str),
+    checks: &[(&str, &String)],
+    because: &str,
+    failures: &mut Vec<String>,
+) {
+    let Some(row) = rows.iter().find(|r| r[key] == id) else {
+        failures.push(format!("{name}: no row for {id} — {because}\n    rows: {rows:?}"));
+        return;
+    };
+    for (col, want) in checks {
+        if &&row[*col] != want {
+            failures.push(format!(
+                "{name}: {id} {col}: expected '{want}', got '{}' — {because}\n    row: {row:?}",
+                row[*col]
+            ));
+        }
+    }
+}
+
 fn levy_code() -> String {
     "invalidity_levy".into()
 }
@@ -684,37 +708,22 @@ fn run_regularisation(name: &str, text: &str) -> Vec<String> {
     let rows = read_csv(&w.path("out/regularisation.csv"));
     let mut failures = Vec::new();
     for x in &case.expect {
-        let Some(row) = rows.iter().find(|r| r["employer_id"] == x.employer) else {
-            failures.push(format!("{name}: no row for {} — {}\n    rows: {rows:?}", x.employer, x.because));
-            continue;
-        };
-        for (col, want) in [
+        let checks = [
             ("status_before", &x.status_before),
             ("status_after", &x.status_after),
             ("amount_before", &x.amount_before),
             ("amount_after", &x.amount_after),
             ("difference", &x.difference),
             ("causes", &x.causes),
-        ] {
-            if &row[col] != want {
-                failures.push(format!(
-                    "{name}: {} {col}: expected '{want}', got '{}' — {}\n    row: {row:?}",
-                    x.employer, row[col], x.because
-                ));
-            }
-        }
-        if row["contribution"] != x.contribution || row["quarter"] != case.quarter {
-            failures.push(format!("{name}: {}: {row:?}", x.employer));
-        }
+            ("contribution", &x.contribution),
+            ("quarter", &case.quarter),
+        ];
+        expect_row(name, &rows, ("employer_id", &x.employer), &checks, &x.because, &mut failures);
     }
     if !case.expect_incapacity.is_empty() {
         let rows = read_csv(&w.path("out/regularisation_incapacities.csv"));
         for x in &case.expect_incapacity {
-            let Some(row) = rows.iter().find(|r| r["worker_id"] == x.worker) else {
-                failures.push(format!("{name}: no row for {} — {}\n    rows: {rows:?}", x.worker, x.because));
-                continue;
-            };
-            for (col, want) in [
+            let checks = [
                 ("status_before", &x.status_before),
                 ("status_after", &x.status_after),
                 ("indemnified_days_before", &x.days_before),
@@ -723,14 +732,8 @@ fn run_regularisation(name: &str, text: &str) -> Vec<String> {
                 ("amount_after", &x.amount_after),
                 ("difference", &x.difference),
                 ("causes", &x.causes),
-            ] {
-                if &row[col] != want {
-                    failures.push(format!(
-                        "{name}: {} {col}: expected '{want}', got '{}' — {}\n    row: {row:?}",
-                        x.worker, row[col], x.because
-                    ));
-                }
-            }
+            ];
+            expect_row(name, &rows, ("worker_id", &x.worker), &checks, &x.because, &mut failures);
         }
     }
     for id in &case.no_row {
