@@ -1,21 +1,23 @@
 //! Reports people look at (§11): `report.html` beside the CSV files of every assessed
 //! quarter — one self-contained page (no script, no fetched resource: every plot is inline
 //! SVG drawn by the template) — and the warning letters. Pages are rendered from
-//! templates (`templates/*.html`, embedded) with minijinja, which escapes every value.
+//! templates (`templates/*.html`, embedded) with minijinja, which escapes every value. The
+//! chart and table pieces are here; each contribution's page is in its own file (`levy.rs`,
+//! `solidarity.rs`), the notices in `letters.rs`.
 
 pub mod letters;
+mod levy;
+mod solidarity;
+
+pub use levy::{levy_page, levy_status_words};
+pub use solidarity::{solidarity_page, solidarity_status_words};
 
 use minijinja::value::Serde;
 use minijinja::Environment;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::levy::assess::Assessment;
-use crate::levy::status::Status;
 use crate::parse::format_cents;
-use crate::report::fmt_ratio;
-use crate::solidarity::assess::Assessment as SolidarityAssessment;
-use crate::solidarity::status::Status as SolidarityStatus;
 
 const REPORT: &str = include_str!("../../templates/report.html");
 
@@ -207,7 +209,7 @@ fn template_error(e: minijinja::Error) -> Error {
     Error::Other(anyhow::anyhow!("report template: {e}"))
 }
 
-fn figure(label: &str, value: impl ToString) -> Figure {
+pub(super) fn figure(label: &str, value: impl ToString) -> Figure {
     Figure { label: label.to_string(), value: value.to_string() }
 }
 
@@ -217,41 +219,6 @@ pub fn euros(cents: i64) -> String {
     let neg = int.starts_with('-');
     let out = crate::parse::group_thousands(int.trim_start_matches('-'), ',');
     format!("€ {}{out}.{dec}", if neg { "-" } else { "" })
-}
-
-/// A levy status in words (§3.5), with the rule set's thresholds: what a reader of the
-/// page understands without the code.
-pub fn levy_status_words(s: Status, r: &crate::rules::LevyRules) -> String {
-    match s {
-        Status::OutOfScope => "out of scope (public sector)".into(),
-        Status::ShelteredWorkshop => "sheltered workshop".into(),
-        Status::SmallEmployer => format!("fewer than {} workers", r.min_workers),
-        Status::FewerThanMinCases => format!("fewer than {} entries into invalidity", r.min_cases),
-        Status::NoReferenceEmployment => "no reference employment".into(),
-        Status::SectorTooSmall => "sector too small to compare".into(),
-        Status::BelowSectorMultiple => format!("below {}× its sector", r.sector_factor),
-        Status::BelowPrivateMultiple => format!("below {}× the private sector", r.private_factor),
-        Status::Liable => "liable".into(),
-    }
-}
-
-/// A solidarity status in words (§8.2), with the rule set's thresholds.
-pub fn solidarity_status_words(s: SolidarityStatus, r: &crate::rules::SolidarityRules) -> String {
-    match s {
-        SolidarityStatus::ShelteredWorkshop => "sheltered workshop".into(),
-        SolidarityStatus::SmallEmployer => format!("employer of fewer than {} workers", r.min_workers),
-        SolidarityStatus::ExcludedWorkerType => "worker type not covered".into(),
-        SolidarityStatus::DisabilityRecognised => "recognised work disability".into(),
-        SolidarityStatus::AgeOutOfRange => format!("age outside {}–{}", r.min_age, r.max_age),
-        SolidarityStatus::ShortService => format!("less than {} month(s) of service", r.min_service_months),
-        SolidarityStatus::NoIndemnifiedDay => "no indemnified day in the window".into(),
-        SolidarityStatus::Due => "due".into(),
-    }
-}
-
-/// A whole number of workers as the page writes it (`1,000`).
-fn count(x: f64) -> String {
-    crate::parse::thousands(x.max(0.0) as u64)
 }
 
 /// What changed against the quarter before in the run (§11): the employers owing in
@@ -291,16 +258,7 @@ pub fn change_table(
 }
 
 /// The rows a page's table shows; the CSV beside it holds them all.
-const SHOWN: usize = 100;
-
-/// A multiple as a page shows it: one decimal, `∞` for an infinite one.
-fn multiple(m: Option<f64>) -> String {
-    match m {
-        None => String::new(),
-        Some(v) if v.is_infinite() => "∞".into(),
-        Some(v) => format!("{v:.1}×"),
-    }
-}
+pub(super) const SHOWN: usize = 100;
 
 /// Horizontal bars scaled to the largest value.
 pub fn bars(title: &str, note: &str, rows: Vec<(String, f64, String)>) -> Bars {
@@ -316,377 +274,6 @@ pub fn bars(title: &str, note: &str, rows: Vec<(String, f64, String)>) -> Bars {
         })
         .collect();
     Bars { title: title.into(), note: note.into(), height: 12 + 24 * rows.len() as u32, rows }
-}
-
-/// A multiple on the log scale of the scatter: 0.1 .. 100, outside values at the edges.
-fn log_pos(m: f64, from: f64, to: f64) -> f64 {
-    let v = if m.is_infinite() { 100.0 } else { m.clamp(0.1, 100.0) };
-    from + (v.log10() + 1.0) / 3.0 * (to - from)
-}
-
-/// The levy's page (§11): key figures, the status funnel, every employer of 50+
-/// workers by sector and private multiple with the 2×/3× and 1.5×/2.5× lines, the
-/// sectors with the highest ratios, the levy per joint committee.
-pub fn levy_page(a: &Assessment) -> Page {
-    let r = &a.rules.levy;
-    let q = a.quarter();
-    let figures = vec![
-        figure("employers assessed", a.employers.len()),
-        figure("liable", a.count(Status::Liable)),
-        figure(&format!("levy total, due {}", a.due_quarter()), euros(a.levy_total())),
-        figure(
-            "warnings W1 / W2 / W3",
-            format!(
-                "{} / {} / {}",
-                a.count_warning(crate::levy::warnings::Warning::W1),
-                a.count_warning(crate::levy::warnings::Warning::W2),
-                a.count_warning(crate::levy::warnings::Warning::W3)
-            ),
-        ),
-        figure("private-sector ratio (entries per FTE)", format!("{:.6}", a.private_ratio.unwrap_or(0.0))),
-    ];
-    let funnel = bars(
-        "Status funnel",
-        "Each employer of the register gets the first status that applies, in this order.",
-        Status::ALL
-            .iter()
-            .map(|s| (levy_status_words(*s, r), a.count(*s) as f64, crate::parse::thousands(a.count(*s) as u64)))
-            .collect(),
-    );
-    // The scatter: the employers the comparison can make liable (private, not sheltered,
-    // min_workers or more) with entries; those at the origin (no counted entry) and those
-    // with an infinite multiple (a reference ratio of 0) are counted, not drawn.
-    let (w, h, left, right, top, bottom) = (900.0, 560.0, 60.0, 880.0, 20.0, 520.0);
-    let in_scope: Vec<&crate::levy::assess::EmployerRow> = a
-        .employers
-        .iter()
-        .filter(|e| e.private_sector && !e.sheltered && e.headcount.at_least(r.min_workers))
-        .collect();
-    let finite = |m: Option<f64>| m.is_some_and(f64::is_finite);
-    let at_origin = in_scope.iter().filter(|e| e.ratio == Some(0.0)).count();
-    let no_ratio = in_scope.iter().filter(|e| e.ratio.is_none()).count();
-    let infinite = in_scope
-        .iter()
-        .filter(|e| e.ratio.is_some_and(|x| x > 0.0) && !(finite(e.sector_multiple) && finite(e.private_multiple)))
-        .count();
-    let marks: Vec<Mark> = in_scope
-        .iter()
-        .filter(|e| e.ratio.is_some_and(|x| x > 0.0) && finite(e.sector_multiple) && finite(e.private_multiple))
-        .map(|e| {
-            let (sm, pm) = (e.sector_multiple.unwrap_or(0.0), e.private_multiple.unwrap_or(0.0));
-            Mark {
-                cx: (log_pos(sm, left, right) * 10.0).round() / 10.0,
-                cy: (log_pos(pm, bottom, top) * 10.0).round() / 10.0,
-                class: match (e.status, e.warning) {
-                    (Status::Liable, _) => "emp liable",
-                    (_, Some(_)) => "emp warned",
-                    _ => "emp",
-                },
-                title: format!(
-                    "{}: {} × sector, {} × private, {} entries — {}",
-                    e.employer_id,
-                    fmt_ratio(e.sector_multiple),
-                    fmt_ratio(e.private_multiple),
-                    e.pool.entries_total(),
-                    levy_status_words(e.status, r)
-                ),
-            }
-        })
-        .collect();
-    let x = |m: f64| log_pos(m, left, right);
-    let y = |m: f64| log_pos(m, bottom, top);
-    let (sf, pf, wsf, wpf) = (
-        r.sector_factor.to_f64(),
-        r.private_factor.to_f64(),
-        r.warn_sector_factor.to_f64(),
-        r.warn_private_factor.to_f64(),
-    );
-    let rules = vec![
-        Rule {
-            x1: x(sf),
-            y1: top,
-            x2: x(sf),
-            y2: bottom,
-            class: "rule",
-            label: format!("{}× sector", r.sector_factor),
-            lx: x(sf) + 4.0,
-            ly: top + 12.0,
-        },
-        Rule {
-            x1: left,
-            y1: y(pf),
-            x2: right,
-            y2: y(pf),
-            class: "rule",
-            label: format!("{}× private", r.private_factor),
-            lx: right - 80.0,
-            ly: y(pf) - 4.0,
-        },
-        Rule {
-            x1: x(wsf),
-            y1: top,
-            x2: x(wsf),
-            y2: bottom,
-            class: "rule warn",
-            label: format!("{}×", r.warn_sector_factor),
-            lx: x(wsf) - 28.0,
-            ly: top + 12.0,
-        },
-        Rule {
-            x1: left,
-            y1: y(wpf),
-            x2: right,
-            y2: y(wpf),
-            class: "rule warn",
-            label: format!("{}×", r.warn_private_factor),
-            lx: right - 40.0,
-            ly: y(wpf) + 14.0,
-        },
-    ];
-    let mut ticks = Vec::new();
-    for (m, l) in [(0.1, "≤0.1"), (1.0, "1"), (10.0, "10"), (100.0, "≥100")] {
-        ticks.push(Tick { x: x(m), y: bottom + 16.0, label: l.into(), anchor: "middle" });
-        ticks.push(Tick { x: left - 6.0, y: y(m) + 4.0, label: l.into(), anchor: "end" });
-    }
-    ticks.push(Tick {
-        x: (left + right) / 2.0,
-        y: bottom + 34.0,
-        label: "sector multiple (log scale)".into(),
-        anchor: "middle",
-    });
-    ticks.push(Tick { x: left + 4.0, y: top - 6.0, label: "private multiple".into(), anchor: "start" });
-    let count = marks.len();
-    let scatter = Scatter {
-        title: format!("Private employers of {}+ workers by sector and private multiple", r.min_workers),
-        note: format!(
-            "{count} employers with an entry drawn, of {} in scope (private, not sheltered, {}+ workers): {at_origin} \
-             without a counted entry sit at the origin and are not drawn, {infinite} with an infinite multiple (their \
-             sector's or the private ratio is 0) are not drawn, {no_ratio} without reference employment have no \
-             ratio. Solid lines at {}× the sector and {}× the private sector, dashed at {}× and {}× (warnings).",
-            in_scope.len(),
-            r.min_workers,
-            r.sector_factor,
-            r.private_factor,
-            r.warn_sector_factor,
-            r.warn_private_factor
-        ),
-        legend: vec![
-            ("emp liable", "liable".to_string()),
-            ("emp warned", "warned (W2, W3): near the thresholds".to_string()),
-            ("emp", format!("not liable (fewer than {} entries, or below a factor)", r.min_cases)),
-        ],
-        width: w,
-        height: h + 20.0,
-        left,
-        right,
-        top,
-        bottom,
-        ticks,
-        rules,
-        marks,
-        count,
-    };
-    let mut top_sectors: Vec<&crate::levy::assess::SectorRow> = a
-        .sectors
-        .iter()
-        .filter(|s| s.level == r.sector_levels[0] && s.employers >= r.min_sector_employers && s.ratio.is_some())
-        .collect();
-    top_sectors.sort_by(|a, b| {
-        b.ratio.partial_cmp(&a.ratio).unwrap_or(std::cmp::Ordering::Equal).then(a.sector.cmp(&b.sector))
-    });
-    let sectors = bars(
-        "Sectors with the highest inflow",
-        &format!(
-            "NACE-{} groups of at least {} base employers, by pooled ratio (entries per FTE).",
-            r.sector_levels[0], r.min_sector_employers
-        ),
-        top_sectors
-            .iter()
-            .take(10)
-            .map(|s| {
-                (
-                    format!("NACE {} ({} employers)", s.sector, s.employers),
-                    s.ratio.unwrap_or(0.0),
-                    format!("{:.5}", s.ratio.unwrap_or(0.0)),
-                )
-            })
-            .collect(),
-    );
-    let committees = bars(
-        "Levy per joint committee",
-        "The levy split over the joint committees of the liable employers' lines.",
-        a.receipts
-            .iter()
-            .map(|rc| (format!("committee {}", rc.joint_committee), rc.cents as f64, euros(rc.cents)))
-            .collect(),
-    );
-    let mut liable: Vec<&crate::levy::assess::EmployerRow> =
-        a.employers.iter().filter(|e| e.status == Status::Liable).collect();
-    liable.sort_by(|x, y| y.levy.cmp(&x.levy).then_with(|| x.employer_id.cmp(&y.employer_id)));
-    let liable_table = Table {
-        id: "liable".into(),
-        title: format!("Liable employers ({}), largest levy first", liable.len()),
-        note: if liable.len() > SHOWN {
-            format!("The {SHOWN} largest; every one is in levy.csv.")
-        } else {
-            "Every liable employer; the figures of every employer are in assessment.csv.".into()
-        },
-        header: ["employer", "sector group", "joint committee", "× sector", "× private", "wage base", "levy"]
-            .map(String::from)
-            .to_vec(),
-        numeric: vec![false, false, false, true, true, true, true],
-        rows: liable
-            .iter()
-            .take(SHOWN)
-            .map(|e| {
-                vec![
-                    e.employer_id.clone(),
-                    e.sector.group.clone(),
-                    e.joint_committee.clone(),
-                    multiple(e.sector_multiple),
-                    multiple(e.private_multiple),
-                    euros(e.wage_base),
-                    euros(e.levy.unwrap_or(0)),
-                ]
-            })
-            .collect(),
-    };
-    Page {
-        title: format!("Cotisation de responsabilisation — {q}"),
-        subtitle: format!(
-            "Invalidity-inflow levy assessed for {q}, due {} (rule set {})",
-            a.due_quarter(),
-            a.rules.origin
-        ),
-        figures,
-        scatter: Some(scatter),
-        charts: vec![funnel, sectors, committees],
-        trend: None,
-        quality: Vec::new(),
-        tables: vec![liable_table],
-        footer: "responsa. Every figure is in assessment.csv and the other CSV files beside this page.".into(),
-        trend_values: vec![TrendValue {
-            quarter: q.to_string(),
-            contribution: crate::contribution::Contribution::InvalidityLevy,
-            cents: a.levy_total(),
-        }],
-    }
-}
-
-/// The solidarity contribution's page (§11): key figures, the contribution by
-/// employer size, the incapacities by status.
-pub fn solidarity_page(a: &SolidarityAssessment) -> Page {
-    let q = a.quarter();
-    let r = &a.rules.solidarity;
-    let due = a.count(SolidarityStatus::Due);
-    let figures = vec![
-        figure("incapacities starting in the quarter", a.incapacities.len()),
-        figure("due", due),
-        figure("employers owing", a.liable_employers()),
-        figure(&format!("contribution total, due {}", a.due_quarter()), euros(a.total())),
-    ];
-    let statuses = bars(
-        "Incapacities by status",
-        "Each incapacity gets the first status that applies, in this order.",
-        SolidarityStatus::ALL
-            .iter()
-            .map(|s| (solidarity_status_words(*s, r), a.count(*s) as f64, crate::parse::thousands(a.count(*s) as u64)))
-            .collect(),
-    );
-    // Sizes from the threshold up: below it nothing is owed (the status above counts them).
-    let min = r.min_workers as f64;
-    let mut edges: Vec<f64> = [min, 100.0, 250.0, 500.0, 1000.0].into_iter().filter(|x| *x >= min).collect();
-    edges.dedup();
-    let classes: Vec<(String, f64, f64)> = edges
-        .iter()
-        .enumerate()
-        .map(|(i, lo)| match edges.get(i + 1) {
-            Some(hi) => (format!("{}–{}", count(*lo), count(hi - 1.0)), *lo, *hi),
-            None => (format!("{} or more", count(*lo)), *lo, f64::INFINITY),
-        })
-        .collect();
-    let by_size = bars(
-        "Contribution by employer size",
-        &format!("Employers by their average headcount over Q-4..Q-1, from {} workers up.", r.min_workers),
-        classes
-            .iter()
-            .map(|(l, lo, hi)| {
-                let cents: i64 = a
-                    .employers
-                    .iter()
-                    .filter(|e| (*lo..*hi).contains(&e.headcount.average()))
-                    .map(|e| e.contribution)
-                    .sum();
-                (format!("{l} workers"), cents as f64, euros(cents))
-            })
-            .collect(),
-    );
-    let mut types: std::collections::BTreeMap<&str, (u64, u64, i64)> = std::collections::BTreeMap::new();
-    for i in &a.incapacities {
-        let t = types.entry(i.row.worker_type.as_str()).or_default();
-        t.0 += 1;
-        if i.status == SolidarityStatus::Due {
-            t.1 += 1;
-        }
-        t.2 += i.contribution;
-    }
-    let by_type = bars(
-        "Incapacities by worker type",
-        "Incapacities starting in the quarter, by the worker's type; the contribution is due for the covered ones.",
-        types
-            .iter()
-            .map(|(t, (n, d, c))| (t.to_string(), *n as f64, format!("{n} ({d} due, {})", euros(*c))))
-            .collect(),
-    );
-    let mut owing: Vec<&crate::solidarity::assess::EmployerTotal> =
-        a.employers.iter().filter(|e| e.contribution > 0).collect();
-    owing.sort_by(|x, y| y.contribution.cmp(&x.contribution).then_with(|| x.employer_id.cmp(&y.employer_id)));
-    let owing_table = Table {
-        id: "owing".into(),
-        title: format!("Employers owing the contribution ({}), largest first", owing.len()),
-        note: if owing.len() > SHOWN {
-            format!("The {SHOWN} largest; every one is in solidarity_by_employer.csv.")
-        } else {
-            "Every employer owing it; every incapacity is in solidarity.csv.".into()
-        },
-        header: ["employer", "average headcount", "incapacities due", "indemnified days", "contribution"]
-            .map(String::from)
-            .to_vec(),
-        numeric: vec![false, true, true, true, true],
-        rows: owing
-            .iter()
-            .take(SHOWN)
-            .map(|e| {
-                vec![
-                    e.employer_id.clone(),
-                    format!("{:.2}", e.headcount.average()),
-                    e.due_incapacities.to_string(),
-                    e.indemnified_days.to_string(),
-                    euros(e.contribution),
-                ]
-            })
-            .collect(),
-    };
-    Page {
-        title: format!("Cotisation de solidarité — {q}"),
-        subtitle: format!(
-            "Solidarity contribution for incapacities starting in {q}, due {} (rule set {})",
-            a.due_quarter(),
-            a.rules.origin
-        ),
-        figures,
-        scatter: None,
-        charts: vec![statuses, by_size, by_type],
-        trend: None,
-        quality: Vec::new(),
-        tables: vec![owing_table],
-        footer: "responsa. Every figure is in solidarity.csv and solidarity_by_employer.csv beside this page.".into(),
-        trend_values: vec![TrendValue {
-            quarter: q.to_string(),
-            contribution: crate::contribution::Contribution::Solidarity,
-            cents: a.total(),
-        }],
-    }
 }
 
 /// The trend over the quarters of a run: a series per contribution, each scaled to its
@@ -754,6 +341,8 @@ pub fn trend(title: &str, values: &[TrendValue]) -> Option<Trend> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::levy::status::Status;
+    use crate::solidarity::status::Status as SolidarityStatus;
 
     #[test]
     fn the_change_against_the_quarter_before_counts_new_gone_and_kept() {
