@@ -2,7 +2,6 @@
 //! writes per quarter the aggregates every computation needs (§9).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
 use std::path::Path;
 
 use polars::prelude::*;
@@ -36,25 +35,6 @@ fn has_input(data: &Path, t: Table) -> bool {
     [format!("{n}.csv"), format!("{n}.parquet"), n.to_string()].iter().any(|f| data.join(f).exists())
 }
 
-/// A file being written, fingerprinted as its bytes pass (the store records each stored
-/// file's sha256 without reading it back).
-struct Fingerprinted {
-    file: File,
-    hash: sha2::Sha256,
-}
-
-impl std::io::Write for Fingerprinted {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        use sha2::Digest;
-        let n = self.file.write(buf)?;
-        self.hash.update(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.file.flush()
-    }
-}
-
 /// Where one quarter's new files go, and what the version before held of it.
 struct Slot<'a> {
     store: &'a Path,
@@ -72,18 +52,21 @@ impl Slot<'_> {
         use sha2::Digest;
         let rel = format!("{}/{name}", self.dir);
         let path = self.store.join(&rel);
-        let file = File::create(&path).map_err(|e| io(&path, "create", e))?;
-        let mut out = Fingerprinted { file, hash: sha2::Sha256::new() };
-        ParquetWriter::new(&mut out)
+        // Encoded in memory (a stored file is a few megabytes at national scale): a file
+        // the same as the one before is never written, and only a new one makes a folder.
+        let mut bytes = Vec::new();
+        ParquetWriter::new(&mut bytes)
             .finish(df)
             .map_err(|e| Error::Other(anyhow::anyhow!("{}: cannot write: {e}", path.display())))?;
-        let sha256 = crate::rules::hex(&out.hash.finalize());
+        let sha256 = crate::rules::hex(&sha2::Sha256::digest(&bytes));
         let stored = match self.before.and_then(|b| b.files.get(name)).filter(|f| f.sha256 == sha256) {
-            Some(old) => {
-                std::fs::remove_file(&path).map_err(|e| io(&path, "remove", e))?;
-                StoredFile { batch: self.batch.to_string(), ..old.clone() }
+            Some(old) => StoredFile { batch: self.batch.to_string(), ..old.clone() },
+            None => {
+                let dir = self.store.join(&self.dir);
+                std::fs::create_dir_all(&dir).map_err(|e| io(&dir, "create", e))?;
+                std::fs::write(&path, &bytes).map_err(|e| io(&path, "write", e))?;
+                StoredFile { path: rel, sha256, batch: self.batch.to_string(), content }
             }
-            None => StoredFile { path: rel, sha256, batch: self.batch.to_string(), content },
         };
         self.files.insert(name.to_string(), stored);
         Ok(())
@@ -306,8 +289,6 @@ pub fn ingest(
     for &q in &all_quarters {
         progress(&format!("writing {q}"));
         let rel = format!("quarters/{q}-{id}");
-        let dir = store.join(&rel);
-        std::fs::create_dir_all(&dir).map_err(|e| io(&dir, "create", e))?;
         let before = old.as_ref().and_then(|m| m.quarters.get(&q.to_string()));
         let mut slot = Slot { store, dir: rel, batch: &id, before, files: BTreeMap::new() };
         // The register and its aggregates: this extract's, when it holds the quarter's
@@ -437,8 +418,6 @@ pub fn ingest(
             ])?;
             slot.put("incapacity.parquet", &mut df, digest)?;
         }
-        // A folder whose every file was the same as before holds nothing.
-        let _ = std::fs::remove_dir(&dir);
         entries.insert(q.to_string(), QuarterEntry { batch: id.clone(), files: slot.files });
     }
 
