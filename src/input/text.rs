@@ -11,28 +11,39 @@ use super::csvblocks::{self, Layout};
 use super::{parquet_frame, Format, Source};
 use crate::error::Result;
 
-/// One text column: every value in one buffer.
+/// One text column: every value in one buffer. Rows from `ends.len()` to `len` are absent
+/// and take no room: a column a file does not carry (the register's optional `language`,
+/// `name` and `address`) costs nothing per row.
 #[derive(Debug, Default, Clone)]
 pub struct TextColumn {
     bytes: String,
     /// `ends[i]`: the end of value i in `bytes` (its start is `ends[i - 1]`, or 0).
     ends: Vec<usize>,
     present: Vec<bool>,
+    len: usize,
 }
 
 impl TextColumn {
     pub fn push(&mut self, v: Option<&str>) {
         if let Some(v) = v {
+            self.fill();
             self.bytes.push_str(v);
+            self.ends.push(self.bytes.len());
+            self.present.push(true);
         }
-        self.ends.push(self.bytes.len());
-        self.present.push(v.is_some());
+        self.len += 1;
+    }
+    /// Absent rows written out up to `len`, before a value is added after them.
+    fn fill(&mut self) {
+        let (end, missing) = (self.bytes.len(), self.len - self.ends.len());
+        self.ends.extend(std::iter::repeat_n(end, missing));
+        self.present.extend(std::iter::repeat_n(false, missing));
     }
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.len
     }
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.len == 0
     }
     pub fn get(&self, i: usize) -> Option<&str> {
         if !*self.present.get(i)? {
@@ -49,10 +60,22 @@ impl TextColumn {
         !self.present.iter().any(|p| *p)
     }
     fn append(&mut self, other: TextColumn) {
-        let base = self.bytes.len();
-        self.bytes.push_str(&other.bytes);
-        self.ends.extend(other.ends.into_iter().map(|e| e + base));
-        self.present.extend(other.present);
+        if !other.ends.is_empty() {
+            self.fill();
+            let base = self.bytes.len();
+            self.bytes.push_str(&other.bytes);
+            self.ends.extend(other.ends.into_iter().map(|e| e + base));
+            self.present.extend(other.present);
+        }
+        self.len += other.len;
+    }
+    fn reserve(&mut self, parts: &[&TextColumn]) {
+        if parts.iter().any(|c| !c.ends.is_empty()) {
+            let rows = parts.iter().map(|c| c.len).sum();
+            self.bytes.reserve(parts.iter().map(|c| c.bytes.len()).sum());
+            self.ends.reserve(rows);
+            self.present.reserve(rows);
+        }
     }
 }
 
@@ -80,12 +103,25 @@ impl TextRows {
     pub fn get(&self, k: usize, i: usize) -> Option<&str> {
         self.columns.get(k).and_then(|c| c.get(i))
     }
-    fn append(&mut self, other: TextRows) {
-        self.file.extend(other.file);
-        self.line.extend(other.line);
-        for (c, o) in self.columns.iter_mut().zip(other.columns) {
-            c.append(o);
+    /// The parts one after the other. Every buffer is sized once and each part is freed
+    /// as soon as it is copied: growing by doubling while every part was still held took
+    /// the national register's read to three times its text's size.
+    fn concat(width: usize, parts: Vec<TextRows>) -> TextRows {
+        let mut out = TextRows::new(width);
+        let rows = parts.iter().map(TextRows::len).sum();
+        out.file.reserve(rows);
+        out.line.reserve(rows);
+        for (k, c) in out.columns.iter_mut().enumerate() {
+            c.reserve(&parts.iter().filter_map(|p| p.columns.get(k)).collect::<Vec<_>>());
         }
+        for part in parts {
+            out.file.extend(part.file);
+            out.line.extend(part.line);
+            for (c, o) in out.columns.iter_mut().zip(part.columns) {
+                c.append(o);
+            }
+        }
+        out
     }
 }
 
@@ -93,15 +129,17 @@ impl Source {
     /// Every row of every file, as text, in file order.
     pub fn text_rows(&self) -> Result<TextRows> {
         let width = self.table.columns().len();
-        let mut out = TextRows::new(width);
+        let mut files = Vec::with_capacity(self.files.len());
         for (i, f) in self.files.iter().enumerate() {
-            let rows = match f.format {
+            files.push(match f.format {
                 Format::Csv => csv_rows(f, width, i as u32)?,
                 Format::Parquet => parquet_rows(self, f, width, i as u32)?,
-            };
-            out.append(rows);
+            });
         }
-        Ok(out)
+        if files.len() == 1 {
+            return Ok(files.remove(0));
+        }
+        Ok(TextRows::concat(width, files))
     }
 }
 
@@ -117,16 +155,19 @@ fn csv_rows(f: &super::InputFile, width: usize, file: u32) -> Result<TextRows> {
         })?;
         Ok((lines, part))
     })?;
-    let mut out = TextRows::new(width);
     let firsts: Vec<(usize, u64)> = blocks.parts().map(|(seq, _)| (seq, blocks.line(seq, 0))).collect();
-    for ((_, mut part), (_, first)) in blocks.into_parts().zip(firsts) {
-        for l in part.line.iter_mut() {
-            *l += first as i64;
-        }
-        part.file = vec![file; part.line.len()];
-        out.append(part);
-    }
-    Ok(out)
+    let parts: Vec<TextRows> = blocks
+        .into_parts()
+        .zip(firsts)
+        .map(|((_, mut part), (_, first))| {
+            for l in part.line.iter_mut() {
+                *l += first as i64;
+            }
+            part.file = vec![file; part.line.len()];
+            part
+        })
+        .collect();
+    Ok(TextRows::concat(width, parts))
 }
 
 fn parquet_rows(source: &Source, f: &super::InputFile, width: usize, file: u32) -> Result<TextRows> {
@@ -148,4 +189,45 @@ fn parquet_rows(source: &Source, f: &super::InputFile, width: usize, file: u32) 
         text.iter().for_each(|v| col.push(v));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(values: &[Option<&str>]) -> TextColumn {
+        let mut c = TextColumn::default();
+        values.iter().for_each(|v| c.push(*v));
+        c
+    }
+
+    #[test]
+    fn absent_rows_take_no_room_and_read_as_absent() {
+        let c = column(&[None, None, Some("fr"), None, Some(""), None]);
+        assert_eq!(c.len(), 6);
+        assert_eq!(c.iter().collect::<Vec<_>>(), vec![None, None, Some("fr"), None, Some(""), None]);
+        assert!(!c.all_absent());
+        let none = column(&[None, None, None]);
+        assert_eq!((none.len(), none.ends.len(), none.all_absent()), (3, 0, true));
+        assert_eq!(none.get(1), None);
+    }
+
+    #[test]
+    fn parts_are_concatenated_in_order() {
+        let part = |values: &[Option<&str>], absent: &[Option<&str>]| TextRows {
+            file: vec![0; values.len()],
+            line: (1..=values.len() as i64).collect(),
+            columns: vec![column(values), column(absent)],
+        };
+        let parts = vec![
+            part(&[Some("a"), None], &[None, None]),
+            part(&[Some("bc")], &[Some("x")]),
+            part(&[None, Some("d")], &[None, None]),
+        ];
+        let all = TextRows::concat(2, parts);
+        assert_eq!(all.len(), 5);
+        assert_eq!(all.columns[0].iter().collect::<Vec<_>>(), vec![Some("a"), None, Some("bc"), None, Some("d")]);
+        assert_eq!(all.columns[1].iter().collect::<Vec<_>>(), vec![None, None, Some("x"), None, None]);
+        assert_eq!(all.line, vec![1, 2, 1, 1, 2]);
+    }
 }

@@ -8,7 +8,7 @@
 //!
 //! This is the national-scale part of the run (§7), so it is written for speed:
 //! CSV files are split into records by [`crate::input::csvblocks`] on every core; Parquet files
-//! are decoded by a Polars streaming scan whose batches are handed to the same
+//! are decoded piece by piece by Polars' eager reader, on every core, into the same
 //! aggregation. Lines come in runs of one employer and quarter; a run is summed in place
 //! and its distinct workers counted by sorting hashes of their ids (ids with equal hashes
 //! are compared in full, so the count is exact). A group split over several
@@ -448,26 +448,30 @@ fn aggregate_with(
         all_quarters: bound.is_some(),
         kept_quarters,
     };
-    let (parts, mut rejects, sha256) = read_parts(source, &p)?;
+    let (mut parts, mut rejects, sha256) = read_parts(source, &p)?;
 
-    // Sums per group: runs of the same group, from any block, added up.
-    let mut sums: Vec<Sums> = parts.iter().flat_map(|p| p.sums.iter().copied()).collect();
-    sums.par_sort_unstable_by_key(|s| s.key);
-    let mut groups: Vec<Sums> = Vec::with_capacity(sums.len());
-    for s in sums {
-        match groups.last_mut() {
-            Some(g) if g.key == s.key => {
-                g.n_lines += s.n_lines;
-                g.fte3y += s.fte3y;
-                g.wages += s.wages;
-            }
-            _ => groups.push(s),
-        }
+    // Sums per group: runs of the same group, from any block, added up in place. The
+    // vector is sized once and each part's runs freed as they are moved: collected by
+    // doubling into a second vector, they were the national CSV run's peak of memory.
+    let mut groups: Vec<Sums> = Vec::with_capacity(parts.iter().map(|p| p.sums.len()).sum());
+    for part in &mut parts {
+        groups.append(&mut std::mem::take(&mut part.sums));
     }
+    groups.par_sort_unstable_by_key(|s| s.key);
+    groups.dedup_by(|s, g| {
+        let same = g.key == s.key;
+        if same {
+            g.n_lines += s.n_lines;
+            g.fte3y += s.fte3y;
+            g.wages += s.wages;
+        }
+        same
+    });
 
     // Distinct workers per group: a group in one run has its run's count; runs that all
     // kept their ids are merged by them; other split groups are counted on a second pass.
-    let mut heads: Vec<&HeadRun> = parts.iter().flat_map(|p| p.heads.iter()).collect();
+    let mut heads: Vec<&HeadRun> = Vec::with_capacity(parts.iter().map(|p| p.heads.len()).sum());
+    heads.extend(parts.iter().flat_map(|p| p.heads.iter()));
     heads.par_sort_unstable_by_key(|h| h.key);
     // (group, headcount), in group order.
     let mut headcount: Vec<(Key, i64)> = Vec::with_capacity(heads.len());
@@ -498,20 +502,20 @@ fn aggregate_with(
     }
     // Both sorted by group: a merge, not a lookup per group.
     let mut next = headcount.iter().peekable();
-    let by_quarter: Vec<EmployerQuarter> = groups
-        .iter()
-        .map(|g| {
-            while next.next_if(|h| h.0 < g.key).is_some() {}
-            Ok(EmployerQuarter {
-                employer: g.key.0,
-                quarter: Quarter(g.key.1),
-                lines: g.n_lines,
-                fte3y: g.fte3y,
-                headcount: next.next_if(|h| h.0 == g.key).map_or(0, |h| h.1),
-                wages: to_cents(g.wages, register, g.key)?,
-            })
-        })
-        .collect::<Result<_>>()?;
+    let mut by_quarter: Vec<EmployerQuarter> = Vec::with_capacity(groups.len());
+    for g in &groups {
+        while next.next_if(|h| h.0 < g.key).is_some() {}
+        by_quarter.push(EmployerQuarter {
+            employer: g.key.0,
+            quarter: Quarter(g.key.1),
+            lines: g.n_lines,
+            fte3y: g.fte3y,
+            headcount: next.next_if(|h| h.0 == g.key).map_or(0, |h| h.1),
+            wages: to_cents(g.wages, register, g.key)?,
+        });
+    }
+    let used: i64 = groups.iter().map(|g| g.n_lines).sum();
+    drop(groups);
 
     // The store's buckets, merged per group like the sums, aligned with `by_quarter`.
     let buckets: Vec<Buckets> = if bound.is_some() {
@@ -537,7 +541,6 @@ fn aggregate_with(
             *committee.entry((*key, jc.clone())).or_default() += w;
         }
     }
-    let used: i64 = groups.iter().map(|g| g.n_lines).sum();
     let mut by_committee: Vec<CommitteeWages> = committee
         .into_iter()
         .map(|((key, jc), wages)| {
