@@ -36,8 +36,8 @@ fn employer_index(s: &Series, index: &PlHashMap<String, u32>) -> PolarsResult<Se
 /// multiple of the threads. Measured on the national file (27 million lines in row groups
 /// of 262,144, 2 cores, interleaved, 5 runs), with freed memory kept two seconds
 /// (`src/main.rs`): pieces of about 2 million rows held 1,099 MB at the peak against
-/// 1,721 MB for 4 million, in the same time (4.76 s against 5.74 s); 1 million took more
-/// user time.
+/// 1,721 MB for 4 million, and took no longer (4.76 s against 5.74 s, a noisy series);
+/// 1 million took more user time.
 const PIECE_ROWS: usize = 1 << 21;
 
 /// One piece of one file: (file index, first row, rows).
