@@ -112,18 +112,9 @@ where
     O: PolarsNumericType,
 {
     if ca.null_count() == 0 {
-        let mut complete = true;
-        let mut out = Vec::with_capacity(ca.len());
-        for arr in ca.downcast_iter() {
-            out.extend(arr.values().iter().map(|&v| {
-                f(v).unwrap_or_else(|| {
-                    complete = false;
-                    O::Native::default()
-                })
-            }));
-        }
-        if complete {
-            return ChunkedArray::from_vec(PlSmallStr::EMPTY, out);
+        let values = ca.downcast_iter().flat_map(|arr| arr.values().iter()).map(|&v| f(v));
+        if let Some(out) = complete(ca.len(), values) {
+            return out;
         }
     }
     ca.iter().map(|o| o.and_then(&mut f)).collect()
@@ -135,21 +126,23 @@ where
     O: PolarsNumericType,
 {
     if ca.null_count() == 0 {
-        let mut complete = true;
-        let mut out = Vec::with_capacity(ca.len());
-        for arr in ca.downcast_iter() {
-            out.extend(arr.values_iter().map(|v| {
-                f(v).unwrap_or_else(|| {
-                    complete = false;
-                    O::Native::default()
-                })
-            }));
-        }
-        if complete {
-            return ChunkedArray::from_vec(PlSmallStr::EMPTY, out);
+        if let Some(out) = complete(ca.len(), ca.downcast_iter().flat_map(|arr| arr.values_iter()).map(&mut f)) {
+            return out;
         }
     }
     ca.iter().map(|o| o.and_then(&mut f)).collect()
+}
+
+/// The values as a column without a mask, or `None` at the first value missing.
+fn complete<O: PolarsNumericType>(
+    len: usize,
+    values: impl Iterator<Item = Option<O::Native>>,
+) -> Option<ChunkedArray<O>> {
+    let mut out = Vec::with_capacity(len);
+    for v in values {
+        out.push(v?);
+    }
+    Some(ChunkedArray::from_vec(PlSmallStr::EMPTY, out))
 }
 
 /// `v` units at `from` decimals as units at `to` decimals, exactly: `None` when negative,
