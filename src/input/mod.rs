@@ -16,7 +16,7 @@ pub mod register;
 pub mod rejects;
 pub mod text;
 
-pub use kind::{map_numbers, map_texts, parse_column, Kind};
+pub use kind::{map_texts, parse_column, Kind};
 
 use std::path::{Path, PathBuf};
 
