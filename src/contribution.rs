@@ -29,6 +29,24 @@ impl Contribution {
         }
     }
 
+    /// One word for it, in messages and keys (`levy`, `solidarity`).
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Contribution::InvalidityLevy => "levy",
+            Contribution::Solidarity => "solidarity",
+        }
+    }
+
+    /// The reference of its notice to an employer for quarter `q` (§11): `RESP/2023Q4/E01`,
+    /// `SOLI/2026Q1/E02`.
+    pub fn reference(self, q: Quarter, employer_id: &str) -> String {
+        let code = match self {
+            Contribution::InvalidityLevy => "RESP",
+            Contribution::Solidarity => "SOLI",
+        };
+        format!("{code}/{q}/{employer_id}")
+    }
+
     /// The rule-set parameter that switches it on.
     pub fn switch(self) -> &'static str {
         match self {

@@ -27,6 +27,12 @@ pub struct Dataset {
     /// Sorted by input, then file and line.
     pub rejects: Vec<Reject>,
     pub inputs: BTreeMap<&'static str, InputCounts>,
+    /// Per quarter of employment lines held: the employers declaring lines and the lines
+    /// used (§6, volumes hold), of every employer of the register, whatever the quarters
+    /// assessed.
+    pub volumes: BTreeMap<Quarter, crate::volumes::Volume>,
+    /// The store version read (§12), for a run from a store.
+    pub version: Option<u64>,
 }
 
 impl Dataset {
@@ -149,5 +155,30 @@ pub fn load(
         }
         inputs.insert(name, c);
     }
-    Ok(Dataset { register, invalidity: invalidity_rows, incapacity: incapacity_rows, occupation, rejects, inputs })
+    let mut volumes = volumes(&occupation.by_quarter);
+    // A quarter the register declares without a line holds none (§6: a drop to nothing).
+    for (_, q) in &register.declared {
+        volumes.entry(Quarter(*q)).or_default();
+    }
+    Ok(Dataset {
+        register,
+        invalidity: invalidity_rows,
+        incapacity: incapacity_rows,
+        occupation,
+        rejects,
+        inputs,
+        volumes,
+        version: None,
+    })
+}
+
+/// The volume of every quarter of the aggregates: one group per employer with lines.
+pub fn volumes(groups: &[crate::occupation::EmployerQuarter]) -> BTreeMap<Quarter, crate::volumes::Volume> {
+    let mut out: BTreeMap<Quarter, crate::volumes::Volume> = BTreeMap::new();
+    for g in groups.iter().filter(|g| g.lines > 0) {
+        let v = out.entry(g.quarter).or_default();
+        v.employers += 1;
+        v.lines += g.lines as u64;
+    }
+    out
 }

@@ -76,6 +76,7 @@ mod tests {
             max_line_wages_cents: 1_000_000_000,
             max_daily_benefit_cents: 100_000,
             max_rejected_share: crate::rules::Decimal { units: 1, scale: 0 },
+            max_quarter_drop: crate::rules::Decimal { units: 10, scale: 0 },
         }
     }
 

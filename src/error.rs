@@ -1,5 +1,6 @@
 //! Errors and exit codes (§6): 0 success, 2 usage or structural error,
-//! 3 `--strict` and rows were rejected, 1 anything else.
+//! 3 data that did not hold (`--strict` and rows were rejected, an input over
+//! `max_rejected_share`, a quarter's volume dropping), 1 anything else.
 
 use std::path::Path;
 
@@ -19,6 +20,10 @@ pub enum Error {
     /// exit 3, with the input, the share, the most frequent reasons and a hint.
     #[error("{0}")]
     Rejected(String),
+    /// A quarter read lost more employers or lines than `max_quarter_drop` allows (§6:
+    /// volumes hold): exit 3, naming the quarter and both counts.
+    #[error("{0}")]
+    Volume(String),
     /// Anything else: exit 1.
     #[error(transparent)]
     Other(#[from] anyhow::Error),
@@ -28,7 +33,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) | Error::Structure(_) => 2,
-            Error::Strict { .. } | Error::Rejected(_) => 3,
+            Error::Strict { .. } | Error::Rejected(_) | Error::Volume(_) => 3,
             Error::Other(_) => 1,
         }
     }
@@ -44,6 +49,21 @@ impl Error {
             s.push_str(&format!(": column '{c}'"));
         }
         Error::Structure(format!("{s}: {msg}"))
+    }
+}
+
+impl Error {
+    /// The same error with its text rewritten (a converted copy's path named as the user's
+    /// file, §6: every message names the user's own file).
+    pub fn map_text(self, f: impl Fn(&str) -> String) -> Error {
+        match self {
+            Error::Usage(m) => Error::Usage(f(&m)),
+            Error::Structure(m) => Error::Structure(f(&m)),
+            Error::Rejected(m) => Error::Rejected(f(&m)),
+            Error::Volume(m) => Error::Volume(f(&m)),
+            Error::Strict { rejected, rejects } => Error::Strict { rejected, rejects: f(&rejects) },
+            Error::Other(e) => Error::Other(anyhow::anyhow!(f(&format!("{e:#}")))),
+        }
     }
 }
 

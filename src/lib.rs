@@ -40,6 +40,7 @@ pub mod run;
 pub mod solidarity;
 pub mod store;
 pub mod synth;
+pub mod volumes;
 pub mod xlsx;
 
 pub use error::Error;

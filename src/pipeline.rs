@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use crate::contribution::{self, Contribution};
 use crate::dataset::{Dataset, Needs};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::levy::{self, assess::assess};
 use crate::quarter::Quarter;
 use crate::report;
@@ -30,6 +30,8 @@ pub struct Plan {
     pub xlsx: bool,
     /// The office's lines and date of the notices (§11).
     pub office: crate::html::letters::Office,
+    /// `--bill`: the store whose journal records what this run bills (§12.2).
+    pub bill: Option<PathBuf>,
 }
 
 impl Plan {
@@ -61,7 +63,17 @@ impl Plan {
             allow_incomplete_data: false,
             xlsx: false,
             office: crate::html::letters::Office::embedded()?,
+            bill: None,
         })
+    }
+
+    /// The checks its data must pass (§6).
+    pub fn gates(&self) -> crate::run::Gates {
+        crate::run::Gates {
+            allow_incomplete_data: self.allow_incomplete_data,
+            strict: self.strict,
+            max_rejected_share: self.max_rejected_share,
+        }
     }
 
     /// The inputs the run reads besides the register and the employment lines.
@@ -85,6 +97,17 @@ struct Both<'a> {
     levy: &'a levy::report::Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
     solidarity: Option<solidarity::report::Part>,
+}
+
+/// `summary.json` with what §6 lists without refusing: the employers with a gap in the
+/// quarters read, and those liable for nothing (a wage base of 0.00) who get no notice.
+#[derive(serde::Serialize)]
+struct Listed<'a, S: serde::Serialize> {
+    #[serde(flatten)]
+    summary: S,
+    gaps: &'a [crate::run::Gap],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    no_notice_nothing_due: &'a [String],
 }
 
 /// What a run did: the terminal's summary of each quarter, and the wall time at which
@@ -120,26 +143,37 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
     })?;
     mark("assessing");
     let runs: Vec<(Quarter, Vec<Contribution>)> = quarters.iter().copied().zip(on.iter().cloned()).collect();
-    if !plan.allow_incomplete_data {
-        crate::run::check_coverage(&loaded, &runs)?;
-    }
-    let rejected = loaded.rejects.len() as u64;
-    // §6: an input that lost more than max_rejected_share of its rows gives no report.
-    let share = plan.max_rejected_share.unwrap_or(line_rules.shared.max_rejected_share);
-    let gate = crate::input::rejects::gate(&loaded.inputs, share, &loaded.register.ids, &plan.out.join("rejects.csv"));
-    if let Err(e) = gate {
-        report::write_rejects_only(&plan.out, &loaded.rejects)?;
+    // §6: data that did not hold give no report; a run refused with exit 3 writes
+    // rejects.csv alone, for the analyst to see why.
+    if let Err(e) = crate::run::check(&loaded, &runs, line_rules, &plan.gates(), &plan.out.join("rejects.csv")) {
+        if e.exit_code() == 3 {
+            report::write_rejects_only(&plan.out, &loaded.rejects)?;
+        }
         return Err(e);
     }
-    if plan.strict && rejected > 0 {
-        report::write_rejects_only(&plan.out, &loaded.rejects)?;
-        return Err(Error::Strict { rejected, rejects: plan.out.join("rejects.csv").display().to_string() });
-    }
+    let rejected = loaded.rejects.len() as u64;
     let multi = quarters.len() > 1;
     let mut book = plan.xlsx.then(crate::xlsx::Book::new);
     // report.html of each quarter, written once the trend over the run's quarters is known.
     let mut pages: Vec<(PathBuf, crate::html::Page)> = Vec::new();
     let mut summaries = Vec::new();
+    // §12.2: what each quarter and contribution bills, for the store's journal.
+    let mut bills: Vec<crate::store::journal::Bill> = Vec::new();
+    let bill = |c: Contribution, q: Quarter, owing: Vec<(&str, i64)>| -> Result<crate::store::journal::Bill> {
+        let total = owing.iter().try_fold(0i64, |a, (_, x)| a.checked_add(*x));
+        let total = total.ok_or_else(|| anyhow::anyhow!("{q}: the billed total overflows"))?;
+        Ok(crate::store::journal::Bill {
+            quarter: q.to_string(),
+            contribution: c.short_name().to_string(),
+            kind: "assessment".into(),
+            version: loaded.version.unwrap_or_default(),
+            from_version: None,
+            employers: owing.len() as u64,
+            total: crate::parse::format_cents(total),
+            total_cents: total,
+            references: owing.iter().map(|(id, _)| c.reference(q, id)).collect(),
+        })
+    };
     // §6: every output of the run (each quarter's folder, report.html, the workbook)
     // appears at once when all are written, or none does.
     let run = report::Publication::new(&plan.out)?;
@@ -164,6 +198,9 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
         // The workbook's summary lines of this quarter.
         let mut lines: Vec<crate::xlsx::SummaryLine> = Vec::new();
         let mut levy_summary = None;
+        // §6: listed in summary.json and the data-quality panel, not refused.
+        let gaps = crate::run::gaps(&loaded, q, &on[i]);
+        let mut nothing_due: Vec<String> = Vec::new();
         if on[i].contains(&Contribution::InvalidityLevy) {
             let assessment = assess(&loaded, r.clone())?;
             let compared = match &reference {
@@ -171,6 +208,14 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
                 None => None,
             };
             let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
+            if plan.bill.is_some() {
+                let owing = assessment
+                    .employers
+                    .iter()
+                    .filter_map(|e| e.levy.filter(|c| *c > 0).map(|c| (e.employer_id.as_str(), c)))
+                    .collect();
+                bills.push(bill(Contribution::InvalidityLevy, q, owing)?);
+            }
             lines.push(crate::xlsx::SummaryLine {
                 quarter: q.to_string(),
                 contribution: Contribution::InvalidityLevy.name().to_string(),
@@ -185,8 +230,11 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
             // another thread while the tables below are.
             let letters: Vec<(String, String)> = {
                 use rayon::prelude::*;
+                // §6: no notice ever asks for 0.00 (a liable employer whose wage base is 0.00).
+                nothing_due
+                    .extend(assessment.employers.iter().filter(|e| e.levy == Some(0)).map(|e| e.employer_id.clone()));
                 let warned: Vec<&levy::assess::EmployerRow> =
-                    assessment.employers.iter().filter(|e| e.warning.is_some()).collect();
+                    assessment.employers.iter().filter(|e| e.warning.is_some() && e.levy != Some(0)).collect();
                 let rendered: Vec<Option<(String, String)>> = warned
                     .par_iter()
                     .map(|e| {
@@ -208,6 +256,7 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
             levy_summary = Some(levy::report::stage(&mut st, &assessment, &loaded.inputs, what_if)?);
             let mut page = crate::html::levy_page(&assessment);
             page.quality = crate::html::quality(&loaded.inputs);
+            page.quality_notes = crate::html::quality_notes(&loaded, q, &on[i], &gaps, &nothing_due);
             let now = assessment.employers.iter().filter_map(|e| Some((e.employer_id.clone(), e.levy?))).collect();
             page.tables.extend(change(Contribution::InvalidityLevy, q, now, "liable"));
             pages.push((out.clone(), page));
@@ -255,6 +304,15 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
             if !notices.is_empty() {
                 st.texts_in("letters", notices)?;
             }
+            if plan.bill.is_some() {
+                let owing = sa
+                    .employers
+                    .iter()
+                    .filter(|e| e.contribution > 0)
+                    .map(|e| (e.employer_id.as_str(), e.contribution))
+                    .collect();
+                bills.push(bill(Contribution::Solidarity, q, owing)?);
+            }
             lines.push(crate::xlsx::SummaryLine {
                 quarter: q.to_string(),
                 contribution: Contribution::Solidarity.name().to_string(),
@@ -267,6 +325,7 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
             solidarity_part = Some(solidarity::report::stage(&mut st, &sa, what_if)?);
             let mut page = crate::html::solidarity_page(&sa);
             page.quality = crate::html::quality(&loaded.inputs);
+            page.quality_notes = crate::html::quality_notes(&loaded, q, &on[i], &gaps, &nothing_due);
             let now = sa
                 .employers
                 .iter()
@@ -298,9 +357,13 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
         text.push_str(&crate::input::rejects::terminal_lines(&loaded.inputs));
         st.csv("rejects.csv", report::REJECTS_HEADER, report::rejects_rows(&loaded.rejects))?;
         match (levy_summary, solidarity_part, solidarity_assessment) {
-            (Some(levy), solidarity, _) => st.json("summary.json", &Both { levy: &levy, solidarity })?,
+            (Some(levy), solidarity, _) => st.json(
+                "summary.json",
+                &Listed { summary: Both { levy: &levy, solidarity }, gaps: &gaps, no_notice_nothing_due: &nothing_due },
+            )?,
             (None, Some(part), Some(sa)) => {
-                st.json("summary.json", &solidarity::report::summary(&sa, &loaded.inputs, part))?;
+                let summary = solidarity::report::summary(&sa, &loaded.inputs, part);
+                st.json("summary.json", &Listed { summary, gaps: &gaps, no_notice_nothing_due: &nothing_due })?;
             }
             _ => return Err(anyhow::anyhow!("{q}: no contribution was computed").into()),
         }
@@ -331,6 +394,16 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
         std::fs::write(&path, crate::html::render(&page)?).map_err(|e| crate::error::io(&path, "write", e))?;
     }
     run.publish()?;
+    // §12.2: recorded once the notices are where the journal says.
+    if let Some(store) = &plan.bill {
+        let n = crate::store::journal::record(store, &plan.out, bills).map_err(|e| {
+            anyhow::anyhow!(
+                "the reports are written to {}, but not recorded as billed: {e}; run again with --bill",
+                plan.out.display()
+            )
+        })?;
+        summaries.push(format!("billed: journal entry {n} in {}\n", store.display()));
+    }
     mark("done");
     let stages = stages.into_inner();
     Ok(Outcome { summaries, stages, data: loaded })

@@ -22,9 +22,12 @@ pub struct Plan {
     pub rules: Vec<crate::rules::Rules>,
     /// Per quarter, the contributions in force (§5).
     pub on: Vec<Vec<Contribution>>,
-    pub from: u64,
+    /// The version billed (the store's journal, §12.2) when `None`.
+    pub from: Option<u64>,
     /// The latest when `None`.
     pub to: Option<u64>,
+    /// `--bill`: record the regularisation in the store's journal (§12.2).
+    pub bill: bool,
     pub out: PathBuf,
     pub allow_incomplete_data: bool,
     /// §6's tolerance (the rule set's `max_rejected_share` when `None`): a version whose
@@ -37,13 +40,24 @@ impl Plan {
         set: &RuleSet,
         store: PathBuf,
         quarters: Vec<Quarter>,
-        from: u64,
+        from: Option<u64>,
         to: Option<u64>,
         out: PathBuf,
     ) -> Result<Plan> {
         let rules: Vec<_> = quarters.iter().map(|q| set.resolve(*q, false)).collect::<Result<_>>()?;
         let on = rules.iter().map(|r| crate::contribution::to_compute(set, r)).collect::<Result<_>>()?;
-        Ok(Plan { store, quarters, rules, on, from, to, out, allow_incomplete_data: false, max_rejected_share: None })
+        Ok(Plan {
+            store,
+            quarters,
+            rules,
+            on,
+            from,
+            to,
+            bill: false,
+            out,
+            allow_incomplete_data: false,
+            max_rejected_share: None,
+        })
     }
 }
 
@@ -76,6 +90,16 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
         .ok_or_else(|| Error::Usage(format!("{}: no store here: run responsa ingest first", plan.store.display())))?
         .version;
     let to = plan.to.unwrap_or(latest);
+    let journal = crate::store::journal::read(&plan.store)?;
+    let from = match plan.from {
+        Some(n) => n,
+        None => billed_version(&plan, &journal)?,
+    };
+    if from > to {
+        return Err(Error::Usage(format!(
+            "--from {from} is after --to {to}: a regularisation compares the version billed with a later one"
+        )));
+    }
     let needs = crate::dataset::Needs::of(plan.on.iter().flatten());
     let lines = crate::run::line_rules(&plan.rules)?;
     let runs: Vec<(Quarter, Vec<Contribution>)> = plan.quarters.iter().copied().zip(plan.on.iter().cloned()).collect();
@@ -83,14 +107,21 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
         progress(&format!("reading version {v}"));
         let from = crate::run::Origin::Store(plan.store.clone(), Some(v));
         let data = crate::run::open(&from, &plan.rules, &plan.quarters, needs, progress)?;
-        if !plan.allow_incomplete_data {
-            crate::run::check_coverage(&data, &runs).map_err(|e| Error::Structure(format!("version {v}: {e}")))?;
-        }
-        let share = plan.max_rejected_share.unwrap_or(lines.shared.max_rejected_share);
-        crate::input::rejects::gate(&data.inputs, share, &data.register.ids, &plan.store.join("batches"))?;
+        // §6: a version is compared only if `assess` would assess it.
+        let gates = crate::run::Gates {
+            allow_incomplete_data: plan.allow_incomplete_data,
+            strict: false,
+            max_rejected_share: plan.max_rejected_share,
+        };
+        crate::run::check(&data, &runs, lines, &gates, &plan.store.join("batches")).map_err(|e| match e {
+            Error::Structure(m) => Error::Structure(format!("version {v}: {m}")),
+            Error::Volume(m) => Error::Volume(format!("version {v}: {m}")),
+            Error::Rejected(m) => Error::Rejected(format!("version {v}: {m}")),
+            other => other,
+        })?;
         Ok(data)
     };
-    let (before, after) = (read(plan.from)?, read(to)?);
+    let (before, after) = (read(from)?, read(to)?);
     let mut changes: Vec<EmployerChange> = Vec::new();
     let mut incapacities: Vec<IncapacityChange> = Vec::new();
     let mut totals = Vec::new();
@@ -134,7 +165,7 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
     let count = |f: &dyn Fn(&Totals) -> u64| totals.iter().map(f).sum::<u64>();
     let summary = Summary {
         store: plan.store.display().to_string(),
-        from_version: plan.from,
+        from_version: from,
         to_version: to,
         quarters: &totals,
         employers_to_bill: count(&|t| t.employers_to_bill),
@@ -156,12 +187,23 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
     }
     st.json("summary.json", &summary)?;
     st.publish()?;
-    let page = page(&plan, (plan.from, to), &summary, (bill, refund), &changes)?;
+    let page = page(&plan, (from, to), &summary, (bill, refund), &changes)?;
     let path = publication.path("report.html");
     std::fs::write(&path, crate::html::render(&page)?).map_err(|e| crate::error::io(&path, "write", e))?;
     publication.publish()?;
 
-    let mut text = format!("regularisation of version {} against version {}\n", to, plan.from);
+    let mut text = format!("regularisation of version {} against version {}\n", to, from);
+    let mut billed = String::new();
+    if plan.bill {
+        let bills = bills(&totals, &changes, &journal, (from, to))?;
+        let n = crate::store::journal::record(&plan.store, &plan.out, bills).map_err(|e| {
+            anyhow::anyhow!(
+                "the regularisation is written to {}, but not recorded as billed: {e}; run again with --bill",
+                plan.out.display()
+            )
+        })?;
+        billed = format!("billed: journal entry {n} in {}\n", plan.store.display());
+    }
     for t in &totals {
         text.push_str(&format!(
             "{} {}: {} employers changed; to bill {} employers, {}; to refund {} employers, {}; net {}{}\n",
@@ -176,7 +218,77 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
             t.incapacities_changed.map(|n| format!(" ({n} incapacities changed)")).unwrap_or_default()
         ));
     }
-    Ok(Outcome { from: plan.from, to, totals, text })
+    text.push_str(&billed);
+    Ok(Outcome { from, to, totals, text })
+}
+
+/// §12.2: without `--from`, the version the quarters were billed on, the same for every
+/// quarter and contribution of the run; a quarter never billed needs `--from`.
+fn billed_version(plan: &Plan, journal: &[crate::store::journal::Entry]) -> Result<u64> {
+    let mut versions = std::collections::BTreeSet::new();
+    for (q, on) in plan.quarters.iter().zip(&plan.on) {
+        for c in on {
+            let b = crate::store::journal::billed(journal, &q.to_string(), c.short_name()).ok_or_else(|| {
+                Error::Usage(format!(
+                    "{q} ({}): never billed from {} (assess --store STORE --bill records it): give --from N, the \
+                     version its notices were computed on",
+                    c.short_name(),
+                    plan.store.display()
+                ))
+            })?;
+            versions.insert(b.version);
+        }
+    }
+    match versions.iter().collect::<Vec<_>>()[..] {
+        [v] => Ok(*v),
+        _ => Err(Error::Usage(format!(
+            "the quarters were billed on different versions ({}): regularise them one by one, or give --from N",
+            versions.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+/// What a regularisation bills (§12.2): per quarter and contribution the net, and the
+/// references of the corrected notices, `/R1`, `/R2` … after the original's (§12.2).
+fn bills(
+    totals: &[Totals],
+    changes: &[EmployerChange],
+    journal: &[crate::store::journal::Entry],
+    (from, to): (u64, u64),
+) -> Result<Vec<crate::store::journal::Bill>> {
+    let mut out = Vec::new();
+    for t in totals {
+        let quarter: Quarter = t.quarter.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+        let mut references = Vec::new();
+        let mut employers = 0u64;
+        let code = |c: Contribution| correction::contribution_code(c) == t.contribution;
+        for c in changes.iter().filter(|c| c.quarter == quarter && code(c.contribution)) {
+            if c.difference()? == 0 {
+                continue;
+            }
+            employers += 1;
+            let original = c.contribution.reference(quarter, &c.employer_id);
+            let n = crate::store::journal::regularisations(journal, &t.quarter, c.contribution.short_name(), &original);
+            references.push(format!("{original}/R{}", n + 1));
+        }
+        let contribution = Contribution::ALL
+            .into_iter()
+            .find(|c| code(*c))
+            .ok_or_else(|| anyhow::anyhow!("{}: not a contribution", t.contribution))?;
+        let net = t.cents.0.checked_sub(t.cents.1).ok_or_else(|| anyhow::anyhow!("the net overflows"))?;
+        out.push(crate::store::journal::Bill {
+            quarter: t.quarter.clone(),
+            contribution: contribution.short_name().to_string(),
+            kind: "regularisation".into(),
+            version: to,
+            from_version: Some(from),
+            employers,
+            total: crate::parse::format_cents(net),
+            total_cents: net,
+            references,
+        });
+    }
+    Ok(out)
 }
 
 /// report.html of a regularisation: the totals, then the changes, largest first.
@@ -231,6 +343,7 @@ fn page(
         charts: Vec::new(),
         trend: None,
         quality: Vec::new(),
+        quality_notes: Vec::new(),
         tables: vec![Table {
             id: "regularisation".into(),
             title: "What changed, and why".into(),

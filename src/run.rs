@@ -113,6 +113,107 @@ pub fn check_coverage(data: &Dataset, runs: &[(Quarter, Vec<crate::contribution:
     Ok(())
 }
 
+/// What a run's data must pass before anything is computed from it (§6), the same for
+/// every command that computes (`assess`, `explain`, `funds`, `regularise`, `ingest`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Gates {
+    /// `--allow-incomplete-data`: a quarter missing or dropping is assessed anyway.
+    pub allow_incomplete_data: bool,
+    /// `--strict`: no rejected row at all.
+    pub strict: bool,
+    /// `--max-rejected-share`; the rule set's when `None`.
+    pub max_rejected_share: Option<crate::rules::Decimal>,
+}
+
+/// §6: coverage (exit 2), volumes (exit 3), the rejected share and `--strict` (exit 3), in
+/// that order. `rules` are the rules that read the lines ([`line_rules`]); `rejects` is
+/// where the message says the rejected rows are.
+pub fn check(
+    data: &Dataset,
+    runs: &[(Quarter, Vec<crate::contribution::Contribution>)],
+    rules: &Rules,
+    gates: &Gates,
+    rejects: &Path,
+) -> Result<()> {
+    if !gates.allow_incomplete_data {
+        check_coverage(data, runs)?;
+        check_volumes(data, runs, rules.shared.max_quarter_drop)?;
+    }
+    let share = gates.max_rejected_share.unwrap_or(rules.shared.max_rejected_share);
+    crate::input::rejects::gate(&data.inputs, share, &data.register.ids, rejects)?;
+    let rejected = data.rejects.len() as u64;
+    if gates.strict && rejected > 0 {
+        return Err(crate::error::Error::Strict { rejected, rejects: rejects.display().to_string() });
+    }
+    Ok(())
+}
+
+/// §6, volumes hold: in the quarters of employment lines each computation reads, a quarter
+/// whose employers declaring lines, or whose lines, fall more than `max_quarter_drop` below
+/// the median of those quarters is refused (exit 3), naming it and both counts. A quarter
+/// the data do not hold at all is [`check_coverage`]'s.
+pub fn check_volumes(
+    data: &Dataset,
+    runs: &[(Quarter, Vec<crate::contribution::Contribution>)],
+    max_quarter_drop: crate::rules::Decimal,
+) -> Result<()> {
+    for (q, on) in runs {
+        let read: std::collections::BTreeSet<Quarter> = on.iter().flat_map(|c| c.employment_quarters(*q)).collect();
+        let volumes: Vec<(Quarter, crate::volumes::Volume)> =
+            read.iter().filter_map(|p| data.volumes.get(p).map(|v| (*p, *v))).collect();
+        if let Some(d) = crate::volumes::first_drop(&volumes, max_quarter_drop) {
+            return Err(crate::error::Error::Volume(format!(
+                "{q}: the quarters it reads do not hold (max_quarter_drop {max_quarter_drop} %): {d}                  --allow-incomplete-data assesses it anyway"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// An employer of the register at an assessed quarter with no lines in a quarter read
+/// between two where it has lines (§6): listed, not refused.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Gap {
+    pub employer_id: String,
+    pub quarters: Vec<String>,
+}
+
+/// The gaps of the employers of the register at `q`, in the quarters of employment lines
+/// that `on` read for it, by employer.
+pub fn gaps(data: &Dataset, q: Quarter, on: &[crate::contribution::Contribution]) -> Vec<Gap> {
+    let read: Vec<Quarter> = on
+        .iter()
+        .flat_map(|c| c.employment_quarters(q))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let registered: std::collections::HashSet<u32> = data
+        .register
+        .rows
+        .iter()
+        .filter(|r| r.quarter == q)
+        .filter_map(|r| data.register.position(&r.employer_id))
+        .collect();
+    let mut out = Vec::new();
+    // The groups are sorted by (employer, quarter): one employer's quarters are one run.
+    for run in data.occupation.by_quarter.chunk_by(|a, b| a.employer == b.employer) {
+        let employer = run[0].employer;
+        if !registered.contains(&employer) {
+            continue;
+        }
+        let with_lines: Vec<Quarter> =
+            run.iter().filter(|g| g.lines > 0 && read.binary_search(&g.quarter).is_ok()).map(|g| g.quarter).collect();
+        let holes = crate::volumes::gaps(&with_lines, &read);
+        if !holes.is_empty() {
+            out.push(Gap {
+                employer_id: data.register.ids[employer as usize].clone(),
+                quarters: holes.iter().map(|h| h.to_string()).collect(),
+            });
+        }
+    }
+    out
+}
+
 /// The distinct quarters among millions of rows' quarters: marks in a table over their
 /// range (two passes), where a set insert per row cost a quarter of a second at national
 /// scale.

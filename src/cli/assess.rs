@@ -49,8 +49,11 @@ Examples:
   responsa assess --quarters 2022Q4..2023Q4 --data DIR --out out --strict
   responsa assess --quarter 2023Q4 --data DIR --out what-if --rules my-rules.toml --compare-to default
   responsa assess --quarter 2026Q1 --store STORE --out out        # after responsa ingest
+  responsa assess --quarter 2026Q1 --store STORE --out out --bill # and record what is billed
 
-Exit codes: 0 success, 2 usage or structural error, 3 --strict and rows were rejected, 1 other.")]
+Exit codes: 0 success, 2 usage or structural error (an input missing, a file cut short, a quarter
+not covered), 3 data that did not hold (--strict and rows were rejected, an input over
+max_rejected_share, a quarter's volume dropping: rejects.csv alone is written), 1 other.")]
 pub struct Args {
     /// The assessed quarter Q, e.g. 2023Q4.
     #[arg(long, value_name = "YYYYQn", required_unless_present = "quarters", conflicts_with = "quarters")]
@@ -99,6 +102,12 @@ pub struct Args {
     /// (the embedded one, which says what to fill in, by default).
     #[arg(long, value_name = "FILE")]
     pub letters: Option<PathBuf>,
+    /// With --store: record in the store's journal what this run bills (§12.2): per quarter
+    /// and contribution the version read, the totals, the notices' references and OUT.
+    /// `responsa history` then lists the billed quarters a later ingest makes out of date,
+    /// and `responsa regularise` compares with the version billed.
+    #[arg(long, requires = "store", conflicts_with_all = ["compare_to", "allow_incomplete_data"])]
+    pub bill: bool,
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
@@ -120,6 +129,9 @@ pub fn run(a: Args) -> Result<()> {
     plan.max_rejected_share = a.max_rejected_share;
     plan.allow_incomplete_data = a.allow_incomplete_data;
     plan.xlsx = a.xlsx;
+    if a.bill {
+        plan.bill = a.inputs.store.clone();
+    }
     if let Some(f) = &a.letters {
         plan.office = crate::html::letters::Office::from_file(f)?;
     }

@@ -76,6 +76,11 @@ pub struct Args {
     /// language, with no internal reference).
     #[arg(long = "for", value_enum, default_value = "analyst", value_name = "WHOM")]
     pub audience: Audience,
+    /// Explain a quarter even when the inputs do not cover every quarter its computation
+    /// reads, or a quarter read holds far fewer employers or lines than the others (§6),
+    /// as `assess --allow-incomplete-data` assesses it.
+    #[arg(long)]
+    pub allow_incomplete_data: bool,
 }
 
 pub fn run(a: Args) -> Result<()> {
@@ -84,6 +89,11 @@ pub fn run(a: Args) -> Result<()> {
     let on = contribution::to_compute(&set, &rules)?;
     let needs = dataset::Needs::of(&on);
     let loaded = a.inputs.open(std::slice::from_ref(&rules), &[a.quarter], needs, &|_| {})?;
+    // §6: explain computes what assess would, so it refuses what assess refuses.
+    let gates = crate::run::Gates { allow_incomplete_data: a.allow_incomplete_data, ..Default::default() };
+    let runs = [(a.quarter, on.clone())];
+    let rejects = std::path::Path::new("the rejects.csv that responsa assess writes");
+    crate::run::check(&loaded, &runs, &rules, &gates, rejects)?;
     if !loaded.register.rows.iter().any(|r| r.employer_id == a.employer) {
         let like = crate::input::register::similar_ids(&loaded.register, &a.employer);
         let hint = match like.as_slice() {

@@ -28,7 +28,9 @@ Examples:
   responsa funds --year 2024 --data data/example --out funds
   responsa funds --year 2024 --store STORE --out funds --ledger data/example/ledger.csv --as-of 2028-03-01
 
-Exit codes: 0 success, 2 usage or structural error, 3 --strict and rows were rejected, 1 other.")]
+Exit codes: 0 success, 2 usage or structural error (an input missing, a file cut short, a quarter
+not covered), 3 data that did not hold (--strict and rows were rejected, an input over
+max_rejected_share, a quarter's volume dropping: rejects.csv alone is written), 1 other.")]
 pub struct Args {
     /// The year of collection Y (the levies due in its quarters).
     #[arg(long, value_name = "YYYY")]
@@ -52,9 +54,15 @@ pub struct Args {
     /// max_rejected_share, 1 %; --strict: none).
     #[arg(long, value_name = "PERCENT")]
     pub max_rejected_share: Option<crate::rules::Decimal>,
-    /// Fail (exit 3) when any input or ledger row was rejected, after writing rejects.csv.
+    /// Fail (exit 3) when any input or ledger row was rejected, after writing rejects.csv
+    /// (alone: no notice and no ledger position).
     #[arg(long)]
     pub strict: bool,
+    /// Compute the receipts even when the inputs do not cover every quarter a levy due in
+    /// the year reads, or a quarter read holds far fewer employers or lines than the others
+    /// (§6): the missing quarters count as empty. Without it such a year is refused.
+    #[arg(long)]
+    pub allow_incomplete_data: bool,
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
@@ -73,6 +81,7 @@ pub fn run(a: Args) -> Result<()> {
         as_of,
         strict: a.strict,
         max_rejected_share: a.max_rejected_share,
+        allow_incomplete_data: a.allow_incomplete_data,
     };
     let read = |r: &[crate::rules::Rules],
                 q: &[crate::quarter::Quarter],

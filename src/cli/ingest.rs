@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use crate::error::Result;
 use crate::input::employment::RowBounds;
 use crate::quarter::Quarter;
+use crate::store::{Mode, Options};
 
 /// Ingest whole quarters into the store, to assess them in well under a second.
 ///
@@ -35,7 +36,13 @@ A correction:
   responsa history --store /srv/responsa/store                                          # what is out of date
   responsa regularise --quarter 2026Q1 --from 3 --store /srv/responsa/store --out /srv/responsa/regul
 
-Exit codes: 0 success, 2 usage or structural error, 3 --strict and rows were rejected, 1 other.")]
+A correction of one input that would withdraw stored rows needs --amend or --replace.
+Ingesting what the store holds already commits nothing, and says so.
+
+Exit codes: 0 success (or nothing new), 2 usage or structural error (a file cut short, a
+correction withdrawing rows without --amend or --replace), 3 data that did not hold (an input
+over max_rejected_share, a quarter's volume dropping, --strict and rows were rejected):
+nothing is committed, 1 other.")]
 pub struct Args {
     /// Folder holding the inputs of one or more whole quarters (§2).
     #[arg(long, value_name = "DIR")]
@@ -54,9 +61,30 @@ pub struct Args {
     /// A rule file whose max_line_fte checks the lines (the embedded one by default).
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
-    /// Fail (exit 3) when any input row was rejected (the store is written all the same).
+    /// Commit nothing (exit 3) when any input row was rejected; the rejects are written
+    /// where the message says.
     #[arg(long)]
     pub strict: bool,
+    /// The largest share of an input's rows, in percent, that may be rejected before the
+    /// ingest commits nothing (exit 3), as `assess` refuses it (default: the rule set's
+    /// max_rejected_share, 1 %).
+    #[arg(long, value_name = "PERCENT")]
+    pub max_rejected_share: Option<crate::rules::Decimal>,
+    /// Commit a quarter of lines even when it holds far fewer employers or lines than the
+    /// quarters a computation reads with it (§6: more than max_quarter_drop, 10 %, below
+    /// their median); without it such an ingest commits nothing (exit 3).
+    #[arg(long)]
+    pub allow_incomplete_data: bool,
+    /// A correction of invalidity or incapacity alone: its rows are added, or replace the
+    /// stored rows with the same key (worker and invalidity_start; employer, worker and
+    /// incapacity_start); no stored row is withdrawn.
+    #[arg(long, conflicts_with = "replace")]
+    pub amend: bool,
+    /// A correction of invalidity or incapacity alone is the whole truth for the quarters
+    /// it holds: stored rows it lacks are withdrawn. Without --amend or --replace, a
+    /// correction that would withdraw rows is refused (exit 2) with the counts.
+    #[arg(long)]
+    pub replace: bool,
     /// Print nothing on success (no spinner either).
     #[arg(long, short)]
     pub quiet: bool,
@@ -64,41 +92,65 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<()> {
     let set = super::rules::load(a.rules.as_deref())?;
-    // The data-quality bound of the lines, as the rule set states it today.
-    let bounds = RowBounds::of(&set.resolve(Quarter::new(9999, 4).unwrap_or(Quarter(0)), true)?.shared);
+    // The data-quality bounds and tolerances, as the rule set states them today.
+    let rules = set.resolve(Quarter::new(9999, 4).unwrap_or(Quarter(0)), true)?;
+    let mode = match (a.amend, a.replace) {
+        (true, _) => Mode::Amend,
+        (_, true) => Mode::Replace,
+        _ => Mode::Ask,
+    };
+    let opts = Options {
+        seniority_bound: a.seniority_bound,
+        bounds: RowBounds::of(&rules.shared),
+        set: &set,
+        rules: &rules,
+        gates: crate::run::Gates {
+            allow_incomplete_data: a.allow_incomplete_data,
+            strict: a.strict,
+            max_rejected_share: a.max_rejected_share,
+        },
+        mode,
+    };
     let pb = super::spinner(a.quiet);
-    let done = crate::store::ingest(&a.data, a.csv_dialect, &a.store, a.seniority_bound, bounds, &|m: &str| {
-        pb.set_message(m.to_string())
-    })?;
+    let done = crate::store::ingest(&a.data, a.csv_dialect, &a.store, &opts, &|m: &str| pb.set_message(m.to_string()));
     pb.finish_and_clear();
-    if !a.quiet {
-        let list = |v: &[Quarter]| v.iter().map(|q| q.to_string()).collect::<Vec<_>>().join(", ");
-        println!("version {}: ingested {} into {}", done.version, list(&done.quarters), a.store.display());
-        if !done.replaced.is_empty() {
-            println!("replaced: {} (the versions before stay readable: --version N)", list(&done.replaced));
-        }
-        let changed: Vec<Quarter> = done.changed.iter().filter(|q| done.replaced.contains(q)).copied().collect();
-        if !changed.is_empty() {
-            println!(
-                "changed: {} (responsa history --store {} says which reports are out of date)",
-                list(&changed),
-                a.store.display()
-            );
-        }
-        if done.rejected > 0 {
-            println!(
-                "rejected input rows: {} (kept in {}/batches/{}/rejects.csv)",
-                done.rejected,
-                a.store.display(),
-                done.batch
-            );
+    let done = done?;
+    if a.quiet {
+        return Ok(());
+    }
+    let list = |v: &[Quarter]| v.iter().map(|q| q.to_string()).collect::<Vec<_>>().join(", ");
+    // §12.1: what the ingest changes, per quarter and input.
+    for (q, by) in &done.changes {
+        for (input, c) in by.iter().filter(|(_, c)| **c != crate::store::Changes::default()) {
+            println!("{q} {input:<11} {c}");
         }
     }
-    if a.strict && done.rejected > 0 {
-        return Err(crate::error::Error::Strict {
-            rejected: done.rejected,
-            rejects: a.store.join("batches").join(&done.batch).join("rejects.csv").display().to_string(),
-        });
+    if done.nothing_new {
+        println!(
+            "nothing new: the store's latest version ({}) holds all of it already; no version committed",
+            done.version
+        );
+        return Ok(());
+    }
+    println!("version {}: ingested {} into {}", done.version, list(&done.quarters), a.store.display());
+    if !done.replaced.is_empty() {
+        println!("replaced: {} (the versions before stay readable: --version N)", list(&done.replaced));
+    }
+    let changed: Vec<Quarter> = done.changed.iter().filter(|q| done.replaced.contains(q)).copied().collect();
+    if !changed.is_empty() {
+        println!(
+            "changed: {} (responsa history --store {} lists the billed reports now out of date)",
+            list(&changed),
+            a.store.display()
+        );
+    }
+    if done.rejected > 0 {
+        println!(
+            "rejected input rows: {} (kept in {}/batches/{}/rejects.csv)",
+            done.rejected,
+            a.store.display(),
+            done.batch
+        );
     }
     Ok(())
 }

@@ -45,7 +45,11 @@ impl Inputs {
             Origin::Store(..) => None,
         };
         let from = converted.as_ref().map_or(from, |c| Origin::Data(c.dir.clone()));
-        let mut data = crate::run::open(&from, rules, quarters, needs, progress)?;
+        let data = crate::run::open(&from, rules, quarters, needs, progress);
+        let mut data = match (&converted, data) {
+            (Some(c), Err(e)) => return Err(c.restore_error(e)),
+            (_, data) => data?,
+        };
         if let Some(c) = &converted {
             data.restore_names(c)?;
         }

@@ -8,8 +8,8 @@ use crate::regularise::{self, Plan};
 
 /// What to bill or refund after a correction, and why.
 ///
-/// Assesses the quarter(s) on two versions of the store — version N (what was billed)
-/// and version M (the latest by default) — under the same rule set, and writes to OUT:
+/// Assesses the quarter(s) on two versions of the store — version N (what was billed:
+/// by default the version the store's journal records) and version M (the latest by default) — under the same rule set, and writes to OUT:
 ///   regularisation.csv                one row per employer whose status or amount differs:
 ///                                     employer_id, quarter, contribution, status_before,
 ///                                     status_after, amount_before, amount_after, difference
@@ -27,11 +27,14 @@ use crate::regularise::{self, Plan};
 #[command(after_help = "\
 Examples:
   responsa history --store STORE                                      # which version was billed, what changed
+  responsa regularise --store STORE --quarter 2023Q4 --out regul-2023Q4          # billed → latest
+  responsa regularise --store STORE --quarter 2023Q4 --out regul-2023Q4 --bill   # and record it
   responsa regularise --store STORE --quarter 2023Q4 --from 1 --out regul-2023Q4
   responsa regularise --store STORE --quarters 2025Q1..2025Q4 --from 3 --to 5 --out regul-2025
 
-Exit codes: 0 success, 2 usage or structural error, 3 a version's inputs lost more rows than
-max_rejected_share, 1 other.")]
+Exit codes: 0 success, 2 usage or structural error (a quarter never billed without --from, --from
+after --to, a quarter not covered), 3 a version's data did not hold (an input over
+max_rejected_share, a quarter's volume dropping), 1 other.")]
 pub struct Args {
     /// The store written by `responsa ingest`.
     #[arg(long, value_name = "STORE")]
@@ -42,9 +45,10 @@ pub struct Args {
     /// Several quarters, e.g. 2025Q1..2025Q4.
     #[arg(long, value_name = "FIRST..LAST")]
     pub quarters: Option<QuarterRange>,
-    /// The version the amounts were billed on (`responsa history` lists them).
+    /// The version the amounts were billed on (default: the version the store's journal
+    /// says was billed, `assess --store STORE --bill`; `responsa history` lists them).
     #[arg(long, value_name = "N")]
-    pub from: u64,
+    pub from: Option<u64>,
     /// The version to compare it with (default: the latest).
     #[arg(long, value_name = "M")]
     pub to: Option<u64>,
@@ -63,6 +67,10 @@ pub struct Args {
     /// rule set's max_rejected_share, 1 %).
     #[arg(long, value_name = "PERCENT")]
     pub max_rejected_share: Option<crate::rules::Decimal>,
+    /// Record the regularisation in the store's journal (§12.2): the quarters are then
+    /// billed on the --to version, and `responsa history` no longer lists them.
+    #[arg(long)]
+    pub bill: bool,
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
@@ -73,6 +81,7 @@ pub fn run(a: Args) -> Result<()> {
     let set = super::rules::load(a.rules.as_deref())?;
     let mut plan = Plan::new(&set, a.store.clone(), quarters, a.from, a.to, a.out.clone())?;
     plan.allow_incomplete_data = a.allow_incomplete_data;
+    plan.bill = a.bill;
     plan.max_rejected_share = a.max_rejected_share;
     let pb = super::spinner(a.quiet);
     let outcome = regularise::run(plan, &|m: &str| pb.set_message(m.to_string()));

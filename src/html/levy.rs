@@ -263,6 +263,7 @@ pub fn levy_page(a: &Assessment) -> Page {
         charts: vec![funnel, sectors, committees],
         trend: None,
         quality: Vec::new(),
+        quality_notes: Vec::new(),
         tables: vec![liable_table],
         footer: "responsa. Every figure is in assessment.csv and the other CSV files beside this page.".into(),
         trend_values: vec![TrendValue {

@@ -158,6 +158,51 @@ pub fn quality(inputs: &std::collections::BTreeMap<&'static str, crate::input::r
         .collect()
 }
 
+/// The data-quality panel's lines of §6 for quarter `q`: the volume of each quarter of
+/// employment lines read, the employers with a gap (the first twenty; all are in
+/// summary.json), and the liable employers sent no notice because nothing is due.
+pub fn quality_notes(
+    data: &crate::dataset::Dataset,
+    q: crate::quarter::Quarter,
+    on: &[crate::contribution::Contribution],
+    gaps: &[crate::run::Gap],
+    nothing_due: &[String],
+) -> Vec<String> {
+    use crate::parse::thousands;
+    let read: std::collections::BTreeSet<crate::quarter::Quarter> =
+        on.iter().flat_map(|c| c.employment_quarters(q)).collect();
+    let volumes: Vec<String> = read
+        .iter()
+        .map(|p| match data.volumes.get(p) {
+            Some(v) => format!("{p}: {} employers, {} lines", thousands(v.employers), thousands(v.lines)),
+            None => format!("{p}: none"),
+        })
+        .collect();
+    let mut notes = vec![format!("Employment lines of the quarters read: {}.", volumes.join("; "))];
+    if gaps.is_empty() {
+        notes.push(format!("No employer of the register at {q} has a quarter without lines between two with lines."));
+    } else {
+        let first: Vec<String> =
+            gaps.iter().take(20).map(|g| format!("{} ({})", g.employer_id, g.quarters.join(", "))).collect();
+        let more =
+            if gaps.len() > 20 { format!(" and {} more", thousands(gaps.len() as u64 - 20)) } else { String::new() };
+        notes.push(format!(
+            "{} employer{} of the register at {q} {} no lines in a quarter between two with lines (summary.json, gaps): {}{more}.",
+            thousands(gaps.len() as u64),
+            if gaps.len() == 1 { "" } else { "s" },
+            if gaps.len() == 1 { "has" } else { "have" },
+            first.join(", ")
+        ));
+    }
+    if !nothing_due.is_empty() {
+        notes.push(format!(
+            "Liable with a wage base of 0.00, so sent no notice (summary.json, no_notice_nothing_due): {}.",
+            nothing_due.join(", ")
+        ));
+    }
+    notes
+}
+
 /// A table of the page, its numeric columns aligned right.
 #[derive(Debug, Clone, Serialize)]
 pub struct Table {
@@ -180,6 +225,9 @@ pub struct Page {
     pub trend: Option<Trend>,
     /// The inputs' rows read, used and rejected, the rejects by reason (§6).
     pub quality: Vec<Quality>,
+    /// What §6 lists without refusing: the volumes of the quarters read, the employers
+    /// with a gap, those liable for nothing who get no notice.
+    pub quality_notes: Vec<String>,
     /// Tables of rows (a regularisation's changes, §12).
     pub tables: Vec<Table>,
     pub footer: String,

@@ -126,6 +126,7 @@ pub fn solidarity_page(a: &SolidarityAssessment) -> Page {
         charts: vec![statuses, by_size, by_type],
         trend: None,
         quality: Vec::new(),
+        quality_notes: Vec::new(),
         tables: vec![owing_table],
         footer: "responsa. Every figure is in solidarity.csv and solidarity_by_employer.csv beside this page.".into(),
         trend_values: vec![TrendValue {

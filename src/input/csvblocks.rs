@@ -9,9 +9,11 @@
 //! reported how many lines it holds.
 //!
 //! Structural faults stop the run with the file and line (§6): bytes that are not
-//! UTF-8, a record with more fields than the header, a quote the file never closes. A
-//! record with fewer fields has its
-//! missing ones empty (a truncated last line is a row fault, not a structural one).
+//! UTF-8, a record with more fields than the header, a quote the file never closes, and a
+//! file cut short: a last line with fewer fields than the header and no final newline (a
+//! transfer that stopped in the middle of a line). A complete last line without a final
+//! newline is read. Any other record with fewer fields has its missing ones empty, and its
+//! row is rejected by the table's own checks.
 
 use std::io::Read;
 use std::path::Path;
@@ -105,6 +107,9 @@ impl Block {
         // empty (`...,1000.00,` then end of file), where nothing follows the last comma.
         if from < bytes.len() || !raw.is_empty() {
             raw.push(&text[from..]);
+            if self.last {
+                cut_short(layout, raw.len(), line)?;
+            }
             end_line(layout, &mut raw, &mut fields, line, &mut f)?;
             line += 1;
         }
@@ -151,7 +156,9 @@ impl Block {
                     return Err(BadRecord {
                         line: last_record,
                         column: None,
-                        message: "unterminated quoted field: a quote opened in this record is never closed".into(),
+                        message: format!(
+                            "unterminated quoted field: a quote opened in this record is never closed; {CUT}"
+                        ),
                     });
                 }
                 return Ok(line + u64::from(!self.data.ends_with(b"\n") && !self.data.is_empty()));
@@ -167,11 +174,30 @@ impl Block {
             if raw.len() == 1 && raw[0].is_empty() {
                 continue;
             }
+            if self.last && input.is_empty() && !self.data.ends_with(b"\n") {
+                cut_short(layout, raw.len(), record_line)?;
+            }
             let mut placed: Vec<Option<&str>> = vec![None; layout.positions.len()];
             place(layout, &raw, &mut placed, record_line)?;
             f(record_line, &placed);
         }
     }
+}
+
+/// What a file cut short is told (§6).
+const CUT: &str = "the file ends inside this line: cut short?";
+
+/// §6: the file's last line, without a final newline, holds fewer fields than the header:
+/// the file was cut in the middle of a line, which is a structural error, not a row fault.
+fn cut_short(layout: &Layout, fields: usize, line: u64) -> std::result::Result<(), BadRecord> {
+    if fields >= layout.width {
+        return Ok(());
+    }
+    Err(BadRecord {
+        line,
+        column: None,
+        message: format!("{CUT} ({fields} fields where the header has {}, and no final newline)", layout.width),
+    })
 }
 
 /// Hands one record of a plain block to `f`, unless the line is empty.

@@ -82,6 +82,12 @@ impl Drop for Converted {
 }
 
 impl Converted {
+    /// An error about the converted copy, naming the user's files instead (§6).
+    pub fn restore_error(&self, e: Error) -> Error {
+        let (copy, original) = (self.dir.display().to_string(), self.original.display().to_string());
+        e.map_text(|m| m.replace(&copy, &original))
+    }
+
     /// A path of the converted folder, named as the original.
     pub fn restore(&self, path: &str) -> String {
         match Path::new(path).strip_prefix(&self.dir) {
@@ -151,6 +157,17 @@ fn rewrite(src: &Path, dst: &Path) -> Result<()> {
     for (i, rec) in r.records().enumerate() {
         let rec = rec.map_err(bad)?;
         if i == 0 {
+            // A header of one field holding commas: a file in the standard dialect, which
+            // would otherwise read as one column and miss every other.
+            if rec.len() == 1 && rec.get(0).is_some_and(|h| h.contains(',')) {
+                return Err(Error::at(
+                    src,
+                    Some(1),
+                    None,
+                    "the header is separated by commas, not ';': this file is in the standard dialect (drop \
+                     --csv-dialect belgian)",
+                ));
+            }
             let names: Vec<String> = rec.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_string()).collect();
             let at = |cols: &[&str]| -> Vec<usize> {
                 names.iter().enumerate().filter(|(_, n)| cols.contains(&n.as_str())).map(|(k, _)| k).collect()

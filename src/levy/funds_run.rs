@@ -30,6 +30,8 @@ pub struct Plan {
     pub as_of: Option<i32>,
     pub strict: bool,
     pub max_rejected_share: Option<Decimal>,
+    /// §6: quarters missing or dropping are computed as they are.
+    pub allow_incomplete_data: bool,
 }
 
 /// What a run did: its line for the terminal, the rows rejected, the inputs read.
@@ -96,14 +98,21 @@ pub fn run(plan: Plan, read: crate::pipeline::Read<'_>) -> Result<Outcome> {
     let rules: Vec<_> = quarters.iter().map(|q| set.resolve(*q, false)).collect::<Result<_>>()?;
     let needs = Needs { invalidity: true, incapacity: false };
     let data = read(&rules, &quarters, needs, &|_| {})?;
-    // §6: an input that lost more than max_rejected_share of its rows gives no notice.
-    if let Some(r) = rules.last() {
-        let rejects_path = plan.out.join("rejects.csv");
-        let share = plan.max_rejected_share.unwrap_or(r.shared.max_rejected_share);
-        if let Err(e) = crate::input::rejects::gate(&data.inputs, share, &data.register.ids, &rejects_path) {
+    // §6: the checks of `assess` (coverage, volumes, the rejected share): data that did not
+    // hold give no notice. `--strict` is checked at the end, with the ledger's rows.
+    let runs: Vec<(Quarter, Vec<crate::contribution::Contribution>)> =
+        quarters.iter().map(|q| (*q, vec![crate::contribution::Contribution::InvalidityLevy])).collect();
+    let gates = crate::run::Gates {
+        allow_incomplete_data: plan.allow_incomplete_data,
+        strict: false,
+        max_rejected_share: plan.max_rejected_share,
+    };
+    let lines = crate::run::line_rules(&rules)?;
+    if let Err(e) = crate::run::check(&data, &runs, lines, &gates, &plan.out.join("rejects.csv")) {
+        if e.exit_code() == 3 {
             crate::report::write_rejects_only(&plan.out, &data.rejects)?;
-            return Err(e);
         }
+        return Err(e);
     }
     // The quarters are assessed side by side; each keeps only its liable employers' parts.
     use rayon::prelude::*;
@@ -256,7 +265,9 @@ pub fn run(plan: Plan, read: crate::pipeline::Read<'_>) -> Result<Outcome> {
         },
     )?;
     if plan.strict && !rejects.is_empty() {
-        st.publish()?;
+        // §6: exit 3 publishes rejects.csv alone, never a notice beside it.
+        drop(st);
+        report::write_rejects_only(&plan.out, &rejects)?;
         return Err(Error::Strict {
             rejected: rejects.len() as u64,
             rejects: plan.out.join("rejects.csv").display().to_string(),

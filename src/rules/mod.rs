@@ -114,6 +114,8 @@ parameters! {
         max_daily_benefit_cents: i64 = Money("shared.max_daily_benefit"),
         /// In percent of an input's rows (§6).
         max_rejected_share: Decimal = Decimal,
+        /// In percent of the median volume of the quarters a computation reads (§6).
+        max_quarter_drop: Decimal = Decimal,
     }
 
     /// The parameters of the invalidity-inflow levy (§3).

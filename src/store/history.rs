@@ -18,6 +18,11 @@ pub struct Line {
     pub data: String,
     pub touched: Vec<String>,
     pub changed: Vec<String>,
+    /// How a correction of one input was applied (`replace`, `amend`; empty otherwise).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub mode: String,
+    /// §12.1: per quarter and input, the rows added, withdrawn, changed and unchanged.
+    pub changes: std::collections::BTreeMap<String, std::collections::BTreeMap<String, super::Changes>>,
     /// Per input the ingest brought: its files with sha256 and its rows.
     pub sources: Vec<Source>,
 }
@@ -41,12 +46,36 @@ pub struct Reach {
     pub solidarity: Vec<String>,
 }
 
+/// A quarter and contribution billed (§12.2): the version billed, the latest, and whether
+/// a version since changed what its assessment reads.
+#[derive(Debug, Clone, Serialize)]
+pub struct Billed {
+    pub quarter: String,
+    pub contribution: String,
+    pub billed_version: u64,
+    pub latest_version: u64,
+    /// The journal entry and the folder of the notices.
+    pub entry: u64,
+    pub folder: String,
+    /// The versions after the one billed whose changes reach it (empty: up to date).
+    pub changed_in: Vec<u64>,
+    /// What to run when it is out of date.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub regularise: String,
+}
+
 #[derive(Debug, Serialize)]
 pub struct History {
     pub store: String,
     pub versions: Vec<Line>,
-    /// What the latest version's changes reach.
-    pub out_of_date: Option<Reach>,
+    /// Every quarter and contribution billed (the journal), oldest quarter first.
+    pub billed: Vec<Billed>,
+    /// Exactly the billed ones whose data changed since they were billed.
+    pub out_of_date: Vec<Billed>,
+    /// With `--since N`: what the versions after N changed, and the stored quarters whose
+    /// assessment reads it, billed or not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<Reach>,
 }
 
 /// The quarters among `stored` whose assessment reads one of `changed`, per contribution
@@ -68,27 +97,74 @@ pub fn reach(set: &RuleSet, changed: &[Quarter], stored: &[Quarter]) -> (Vec<Qua
     (levy, solidarity)
 }
 
-/// The store's versions, oldest first.
-pub fn history(store: &Path, set: &RuleSet) -> Result<History> {
+/// The store's versions, oldest first, what was billed, and what is out of date since it
+/// was billed (`since`: also what changed after that version).
+pub fn history(store: &Path, set: &RuleSet, since: Option<u64>) -> Result<History> {
     let versions = super::all_versions(store)?;
-    if versions.is_empty() {
+    let Some(latest) = versions.last().map(|v| v.version) else {
         return Err(crate::error::Error::Usage(format!(
             "{}: no store here (no versions/): run responsa ingest first",
             store.display()
         )));
+    };
+    if let Some(n) = since.filter(|n| *n > latest) {
+        return Err(crate::error::Error::Usage(format!(
+            "--since {n}: the store's latest version is {latest} (responsa history --store {} lists them)",
+            store.display()
+        )));
     }
     let parse = |v: &[String]| v.iter().filter_map(|q| q.parse::<Quarter>().ok()).collect::<Vec<_>>();
-    let out_of_date = versions.last().map(|v| {
-        let stored = parse(&v.quarters.keys().cloned().collect::<Vec<_>>());
-        let (levy, solidarity) = reach(set, &parse(&v.changed), &stored);
+    let since = since.map(|n| {
+        let changed: Vec<Quarter> = versions
+            .iter()
+            .filter(|v| v.version > n)
+            .flat_map(|v| parse(&v.changed))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let stored =
+            versions.last().map(|v| parse(&v.quarters.keys().cloned().collect::<Vec<_>>())).unwrap_or_default();
+        let (levy, solidarity) = reach(set, &changed, &stored);
         let names = |qs: Vec<Quarter>| qs.iter().map(|q| q.to_string()).collect();
-        Reach {
-            version: v.version,
-            changed: v.changed.clone(),
-            invalidity_levy: names(levy),
-            solidarity: names(solidarity),
-        }
+        Reach { version: n, changed: names(changed), invalidity_levy: names(levy), solidarity: names(solidarity) }
     });
+    // §12.2: per quarter and contribution, the last bill, and the versions since whose
+    // changes its assessment reads.
+    let journal = super::journal::read(store)?;
+    let mut last: std::collections::BTreeMap<(String, String), (u64, &super::journal::Bill, String)> =
+        std::collections::BTreeMap::new();
+    for e in &journal {
+        for b in &e.bills {
+            last.insert((b.quarter.clone(), b.contribution.clone()), (e.entry, b, e.folder.clone()));
+        }
+    }
+    let mut billed = Vec::new();
+    for ((q, c), (entry, b, folder)) in last {
+        let quarter: Quarter = q.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+        let contribution = Contribution::ALL.into_iter().find(|x| x.short_name() == c);
+        let reads = contribution.map(|x| x.reads(quarter)).unwrap_or_default();
+        let changed_in: Vec<u64> = versions
+            .iter()
+            .filter(|v| v.version > b.version && parse(&v.changed).iter().any(|p| reads.contains(p)))
+            .map(|v| v.version)
+            .collect();
+        let regularise = if changed_in.is_empty() {
+            String::new()
+        } else {
+            format!("responsa regularise --store {} --quarter {q} --out regularisation-{q}", store.display())
+        };
+        billed.push(Billed {
+            quarter: q,
+            contribution: c,
+            billed_version: b.version,
+            latest_version: latest,
+            entry,
+            folder,
+            changed_in,
+            regularise,
+        });
+    }
+    let out_of_date = billed.iter().filter(|b| !b.changed_in.is_empty()).cloned().collect();
     let lines = versions
         .into_iter()
         .map(|v| Line {
@@ -97,6 +173,8 @@ pub fn history(store: &Path, set: &RuleSet) -> Result<History> {
             data: v.data,
             touched: v.touched,
             changed: v.changed,
+            mode: v.mode,
+            changes: v.changes,
             sources: v
                 .sources
                 .into_iter()
@@ -111,7 +189,7 @@ pub fn history(store: &Path, set: &RuleSet) -> Result<History> {
                 .collect(),
         })
         .collect();
-    Ok(History { store: store.display().to_string(), versions: lines, out_of_date })
+    Ok(History { store: store.display().to_string(), versions: lines, billed, out_of_date, since })
 }
 
 /// Quarters as a short list: runs of consecutive quarters as `A..B`.

@@ -14,20 +14,61 @@ use crate::occupation;
 use crate::quarter::Quarter;
 use crate::report::{rejects_rows, REJECTS_HEADER};
 
+use super::compare::{self, Changes};
 use super::{batch_dir, read_version, Batch, QuarterEntry, StoredFile, Version, FORMAT};
 
 /// What an ingest committed.
 #[derive(Debug)]
 pub struct Ingested {
-    /// The version it committed.
+    /// The version it committed (the latest, unchanged, when nothing was new).
     pub version: u64,
+    /// Nothing the extract brings differs from the latest version: no version committed.
+    pub nothing_new: bool,
     /// The quarters it wrote, those of them the store held before, and those whose data
     /// differ from the version before (§12: the reports they reach are out of date).
     pub quarters: Vec<Quarter>,
     pub replaced: Vec<Quarter>,
     pub changed: Vec<Quarter>,
+    /// §12.1: per quarter and input, the rows added, withdrawn, changed and unchanged.
+    pub changes: BTreeMap<String, BTreeMap<String, Changes>>,
     pub rejected: u64,
     pub batch: String,
+}
+
+/// How a correction of one input (invalidity or incapacity alone) meets the rows stored
+/// for its quarters (§12.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Refuse a correction that would withdraw stored rows, with the counts.
+    #[default]
+    Ask,
+    /// The extract is the whole truth for the quarters it holds: rows it lacks are withdrawn.
+    Replace,
+    /// Its rows are added, or replace the stored rows with the same key; none is withdrawn.
+    Amend,
+}
+
+impl Mode {
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Ask => "",
+            Mode::Replace => "replace",
+            Mode::Amend => "amend",
+        }
+    }
+}
+
+/// What an ingest is asked: the store's bounds, the rules its checks read (§6), and how a
+/// correction is applied (§12.1).
+pub struct Options<'a> {
+    pub seniority_bound: u32,
+    pub bounds: RowBounds,
+    /// Which contributions are in force when (the volumes checked are those a computation
+    /// reads), and the tolerances (`max_rejected_share`, `max_quarter_drop`).
+    pub set: &'a crate::rules::RuleSet,
+    pub rules: &'a crate::rules::Rules,
+    pub gates: crate::run::Gates,
+    pub mode: Mode,
 }
 
 fn has_input(data: &Path, t: Table) -> bool {
@@ -35,7 +76,8 @@ fn has_input(data: &Path, t: Table) -> bool {
     [format!("{n}.csv"), format!("{n}.parquet"), n.to_string()].iter().any(|f| data.join(f).exists())
 }
 
-/// Where one quarter's new files go, and what the version before held of it.
+/// Where one quarter's new files go, and what the version before held of it. Files are
+/// encoded in memory and written only once the ingest is known to commit (§6, §12.1).
 struct Slot<'a> {
     store: &'a Path,
     /// The quarter's new folder, relative to the store.
@@ -43,12 +85,14 @@ struct Slot<'a> {
     batch: &'a str,
     before: Option<&'a QuarterEntry>,
     files: BTreeMap<String, StoredFile>,
+    /// New files to write when the version commits: (path, bytes).
+    pending: Vec<(std::path::PathBuf, Vec<u8>)>,
 }
 
 impl Slot<'_> {
-    /// Writes a stored file, fingerprinted as its bytes pass; a file identical to the one
-    /// the version before names is not kept twice: the new version names the old one.
-    fn put(&mut self, name: &str, df: &mut DataFrame, content: String) -> Result<()> {
+    /// Encodes a stored file; a file identical to the one the version before names is not
+    /// kept twice: the new version names the old one. Returns whether it is identical.
+    fn put(&mut self, name: &str, df: &mut DataFrame, content: String) -> Result<bool> {
         use sha2::Digest;
         let rel = format!("{}/{name}", self.dir);
         let path = self.store.join(&rel);
@@ -59,17 +103,23 @@ impl Slot<'_> {
             .finish(df)
             .map_err(|e| Error::Other(anyhow::anyhow!("{}: cannot write: {e}", path.display())))?;
         let sha256 = crate::rules::hex(&sha2::Sha256::digest(&bytes));
-        let stored = match self.before.and_then(|b| b.files.get(name)).filter(|f| f.sha256 == sha256) {
-            Some(old) => StoredFile { batch: self.batch.to_string(), ..old.clone() },
+        let (stored, same) = match self.before.and_then(|b| b.files.get(name)).filter(|f| f.sha256 == sha256) {
+            Some(old) => (StoredFile { batch: self.batch.to_string(), ..old.clone() }, true),
             None => {
-                let dir = self.store.join(&self.dir);
-                std::fs::create_dir_all(&dir).map_err(|e| io(&dir, "create", e))?;
-                std::fs::write(&path, &bytes).map_err(|e| io(&path, "write", e))?;
-                StoredFile { path: rel, sha256, batch: self.batch.to_string(), content }
+                self.pending.push((path, bytes));
+                (StoredFile { path: rel, sha256, batch: self.batch.to_string(), content }, false)
             }
         };
         self.files.insert(name.to_string(), stored);
-        Ok(())
+        Ok(same)
+    }
+
+    /// The frame of a file the version before holds for the quarter.
+    fn old(&self, name: &str) -> Result<Option<DataFrame>> {
+        match self.before.filter(|b| b.files.contains_key(name)) {
+            Some(b) => Ok(Some(super::read::frame(self.store, b, name)?)),
+            None => Ok(None),
+        }
     }
 
     /// Keeps the file the version before names (an input this ingest does not bring).
@@ -82,14 +132,33 @@ impl Slot<'_> {
             None => false,
         }
     }
+
+    /// Stores the rows of an invalidity or incapacity file (merged with the stored ones
+    /// under `--amend`) and returns what changed against the version before (§12.1).
+    fn rows(&mut self, name: &str, mut df: DataFrame, keys: &[&str], mode: Mode) -> Result<Changes> {
+        let old = self.old(name)?;
+        if let (Mode::Amend, Some(old)) = (mode, &old) {
+            df = compare::amend(old, &df, keys)?;
+        }
+        let new = compare::keyed(&df, keys)?;
+        let same = self.put(name, &mut df, content(&new))?;
+        Ok(match (&old, same) {
+            (_, true) => Changes::same(df.height()),
+            (Some(old), false) => compare::diff(&compare::keyed(old, keys)?, &new),
+            (None, false) => Changes { added: new.len() as u64, ..Changes::default() },
+        })
+    }
 }
 
-/// The sha256 of rows without where they were read from.
-fn content<T>(rows: &[&T], fields: impl Fn(&T) -> String) -> String {
+/// The sha256 of rows without where they were read from (their key and values, in key
+/// order): two ingests of the same rows from different folders hold the same data.
+fn content(rows: &BTreeMap<String, String>) -> String {
     use sha2::Digest;
     let mut h = sha2::Sha256::new();
-    for r in rows {
-        h.update(fields(r).as_bytes());
+    for (k, v) in rows {
+        h.update(k.as_bytes());
+        h.update(b"\x1f");
+        h.update(v.as_bytes());
         h.update(b"\n");
     }
     crate::rules::hex(&h.finalize())
@@ -108,16 +177,20 @@ fn opt_date_col(name: &str, v: Vec<Option<i32>>) -> Result<Column> {
 /// The quarters it writes are those of its rows. For each of them an input the extract
 /// brings replaces that input's data; an input it does not bring carries over from the
 /// version before: a corrected `invalidity` or `incapacity` file alone corrects only those
-/// rows. The register and the employment lines come together (the lines are aggregated
-/// per register row).
+/// rows (withdrawing stored rows only under [`Mode::Replace`]). The register and the
+/// employment lines come together (the lines are aggregated per register row).
+///
+/// Nothing is committed from data `assess` would refuse (§6: a file cut short, an input
+/// over `max_rejected_share`, a quarter's volume dropping), nor when nothing differs from
+/// the latest version (§12.1).
 pub fn ingest(
     data: &Path,
     dialect: crate::input::dialect::Dialect,
     store: &Path,
-    seniority_bound: u32,
-    bounds: RowBounds,
+    opts: &Options<'_>,
     progress: &dyn Fn(&str),
 ) -> Result<Ingested> {
+    let (seniority_bound, bounds) = (opts.seniority_bound, opts.bounds);
     if seniority_bound > occupation::MAX_BOUND {
         return Err(Error::Usage(format!("--seniority-bound {seniority_bound}: at most {}", occupation::MAX_BOUND)));
     }
@@ -149,10 +222,28 @@ pub fn ingest(
         }
     }
     input::not_a_store(data)?;
-    // A Belgian spreadsheet export is read through a converted copy, named as the original.
+    // A Belgian spreadsheet export is read through a converted copy, named as the original
+    // in what is recorded and in every message.
     let converted = crate::input::dialect::convert(data, dialect)?;
-    let original = data;
-    let data: &Path = converted.as_ref().map_or(data, |c| c.dir.as_path());
+    let done = read_and_commit(data, converted.as_ref(), store, old, opts, progress);
+    match (&converted, done) {
+        (Some(c), Err(e)) => Err(c.restore_error(e)),
+        (_, done) => done,
+    }
+}
+
+/// [`ingest`] once the store is locked and the extract located: `converted` is the copy
+/// of a Belgian-dialect extract to read instead of `original`.
+fn read_and_commit(
+    original: &Path,
+    converted: Option<&crate::input::dialect::Converted>,
+    store: &Path,
+    old: Option<Version>,
+    opts: &Options<'_>,
+    progress: &dyn Fn(&str),
+) -> Result<Ingested> {
+    let (seniority_bound, bounds, mode) = (opts.seniority_bound, opts.bounds, opts.mode);
+    let data: &Path = converted.map_or(original, |c| c.dir.as_path());
     let (with_register, with_lines) = (has_input(data, Table::Employers), has_input(data, Table::Employment));
     let (with_invalidity, with_incapacity) = (has_input(data, Table::Invalidity), has_input(data, Table::Incapacity));
     if with_register != with_lines {
@@ -168,6 +259,14 @@ pub fn ingest(
         return Err(Error::Usage(format!(
             "{}: no input here (employers, employment, invalidity or incapacity, as .csv, .parquet or a folder)",
             original.display()
+        )));
+    }
+    if with_register && mode != Mode::Ask {
+        return Err(Error::Usage(format!(
+            "{}: --{} applies to a correction of invalidity or incapacity alone; a register with its employment \
+             lines replaces its quarters whole",
+            original.display(),
+            mode.name()
         )));
     }
     let (reg, mut rejects, reg_counts, employment) = if with_register {
@@ -190,7 +289,7 @@ pub fn ingest(
         (super::read::register(store, m, None, true)?, Vec::new(), None, None)
     };
     let quarters: BTreeSet<Quarter> = reg.rows.iter().map(|r| r.quarter).collect();
-    let mut inputs: BTreeMap<String, InputCounts> = BTreeMap::new();
+    let mut inputs: BTreeMap<&'static str, InputCounts> = BTreeMap::new();
     let (mut inv_rows, mut inc_rows) = (Vec::new(), Vec::new());
     if with_invalidity {
         let src = input::open(data, Table::Invalidity)?;
@@ -198,7 +297,7 @@ pub fn ingest(
         let (rows, rj, c) = invalidity::load(&src, &reg)?;
         inv_rows = rows;
         rejects.extend(rj);
-        inputs.insert("invalidity".into(), InputCounts { sha256: src.sha256()?, ..c });
+        inputs.insert("invalidity", InputCounts { sha256: src.sha256()?, ..c });
     }
     if with_incapacity {
         let src = input::open(data, Table::Incapacity)?;
@@ -207,7 +306,7 @@ pub fn ingest(
         let (rows, rj, c) = incapacity::load(&src, &reg, &all, bounds.daily_benefit_cents)?;
         inc_rows = rows;
         rejects.extend(rj);
-        inputs.insert("incapacity".into(), InputCounts { sha256: src.sha256()?, ..c });
+        inputs.insert("incapacity", InputCounts { sha256: src.sha256()?, ..c });
     }
     let ingested: Vec<Quarter> = if with_register { quarters.iter().copied().collect() } else { Vec::new() };
     let occ = match &employment {
@@ -219,7 +318,7 @@ pub fn ingest(
             if lines.sha256.is_empty() {
                 lines.sha256 = employment.sha256()?;
             }
-            inputs.insert("employment".into(), lines);
+            inputs.insert("employment", lines);
             occ
         }
         None => occupation::Occupation {
@@ -231,9 +330,9 @@ pub fn ingest(
         },
     };
     if let Some(c) = reg_counts {
-        inputs.insert("employers".into(), c);
+        inputs.insert("employers", c);
     }
-    if let Some(c) = &converted {
+    if let Some(c) = converted {
         for r in &mut rejects {
             r.file = c.restore(&r.file);
         }
@@ -248,38 +347,40 @@ pub fn ingest(
         }
     }
     rejects.sort();
+    crate::input::rejects::count_reasons(&mut inputs, &rejects);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let id = format!("{}-{}", std::process::id(), nanos);
+    // §6: what `assess` would refuse is not committed; the rejects go where the message says.
+    let refused = |e: Error| -> Result<Ingested> {
+        let dir = store.join("refused").join(&id);
+        std::fs::create_dir_all(&dir).map_err(|e| io(&dir, "create", e))?;
+        write_rejects(&dir.join("rejects.csv"), &rejects)?;
+        Err(e)
+    };
+    {
+        let refused_rejects = store.join("refused").join(&id).join("rejects.csv");
+        let share = opts.gates.max_rejected_share.unwrap_or(opts.rules.shared.max_rejected_share);
+        if let Err(e) = crate::input::rejects::gate(&inputs, share, &reg.ids, &refused_rejects) {
+            return refused(not_committed(e, store));
+        }
+        if opts.gates.strict && !rejects.is_empty() {
+            let rejected = rejects.len() as u64;
+            return refused(Error::Strict { rejected, rejects: refused_rejects.display().to_string() });
+        }
+    }
 
     // The quarters written: those of the register rows brought, and of the invalidity and
     // incapacity rows (a quarter of invalidity rows alone keeps its stored register).
     let mut all_quarters: BTreeSet<Quarter> = if with_register { quarters.clone() } else { BTreeSet::new() };
     all_quarters.extend(inv_rows.iter().map(|r| Quarter::of_day(r.invalidity_start)));
     all_quarters.extend(inc_rows.iter().map(|r| r.quarter()));
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let id = format!("{}-{}", std::process::id(), nanos);
 
-    // The batch: its sources, counts and rejects.
-    let bdir = batch_dir(store, &id);
-    std::fs::create_dir_all(&bdir).map_err(|e| io(&bdir, "create", e))?;
-    let batch = Batch {
-        data: original.display().to_string(),
-        quarters: all_quarters.iter().map(|q| q.to_string()).collect(),
-        inputs: inputs.clone(),
-    };
-    let bpath = bdir.join("batch.json");
-    std::fs::write(&bpath, serde_json::to_string_pretty(&batch).map_err(anyhow::Error::from)? + "\n")
-        .map_err(|e| io(&bpath, "write", e))?;
-    let rpath = bdir.join("rejects.csv");
-    let mut w =
-        csv::Writer::from_path(&rpath).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", rpath.display()))?;
-    w.write_record(REJECTS_HEADER).map_err(anyhow::Error::from)?;
-    for r in rejects_rows(&rejects) {
-        w.write_record(&r).map_err(anyhow::Error::from)?;
-    }
-    w.flush().map_err(|e| io(&rpath, "write", e))?;
-
-    // Each quarter's new files in a new folder.
+    // Each quarter's new files, encoded; compared with the version before (§12.1).
     let bound = seniority_bound as usize;
     let mut entries = BTreeMap::new();
+    let mut changes: BTreeMap<String, BTreeMap<String, Changes>> = BTreeMap::new();
+    let mut pending = Vec::new();
+    let volumes = crate::dataset::volumes(&occ.by_quarter);
     // Every table split by quarter once, rather than filtered again for each quarter.
     let reg_by = by_quarter(&reg.rows, |r| r.quarter);
     let occ_by = by_quarter(&occ.by_quarter, |g| g.quarter);
@@ -287,10 +388,11 @@ pub fn ingest(
     let inv_by = by_quarter(&inv_rows, |r| Quarter::of_day(r.invalidity_start));
     let inc_by = by_quarter(&inc_rows, |r| r.quarter());
     for &q in &all_quarters {
-        progress(&format!("writing {q}"));
+        progress(&format!("comparing {q}"));
         let rel = format!("quarters/{q}-{id}");
         let before = old.as_ref().and_then(|m| m.quarters.get(&q.to_string()));
-        let mut slot = Slot { store, dir: rel, batch: &id, before, files: BTreeMap::new() };
+        let mut slot = Slot { store, dir: rel, batch: &id, before, files: BTreeMap::new(), pending: Vec::new() };
+        let mut said: BTreeMap<String, Changes> = BTreeMap::new();
         // The register and its aggregates: this extract's, when it holds the quarter's
         // register; else the stored ones carry over, never an empty register in their place.
         let brought = with_register && quarters.contains(&q);
@@ -321,7 +423,16 @@ pub fn ingest(
                 df.with_column(Column::new("name".into(), name))?;
                 df.with_column(Column::new("address".into(), address))?;
             }
-            slot.put("register.parquet", &mut df, String::new())?;
+            let same = slot.put("register.parquet", &mut df, String::new())?;
+            let employers = match (same, slot.old("register.parquet")?) {
+                (true, _) => Changes::same(df.height()),
+                (false, Some(old)) => compare::diff(
+                    &compare::keyed(&old, compare::REGISTER_KEY)?,
+                    &compare::keyed(&df, compare::REGISTER_KEY)?,
+                ),
+                (false, None) => Changes { added: df.height() as u64, ..Changes::default() },
+            };
+            said.insert("employers".into(), employers);
 
             let idx: &[usize] = occ_by.get(&q).map_or(&[], Vec::as_slice);
             let name = |i: usize| reg.ids[occ.by_quarter[i].employer as usize].as_str();
@@ -337,34 +448,31 @@ pub fn ingest(
                     idx.iter().map(|&i| occ.buckets[i][y]).collect::<Vec<_>>(),
                 ));
             }
-            slot.put("occupation.parquet", &mut DataFrame::new_infer_height(cols)?, String::new())?;
+            let mut occ_df = DataFrame::new_infer_height(cols)?;
+            let same_occ = slot.put("occupation.parquet", &mut occ_df, String::new())?;
 
             let com: Vec<&occupation::CommitteeWages> =
                 com_by.get(&q).into_iter().flatten().map(|&i| &occ.by_committee[i]).collect();
-            let mut df = df!(
+            let mut com_df = df!(
                 "employer_id" => com.iter().map(|c| reg.ids[c.employer as usize].as_str()).collect::<Vec<_>>(),
                 "joint_committee" => com.iter().map(|c| c.joint_committee.as_str()).collect::<Vec<_>>(),
                 "wages_cents" => com.iter().map(|c| c.wages).collect::<Vec<_>>(),
             )?;
-            slot.put("committees.parquet", &mut df, String::new())?;
+            let same_com = slot.put("committees.parquet", &mut com_df, String::new())?;
+            let lines = match (same_occ && same_com, slot.old("occupation.parquet")?, slot.old("committees.parquet")?) {
+                (true, _, _) => Changes::same(occ_df.height()),
+                (false, Some(o), Some(c)) => {
+                    compare::diff(&compare::employment(&o, &c)?, &compare::employment(&occ_df, &com_df)?)
+                }
+                _ => Changes { added: occ_df.height() as u64, ..Changes::default() },
+            };
+            said.insert("employment".into(), lines);
         }
 
         if with_invalidity || !slot.carry("invalidity.parquet") {
             let inv: Vec<&invalidity::InvalidityRow> =
                 inv_by.get(&q).into_iter().flatten().map(|&i| &inv_rows[i]).collect();
-            let digest = content(&inv, |r| {
-                format!(
-                    "{}|{}|{}|{}|{}|{}|{}",
-                    r.worker_id,
-                    r.employer_id,
-                    r.primary_incapacity_start,
-                    r.invalidity_start,
-                    r.birth_date,
-                    r.seniority_date,
-                    r.resumption_authorized
-                )
-            });
-            let mut df = DataFrame::new_infer_height(vec![
+            let df = DataFrame::new_infer_height(vec![
                 Column::new("file".into(), inv.iter().map(|r| r.file.as_str()).collect::<Vec<_>>()),
                 Column::new("line".into(), inv.iter().map(|r| r.line).collect::<Vec<_>>()),
                 Column::new("worker_id".into(), inv.iter().map(|r| r.worker_id.as_str()).collect::<Vec<_>>()),
@@ -378,28 +486,16 @@ pub fn ingest(
                     inv.iter().map(|r| r.resumption_authorized).collect::<Vec<_>>(),
                 ),
             ])?;
-            slot.put("invalidity.parquet", &mut df, digest)?;
+            let c = slot.rows("invalidity.parquet", df, compare::INVALIDITY_KEY, mode)?;
+            if with_invalidity {
+                said.insert("invalidity".into(), c);
+            }
         }
 
         if with_incapacity || !slot.carry("incapacity.parquet") {
             let inc: Vec<&incapacity::IncapacityRow> =
                 inc_by.get(&q).into_iter().flatten().map(|&i| &inc_rows[i]).collect();
-            let digest = content(&inc, |r| {
-                format!(
-                    "{}|{}|{}|{:?}|{}|{}|{}|{}|{:?}|{}",
-                    r.worker_id,
-                    r.employer_id,
-                    r.incapacity_start,
-                    r.incapacity_end,
-                    r.birth_date,
-                    r.service_start,
-                    r.worker_type,
-                    r.disability_recognised,
-                    r.part_time_resumption,
-                    r.daily_benefit
-                )
-            });
-            let mut df = DataFrame::new_infer_height(vec![
+            let df = DataFrame::new_infer_height(vec![
                 Column::new("file".into(), inc.iter().map(|r| r.file.as_ref()).collect::<Vec<&str>>()),
                 Column::new("line".into(), inc.iter().map(|r| r.line).collect::<Vec<_>>()),
                 Column::new("worker_id".into(), inc.iter().map(|r| r.worker_id.as_str()).collect::<Vec<_>>()),
@@ -416,9 +512,36 @@ pub fn ingest(
                 opt_date_col("part_time_resumption", inc.iter().map(|r| r.part_time_resumption).collect())?,
                 Column::new("daily_benefit_cents".into(), inc.iter().map(|r| r.daily_benefit).collect::<Vec<_>>()),
             ])?;
-            slot.put("incapacity.parquet", &mut df, digest)?;
+            let c = slot.rows("incapacity.parquet", df, compare::INCAPACITY_KEY, mode)?;
+            if with_incapacity {
+                said.insert("incapacity".into(), c);
+            }
         }
-        entries.insert(q.to_string(), QuarterEntry { batch: id.clone(), files: slot.files });
+        let volume =
+            if brought { Some(volumes.get(&q).copied().unwrap_or_default()) } else { before.and_then(|b| b.volume) };
+        pending.extend(slot.pending);
+        entries.insert(q.to_string(), QuarterEntry { batch: id.clone(), files: slot.files, volume });
+        changes.insert(q.to_string(), said);
+    }
+
+    // §12.1: a correction of one input that would withdraw stored rows needs a word.
+    if !with_register && mode == Mode::Ask {
+        let withdrawing: Vec<String> = changes
+            .iter()
+            .flat_map(|(q, by)| {
+                by.iter().filter(|(_, c)| c.withdrawn > 0).map(move |(input, c)| format!("{q} {input}: {c}"))
+            })
+            .collect();
+        if !withdrawing.is_empty() {
+            return Err(Error::Usage(format!(
+                "{}: this correction brings {} alone and would withdraw stored rows ({}); nothing was committed. \
+                 Say what is meant: --amend adds its rows or replaces those with the same key and withdraws nothing; \
+                 --replace takes it as the whole truth for the quarters it holds",
+                original.display(),
+                inputs.keys().copied().collect::<Vec<_>>().join(" and "),
+                withdrawing.join("; ")
+            )));
+        }
     }
 
     // Commit: the next version names every quarter, the written ones replaced.
@@ -427,10 +550,11 @@ pub fn ingest(
     let mut changed = Vec::new();
     for (q, e) in entries {
         let quarter: Quarter = q.parse().map_err(|m: String| anyhow::anyhow!(m))?;
+        let moved = changes.get(&q).is_some_and(|by| by.values().any(Changes::any));
         match quarters_now.get(&q) {
-            Some(prev) => {
+            Some(_) => {
                 replaced.push(quarter);
-                if e.differs(prev) {
+                if moved {
                     changed.push(quarter);
                 }
             }
@@ -438,6 +562,45 @@ pub fn ingest(
         }
         quarters_now.insert(q, e);
     }
+    if let Some(m) = old.as_ref().filter(|_| changed.is_empty()) {
+        // §12.1: what the latest version holds already is not committed again.
+        return Ok(Ingested {
+            version: m.version,
+            nothing_new: true,
+            quarters: all_quarters.into_iter().collect(),
+            replaced,
+            changed,
+            changes,
+            rejected: rejects.len() as u64,
+            batch: String::new(),
+        });
+    }
+    // §6: volumes hold in every stored quarter whose computation reads the lines brought.
+    if with_register && !opts.gates.allow_incomplete_data {
+        if let Err(e) = check_volumes(store, opts, &quarters_now, &ingested) {
+            return refused(not_committed(e, store));
+        }
+    }
+
+    progress("writing the new quarters");
+    for (path, bytes) in &pending {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| io(dir, "create", e))?;
+        }
+        std::fs::write(path, bytes).map_err(|e| io(path, "write", e))?;
+    }
+    // The batch: its sources, counts and rejects.
+    let bdir = batch_dir(store, &id);
+    std::fs::create_dir_all(&bdir).map_err(|e| io(&bdir, "create", e))?;
+    let batch = Batch {
+        data: original.display().to_string(),
+        quarters: all_quarters.iter().map(|q| q.to_string()).collect(),
+        inputs: inputs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+    };
+    let bpath = bdir.join("batch.json");
+    std::fs::write(&bpath, serde_json::to_string_pretty(&batch).map_err(anyhow::Error::from)? + "\n")
+        .map_err(|e| io(&bpath, "write", e))?;
+    write_rejects(&bdir.join("rejects.csv"), &rejects)?;
     let committed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| crate::quarter::format_timestamp(d.as_secs() as i64))
@@ -453,7 +616,9 @@ pub fn ingest(
         max_line_wages_cents: Some(bounds.wages_cents),
         touched: all_quarters.iter().map(|q| q.to_string()).collect(),
         changed: changed.iter().map(|q| q.to_string()).collect(),
-        sources: inputs,
+        sources: inputs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        changes: changes.clone(),
+        mode: if with_register { String::new() } else { mode.name().to_string() },
         quarters: quarters_now,
     };
     if let Some(ms) = std::env::var("RESPONSA_PAUSE_BEFORE_PUBLISH_MS").ok().and_then(|v| v.parse().ok()) {
@@ -463,12 +628,84 @@ pub fn ingest(
     clean(store)?;
     Ok(Ingested {
         version: version.version,
+        nothing_new: false,
         quarters: all_quarters.into_iter().collect(),
         replaced,
         changed,
+        changes,
         rejected: rejects.len() as u64,
         batch: id,
     })
+}
+
+/// A refusal of §6 at ingest says that nothing was committed.
+fn not_committed(e: Error, store: &Path) -> Error {
+    let tail = format!("; nothing was committed to {}", store.display());
+    match e {
+        Error::Rejected(m) => Error::Rejected(m + &tail),
+        Error::Volume(m) => Error::Volume(m + &tail),
+        other => other,
+    }
+}
+
+fn write_rejects(path: &Path, rejects: &[crate::input::rejects::Reject]) -> Result<()> {
+    let mut w = csv::Writer::from_path(path).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+    w.write_record(REJECTS_HEADER).map_err(anyhow::Error::from)?;
+    for r in rejects_rows(rejects) {
+        w.write_record(&r).map_err(anyhow::Error::from)?;
+    }
+    w.flush().map_err(|e| io(path, "write", e))
+}
+
+/// §6 at ingest: for every stored quarter whose computation reads a quarter of lines
+/// brought (the levy of P..P+7, the solidarity contribution of P..P+4, where in force),
+/// and whose quarters read are all held, the volumes of those quarters hold, as `assess`
+/// checks them.
+fn check_volumes(
+    store: &Path,
+    opts: &Options<'_>,
+    quarters: &BTreeMap<String, QuarterEntry>,
+    brought: &[Quarter],
+) -> Result<()> {
+    let stored: Vec<Quarter> = quarters.keys().filter_map(|q| q.parse().ok()).collect();
+    let mut volumes: BTreeMap<Quarter, crate::volumes::Volume> = BTreeMap::new();
+    for q in &stored {
+        let Ok(rules) = opts.set.resolve(*q, false) else { continue };
+        for c in crate::contribution::Contribution::ALL.into_iter().filter(|c| c.in_force(&rules)) {
+            let read = c.employment_quarters(*q);
+            if !c.reads(*q).iter().any(|p| brought.contains(p))
+                || !read.iter().all(|p| quarters.contains_key(&p.to_string()))
+            {
+                continue;
+            }
+            let mut held = Vec::with_capacity(read.len());
+            for p in read {
+                let v = match volumes.get(&p) {
+                    Some(v) => *v,
+                    None => {
+                        let v = super::read::volume(store, &quarters[&p.to_string()])?;
+                        volumes.insert(p, v);
+                        v
+                    }
+                };
+                held.push((p, v));
+            }
+            // A quarter read without any line is incomplete data, which `assess` refuses
+            // when it is asked for that quarter; the store may receive it later.
+            if held.iter().any(|(_, v)| v.employers == 0) {
+                continue;
+            }
+            if let Some(d) = crate::volumes::first_drop(&held, opts.rules.shared.max_quarter_drop) {
+                return Err(Error::Volume(format!(
+                    "{q} ({}): the quarters it reads would not hold (max_quarter_drop {} %): {d} \
+                     --allow-incomplete-data ingests it anyway",
+                    c.short_name(),
+                    opts.rules.shared.max_quarter_drop
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The positions of the items of each quarter, in order.

@@ -15,8 +15,14 @@ pub struct StoreLock {
 }
 
 impl StoreLock {
-    /// Takes the store's lock, or exits 2 naming the ingest that holds it.
+    /// Takes the store's lock for an ingest, or exits 2 naming the writer that holds it.
     pub fn take(store: &Path) -> Result<StoreLock> {
+        StoreLock::take_for(store, "ingest")
+    }
+
+    /// Takes the store's lock for `what` (`ingest`, `billing`), or exits 2 naming the
+    /// writer that holds it.
+    pub fn take_for(store: &Path, what: &str) -> Result<StoreLock> {
         let path = store.join(".lock");
         let mut file = OpenOptions::new()
             .read(true)
@@ -31,9 +37,9 @@ impl StoreLock {
                 let mut holder = String::new();
                 let _ = file.read_to_string(&mut holder);
                 let holder = holder.trim();
-                let who = if holder.is_empty() { "another ingest".to_string() } else { holder.to_string() };
+                let who = if holder.is_empty() { "another writer".to_string() } else { holder.to_string() };
                 return Err(Error::Usage(format!(
-                    "{}: {who} is writing this store; run again when it has ended (one ingest at a time)",
+                    "{}: {who} is writing this store; run again when it has ended (one writer at a time)",
                     store.display()
                 )));
             }
@@ -43,7 +49,7 @@ impl StoreLock {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| crate::quarter::format_timestamp(d.as_secs() as i64))
             .unwrap_or_default();
-        let me = format!("the ingest of pid {} (started {started} UTC)\n", std::process::id());
+        let me = format!("the {what} of pid {} (started {started} UTC)\n", std::process::id());
         file.set_len(0).map_err(|e| io(&path, "write", e))?;
         file.rewind().map_err(|e| io(&path, "write", e))?;
         file.write_all(me.as_bytes()).map_err(|e| io(&path, "write", e))?;

@@ -32,12 +32,15 @@
 //! A store written before versions (one `manifest.json`) reads as version 1; the first
 //! ingest into it records that version before its own.
 
+mod compare;
 mod history;
 mod ingest;
+pub mod journal;
 mod read;
 
+pub use compare::Changes;
 pub use history::{history, ranges, reach, History};
-pub use ingest::{ingest, Ingested};
+pub use ingest::{ingest, Ingested, Mode, Options};
 pub use read::load;
 
 use std::collections::BTreeMap;
@@ -79,6 +82,10 @@ pub struct QuarterEntry {
     /// The last ingest that wrote the quarter.
     pub batch: String,
     pub files: BTreeMap<String, StoredFile>,
+    /// The employers declaring lines and the lines of the quarter (§6, volumes hold), as
+    /// the ingest that brought its lines counted them (absent in a store written before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<crate::volumes::Volume>,
 }
 
 impl QuarterEntry {
@@ -149,6 +156,14 @@ pub struct Version {
     pub changed: Vec<String>,
     /// Per input the ingest brought: rows read, used, rejected, the files and their sha256.
     pub sources: BTreeMap<String, InputCounts>,
+    /// §12.1: per quarter written and input brought, the rows added, withdrawn, changed
+    /// and unchanged against the version before (empty in a store written before).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub changes: BTreeMap<String, BTreeMap<String, Changes>>,
+    /// How a correction of one input was applied: `replace` or `amend` (§12.1; empty for
+    /// whole quarters).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub mode: String,
     /// Every stored quarter as of this version.
     pub quarters: BTreeMap<String, QuarterEntry>,
 }
@@ -349,7 +364,7 @@ fn read_legacy(store: &Path) -> Result<Option<Version>> {
                     (n.to_string(), f)
                 })
                 .collect();
-            (q, QuarterEntry { batch: e.batch, files })
+            (q, QuarterEntry { batch: e.batch, files, volume: None })
         })
         .collect();
     let all: Vec<String> = quarters.keys().cloned().collect();
@@ -365,6 +380,8 @@ fn read_legacy(store: &Path) -> Result<Option<Version>> {
         touched: all.clone(),
         changed: all,
         sources: BTreeMap::new(),
+        changes: BTreeMap::new(),
+        mode: String::new(),
         quarters,
     };
     check_paths(store, &path, &v)?;

@@ -127,6 +127,25 @@ impl Stored {
     }
 }
 
+/// A stored file of quarter entry `e` as a frame, checked against its sha256.
+pub(super) fn frame(store: &Path, e: &QuarterEntry, name: &str) -> Result<DataFrame> {
+    Ok(Stored::open(store, e, name)?.df)
+}
+
+/// The volume of a stored quarter (§6): from its entry, or counted in its aggregates for
+/// a store written before volumes were recorded.
+pub(super) fn volume(store: &Path, e: &QuarterEntry) -> Result<crate::volumes::Volume> {
+    if let Some(v) = e.volume {
+        return Ok(v);
+    }
+    let df = Stored::open(store, e, "occupation.parquet")?;
+    let lines = df.ints("lines")?;
+    Ok(crate::volumes::Volume {
+        employers: lines.iter().filter(|l| **l > 0).count() as u64,
+        lines: lines.iter().map(|l| (*l).max(0) as u64).sum(),
+    })
+}
+
 /// The union of two sorted lists without repeats.
 fn merge_sorted<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<&'a str> {
     let mut out = Vec::with_capacity(a.len().max(b.len()));
@@ -311,7 +330,7 @@ pub fn load(
         .collect();
     let wage_quarters: BTreeSet<Quarter> =
         if needs.invalidity { quarters.iter().map(|q| q.offset(-1)).collect() } else { BTreeSet::new() };
-    let parts: Vec<(Vec<EmployerQuarter>, Vec<CommitteeWages>)> = needed
+    let parts: Vec<(Vec<EmployerQuarter>, Vec<CommitteeWages>, (Quarter, crate::volumes::Volume))> = needed
         .par_iter()
         .filter_map(|q| m.quarters.get(&q.to_string()).map(|e| (*q, e)))
         .map(|(q, d)| {
@@ -321,6 +340,12 @@ pub fn load(
             let buckets: Vec<Vec<i64>> = (min_years..=m.seniority_bound as usize)
                 .map(|y| df.ints(&format!("fte_y{y}")))
                 .collect::<Result<_>>()?;
+            // §6: the quarter's volume, of every employer with lines (one row each), not
+            // only of the assessed quarters' employers read below.
+            let volume = crate::volumes::Volume {
+                employers: lines.iter().filter(|l| **l > 0).count() as u64,
+                lines: lines.iter().map(|l| (*l).max(0) as u64).sum(),
+            };
             let employers = positions(&sorted_ids, &id);
             let mut occ = Vec::with_capacity(df.height());
             for i in 0..df.height() {
@@ -336,7 +361,7 @@ pub fn load(
                 });
             }
             if !wage_quarters.contains(&q) {
-                return Ok((occ, Vec::new()));
+                return Ok((occ, Vec::new(), (q, volume)));
             }
             let df = Stored::open(store, d, "committees.parquet")?;
             let (id, jc, w) = (df.strs("employer_id")?, df.strs("joint_committee")?, df.ints("wages_cents")?);
@@ -351,16 +376,18 @@ pub fn load(
                     })
                 })
                 .collect();
-            Ok((occ, com))
+            Ok((occ, com, (q, volume)))
         })
         .collect::<Result<_>>()?;
     // By (employer, quarter): each part is sorted by employer, so the concatenation is a
     // few sorted runs, which a stable sort merges in a few passes.
     let mut by_quarter: Vec<EmployerQuarter> = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
     let mut by_committee: Vec<CommitteeWages> = Vec::new();
-    for (o, c) in parts {
+    let mut volumes = BTreeMap::new();
+    for (o, c, (q, v)) in parts {
         by_quarter.extend(o);
         by_committee.extend(c);
+        volumes.insert(q, v);
     }
     by_quarter.sort_by_key(|g| (g.employer, g.quarter));
     by_committee.par_sort_unstable();
@@ -448,7 +475,11 @@ pub fn load(
     for (b, names) in taken {
         let bd = batch_dir(store, b);
         let path = bd.join("batch.json");
-        let text = std::fs::read_to_string(&path).map_err(|e| crate::error::io(&path, "read", e))?;
+        // A batch the version names is part of the store: its absence is a damaged store
+        // (exit 2 naming the file), like a missing quarter file.
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Error::Structure(format!("{}: cannot read the ingest's record: {e} (the store is damaged)", path.display()))
+        })?;
         let batch: Batch =
             serde_json::from_str(&text).map_err(|e| Error::Structure(format!("{}: {e}", path.display())))?;
         let mut files: BTreeSet<String> = BTreeSet::new();
@@ -502,7 +533,7 @@ pub fn load(
         rejects: Vec::new(),
         counts: InputCounts::default(),
     };
-    Ok(Dataset { register, invalidity, incapacity, occupation, rejects, inputs })
+    Ok(Dataset { register, invalidity, incapacity, occupation, rejects, inputs, volumes, version: Some(m.version) })
 }
 
 #[cfg(test)]
@@ -526,7 +557,11 @@ mod tests {
             batch: String::new(),
             content: String::new(),
         };
-        let entry = QuarterEntry { batch: String::new(), files: [("invalidity.parquet".to_string(), file)].into() };
+        let entry = QuarterEntry {
+            batch: String::new(),
+            files: [("invalidity.parquet".to_string(), file)].into(),
+            volume: None,
+        };
         let stored = Stored::open(dir.path(), &entry, "invalidity.parquet").expect("read back");
         let worker = stored.strs("worker_id").err().map(|e| e.to_string()).unwrap_or_default();
         assert!(worker.contains("invalidity.parquet") && worker.contains("'worker_id'"), "{worker}");

@@ -142,21 +142,37 @@ fn the_cron_script_runs_as_written_and_says_what_failed() {
     let bin = env!("CARGO_BIN_EXE_responsa");
     let o = run(&["2023Q4"], bin);
     let err = String::from_utf8_lossy(&o.stderr);
-    match o.status.code() {
-        Some(0) => {
-            assert!(home.join("reports/2023Q4/assessment.csv").is_file(), "{err}");
-            let history = std::fs::read_to_string(home.join("logs/2023Q4.history")).unwrap_or_default();
-            assert!(history.contains("Out of date"), "the store's history is logged: {history}");
-            // The example's extract writes every quarter from 2021: later ones are out of date.
-            assert!(String::from_utf8_lossy(&o.stdout).contains("invalidity levy:"), "cron mails the list");
-        }
-        Some(3) => assert!(err.contains("rows rejected") && err.contains("rejects.csv"), "{err}"),
-        other => panic!("exit {other:?}: {err}"),
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(home.join("reports/2023Q4/assessment.csv").is_file(), "{err}");
+    let history = std::fs::read_to_string(home.join("logs/2023Q4.history")).unwrap_or_default();
+    assert!(history.contains("Billed: nothing yet"), "the store's history is logged: {history}");
+    assert!(String::from_utf8_lossy(&o.stdout).is_empty(), "nothing billed was out of date: nothing to mail");
+    // The next quarter's extract corrects a wage of 2023Q3, which the billed 2023Q4 reads:
+    // cron mails exactly that quarter, with the command to regularise it.
+    let next = home.join("extracts/2024Q1");
+    std::fs::create_dir_all(&next).expect("mkdir");
+    for f in ["employers.csv", "invalidity.csv", "incapacity.csv"] {
+        std::fs::copy(root().join("data/example").join(f), next.join(f)).expect("copy");
     }
+    let lines = std::fs::read_to_string(root().join("data/example/employment.csv")).expect("example");
+    std::fs::write(
+        next.join("employment.csv"),
+        lines.replacen(
+            "2023Q3,E01,E01-W000,1,2019-06-30,true,9123.45,",
+            "2023Q3,E01,E01-W000,1,2019-06-30,true,9223.45,",
+            1,
+        ),
+    )
+    .expect("write");
     let o = run(&["2024Q1"], bin);
+    let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(out.contains("2023Q4 levy") && out.contains("responsa regularise --store store --quarter 2023Q4"), "{out}");
+    assert!(!out.contains("2024Q1 levy"), "2024Q1 was not billed before this run: {out}");
+    let o = run(&["2024Q2"], bin);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("no folder extracts/2024Q1"), "a missing quarter is said: {err}");
+    assert!(err.contains("no folder extracts/2024Q2"), "a missing quarter is said: {err}");
     let o = run(&["2023Q4"], "/nonexistent/responsa");
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
