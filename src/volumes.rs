@@ -67,8 +67,8 @@ fn below(count: u64, sorted: &[u64], drop: Decimal) -> bool {
 /// more than `drop` percent below the median of the quarters read; `None` when every
 /// quarter holds.
 pub fn first_drop(volumes: &[(Quarter, Volume)], drop: Decimal) -> Option<Drop> {
-    let measures: [(&'static str, fn(&Volume) -> u64); 2] =
-        [("employers declare lines", |v| v.employers), ("lines", |v| v.lines)];
+    type Measure = (&'static str, fn(&Volume) -> u64);
+    let measures: [Measure; 2] = [("employers declare lines", |v| v.employers), ("lines", |v| v.lines)];
     for (what, of) in measures {
         let mut sorted: Vec<u64> = volumes.iter().map(|(_, v)| of(v)).collect();
         sorted.sort_unstable();

@@ -81,6 +81,11 @@ pub struct Args {
     /// as `assess --allow-incomplete-data` assesses it.
     #[arg(long)]
     pub allow_incomplete_data: bool,
+    /// The largest share of an input's rows, in percent, that may have been rejected
+    /// before the explanation is refused (exit 3), as `assess` refuses the report
+    /// (default: the rule set's max_rejected_share, 1 %).
+    #[arg(long, value_name = "PERCENT")]
+    pub max_rejected_share: Option<crate::rules::Decimal>,
 }
 
 pub fn run(a: Args) -> Result<()> {
@@ -90,7 +95,11 @@ pub fn run(a: Args) -> Result<()> {
     let needs = dataset::Needs::of(&on);
     let loaded = a.inputs.open(std::slice::from_ref(&rules), &[a.quarter], needs, &|_| {})?;
     // §6: explain computes what assess would, so it refuses what assess refuses.
-    let gates = crate::run::Gates { allow_incomplete_data: a.allow_incomplete_data, ..Default::default() };
+    let gates = crate::run::Gates {
+        allow_incomplete_data: a.allow_incomplete_data,
+        strict: false,
+        max_rejected_share: a.max_rejected_share,
+    };
     let runs = [(a.quarter, on.clone())];
     let rejects = std::path::Path::new("the rejects.csv that responsa assess writes");
     crate::run::check(&loaded, &runs, &rules, &gates, rejects)?;

@@ -25,7 +25,7 @@ The ledger (CSV): joint_committee,date,event,amount,reference
   negative amount, a payment without a request, more paid than available, a late request).
 
 Examples:
-  responsa funds --year 2024 --data data/example --out funds
+  responsa funds --year 2024 --data data/example --out funds --allow-incomplete-data
   responsa funds --year 2024 --store STORE --out funds --ledger data/example/ledger.csv --as-of 2028-03-01
 
 Exit codes: 0 success, 2 usage or structural error (an input missing, a file cut short, a quarter

@@ -97,11 +97,11 @@ pub fn read(store: &Path) -> Result<Vec<Entry>> {
 
 /// The last bill of a quarter and contribution: what the office sent last.
 pub fn billed<'a>(entries: &'a [Entry], quarter: &str, contribution: &str) -> Option<&'a Bill> {
-    entries.iter().flat_map(|e| &e.bills).filter(|b| b.quarter == quarter && b.contribution == contribution).last()
+    entries.iter().flat_map(|e| &e.bills).rfind(|b| b.quarter == quarter && b.contribution == contribution)
 }
 
 /// How many regularisations of a quarter and contribution the journal holds for an
-/// employer (the suffix of its next corrected notice is one more, §12.3).
+/// employer (the suffix of its next corrected notice is one more, §12.2).
 pub fn regularisations(entries: &[Entry], quarter: &str, contribution: &str, reference: &str) -> usize {
     let prefix = format!("{reference}/R");
     entries

@@ -330,7 +330,9 @@ pub fn load(
         .collect();
     let wage_quarters: BTreeSet<Quarter> =
         if needs.invalidity { quarters.iter().map(|q| q.offset(-1)).collect() } else { BTreeSet::new() };
-    let parts: Vec<(Vec<EmployerQuarter>, Vec<CommitteeWages>, (Quarter, crate::volumes::Volume))> = needed
+    // Per quarter read: its aggregates, its committee wages and its volume (§6).
+    type Part = (Vec<EmployerQuarter>, Vec<CommitteeWages>, (Quarter, crate::volumes::Volume));
+    let parts: Vec<Part> = needed
         .par_iter()
         .filter_map(|q| m.quarters.get(&q.to_string()).map(|e| (*q, e)))
         .map(|(q, d)| {

@@ -117,16 +117,11 @@ fn an_unterminated_quote_is_a_structural_error_with_its_line() {
 }
 
 #[test]
-fn truncated_file_loses_nothing_silently() {
-    // The last line is cut in the middle: its missing fields make it a reject, not a crash.
+fn a_file_cut_in_the_middle_of_its_last_line_is_a_structural_error() {
+    // The last line is cut in the middle and has no final newline: the file was cut short
+    // (§6), a structural error naming the line, never a reject and a report.
     let employment = format!("{EMPLOYMENT}2023Q3,A,w3,1,2010-01");
-    let w = Workdir::new();
-    dataset(&w, EMPLOYERS, &employment, INVALIDITY);
-    let o = assess(&w, &[]);
-    assert!(o.status.success(), "{}", show(&o));
-    let rejects = read_csv(&w.path("out/rejects.csv"));
-    assert_eq!(rejects.len(), 1, "{rejects:?}");
-    assert_eq!(rejects[0]["line"], "5");
+    structural(EMPLOYERS, &employment, INVALIDITY, &["employment.csv:5", "the file ends inside this line: cut short?"]);
 }
 
 #[test]

@@ -103,11 +103,12 @@ fn a_correction_is_a_new_version_the_billed_one_is_reproduced_and_the_difference
     assert_eq!(o.status.code(), Some(3), "{}", show(&o));
     let o = w.run(&["regularise", "--store", "store", "--quarter", "2026Q1", "--from", "1", "--out", "regul", "-q"]);
     assert_eq!(o.status.code(), Some(3), "{}", show(&o));
-    let accept = ["--max-rejected-share", "10", "--replace"];
+    let accept = ["--max-rejected-share", "10"];
     ok(&w, &["assess", "--quarter", "2026Q1", "--store", "store", "--out", "now", "-q", accept[0], accept[1]]);
     assert_ne!(w.read("now/solidarity.csv"), w.read("billed/solidarity.csv"), "version 2 is assessed by default");
     let explain = |v: &[&str]| {
-        let mut a = vec!["explain", "--quarter", "2026Q1", "--employer", "E04", "--store", "store"];
+        let mut a =
+            vec!["explain", "--quarter", "2026Q1", "--employer", "E04", "--store", "store", accept[0], accept[1]];
         a.extend(v);
         ok(&w, &a)
     };

@@ -19,6 +19,7 @@ mod generate;
 mod golden;
 mod layout;
 mod parsers;
+mod record;
 mod store;
 mod trust;
 mod xlsx;
