@@ -179,7 +179,8 @@ pub struct Gap {
 }
 
 /// The gaps of the employers of the register at `q`, in the quarters of employment lines
-/// that `on` read for it, by employer.
+/// that `on` read for it, by employer. One pass over the aggregates with a bit per quarter
+/// read (at most eight); the register is looked at only for the few employers with a hole.
 pub fn gaps(data: &Dataset, q: Quarter, on: &[crate::contribution::Contribution]) -> Vec<Gap> {
     let read: Vec<Quarter> = on
         .iter()
@@ -187,31 +188,41 @@ pub fn gaps(data: &Dataset, q: Quarter, on: &[crate::contribution::Contribution]
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    let registered: std::collections::HashSet<u32> = data
-        .register
-        .rows
-        .iter()
-        .filter(|r| r.quarter == q)
-        .filter_map(|r| data.register.position(&r.employer_id))
-        .collect();
-    let mut out = Vec::new();
+    if read.len() > 64 {
+        return Vec::new();
+    }
+    let mut holes: Vec<(u32, u64)> = Vec::new();
     // The groups are sorted by (employer, quarter): one employer's quarters are one run.
     for run in data.occupation.by_quarter.chunk_by(|a, b| a.employer == b.employer) {
-        let employer = run[0].employer;
-        if !registered.contains(&employer) {
+        let mut mask = 0u64;
+        for g in run.iter().filter(|g| g.lines > 0) {
+            if let Ok(i) = read.binary_search(&g.quarter) {
+                mask |= 1 << i;
+            }
+        }
+        if mask == 0 {
             continue;
         }
-        let with_lines: Vec<Quarter> =
-            run.iter().filter(|g| g.lines > 0 && read.binary_search(&g.quarter).is_ok()).map(|g| g.quarter).collect();
-        let holes = crate::volumes::gaps(&with_lines, &read);
-        if !holes.is_empty() {
-            out.push(Gap {
-                employer_id: data.register.ids[employer as usize].clone(),
-                quarters: holes.iter().map(|h| h.to_string()).collect(),
-            });
+        let missing = crate::volumes::gaps(mask);
+        if missing != 0 {
+            holes.push((run[0].employer, missing));
         }
     }
-    out
+    if holes.is_empty() {
+        return Vec::new();
+    }
+    let registered: std::collections::HashSet<&str> =
+        data.register.rows.iter().filter(|r| r.quarter == q).map(|r| r.employer_id.as_str()).collect();
+    holes
+        .into_iter()
+        .filter_map(|(employer, missing)| {
+            let id = data.register.ids.get(employer as usize)?;
+            registered.contains(id.as_str()).then(|| Gap {
+                employer_id: id.clone(),
+                quarters: (0..read.len()).filter(|i| missing & (1 << i) != 0).map(|i| read[i].to_string()).collect(),
+            })
+        })
+        .collect()
 }
 
 /// The distinct quarters among millions of rows' quarters: marks in a table over their

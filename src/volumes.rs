@@ -85,11 +85,16 @@ pub fn first_drop(volumes: &[(Quarter, Volume)], drop: Decimal) -> Option<Drop> 
     None
 }
 
-/// The quarters of `read` (sorted) in which an employer with lines in `with_lines`
-/// (sorted) has none, between two quarters where it has some.
-pub fn gaps(with_lines: &[Quarter], read: &[Quarter]) -> Vec<Quarter> {
-    let (Some(first), Some(last)) = (with_lines.first(), with_lines.last()) else { return Vec::new() };
-    read.iter().copied().filter(|q| q > first && q < last && with_lines.binary_search(q).is_err()).collect()
+/// The quarters in which an employer with lines has none, between two quarters where it
+/// has some: `with_lines` has bit i set when the employer has lines in the i-th quarter
+/// read (in order, at most 64); the result has the bits of its gaps set.
+pub fn gaps(with_lines: u64) -> u64 {
+    if with_lines == 0 {
+        return 0;
+    }
+    let (lo, hi) = (with_lines.trailing_zeros(), 63 - with_lines.leading_zeros());
+    let span = if hi - lo >= 63 { u64::MAX } else { ((1u64 << (hi - lo + 1)) - 1) << lo };
+    span & !with_lines
 }
 
 #[cfg(test)]
@@ -151,10 +156,11 @@ mod tests {
 
     #[test]
     fn a_gap_lies_between_two_quarters_with_lines() {
-        let read: Vec<Quarter> = (0..8).map(|k| q("2022Q1").offset(k)).collect();
-        assert_eq!(gaps(&[q("2022Q1"), q("2022Q4")], &read), vec![q("2022Q2"), q("2022Q3")]);
-        assert_eq!(gaps(&[q("2022Q3"), q("2022Q4")], &read), vec![], "a start is no gap");
-        assert_eq!(gaps(&[q("2022Q1")], &read), vec![], "an end is no gap");
-        assert_eq!(gaps(&[], &read), vec![]);
+        // Bit i: the i-th quarter read, the first on the right.
+        assert_eq!(gaps(0b1001), 0b0110, "lines in the 1st and 4th: the 2nd and 3rd are gaps");
+        assert_eq!(gaps(0b1100), 0, "a start is no gap");
+        assert_eq!(gaps(0b0001), 0, "an end is no gap");
+        assert_eq!(gaps(0), 0);
+        assert_eq!(gaps(1 | 1 << 63), u64::MAX & !(1 | 1 << 63), "the widest span");
     }
 }

@@ -30,11 +30,14 @@ solidarité, 30 % of the sickness benefit of the two months after the 30th day o
 incapacity, for employers of 50 workers or more. Which contribution applies to a quarter is a \
 dated switch of the rule set (`responsa rules --quarter Q`).\n\n\
 The quarterly routine: `responsa ingest` the new quarter into a store, then `responsa assess \
---store`; `responsa explain` for one employer; `responsa funds` for the sector funds. A \
-correction: `responsa ingest` it, `responsa history` says which reports are out of date, \
-`responsa regularise --from N` says what to bill or refund and why.\n\n\
-Start with `responsa assess --help`. Exit codes: 0 success, 2 usage or structural error, \
-3 --strict and rows were rejected, 1 anything else."
+--store --bill`; `responsa explain` for one employer; `responsa funds` for the sector funds. A \
+correction: `responsa ingest` it (`--amend` or `--replace` for one input alone), `responsa \
+history` lists the billed quarters it made out of date, `responsa regularise` says what to bill \
+or refund and why.\n\n\
+Start with `responsa assess --help`. Exit codes: 0 success; 2 usage or structural error (a \
+missing input, a file cut short, a quarter not covered); 3 data that did not hold (an input \
+over max_rejected_share, a quarter's volume dropping, --strict and rows were rejected); 1 \
+anything else."
 )]
 pub struct Cli {
     #[command(subcommand)]
