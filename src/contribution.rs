@@ -9,89 +9,52 @@
 use crate::error::{Error, Result};
 use crate::quarter::Quarter;
 use crate::rules::{RuleSet, Rules};
+pub use crate::wing::{Contribution, Wing};
 
-/// A contribution responsa knows of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Contribution {
-    /// §3: 0.625 % of wages for an excessive inflow into invalidity.
-    InvalidityLevy,
-    /// §8: 30 % of the sickness benefit of the two months after day 30.
-    Solidarity,
-}
+/// Every contribution responsa computes, in the order reports list them: the registry. A
+/// new contribution is a folder `src/NAME/` whose wing implements [`Wing`], and one entry
+/// here.
+pub const ALL: [Contribution; 2] = [crate::levy::LEVY, crate::solidarity::SOLIDARITY];
 
 impl Contribution {
-    pub const ALL: [Contribution; 2] = [Contribution::InvalidityLevy, Contribution::Solidarity];
-
     pub fn name(self) -> &'static str {
-        match self {
-            Contribution::InvalidityLevy => "invalidity levy (cotisation de responsabilisation)",
-            Contribution::Solidarity => "solidarity contribution (cotisation de solidarité)",
-        }
+        self.wing().name()
     }
 
     /// One word for it, in messages and keys (`levy`, `solidarity`).
     pub fn short_name(self) -> &'static str {
-        match self {
-            Contribution::InvalidityLevy => "levy",
-            Contribution::Solidarity => "solidarity",
-        }
+        self.wing().short_name()
     }
 
     /// The reference of its notice to an employer for quarter `q` (§11): `RESP/2023Q4/E01`,
     /// `SOLI/2026Q1/E02`.
     pub fn reference(self, q: Quarter, employer_id: &str) -> String {
-        let code = match self {
-            Contribution::InvalidityLevy => "RESP",
-            Contribution::Solidarity => "SOLI",
-        };
-        format!("{code}/{q}/{employer_id}")
+        format!("{}/{q}/{employer_id}", self.wing().notice_code())
     }
 
     /// The rule-set parameter that switches it on.
     pub fn switch(self) -> &'static str {
-        match self {
-            Contribution::InvalidityLevy => "levy.in_force",
-            Contribution::Solidarity => "solidarity.in_force",
-        }
+        self.wing().switch()
     }
 
-    /// The quarters of employment lines its computation for `q` reads: the levy, the
-    /// denominators of its reference quarters (§3.2), the headcount quarters (§3.4)
-    /// and the wage base (§3.6); the solidarity contribution, the headcount quarters (§8.2).
+    /// The quarters of employment lines its computation for `q` reads.
     pub fn employment_quarters(self, q: Quarter) -> Vec<Quarter> {
-        let mut v: Vec<Quarter> = crate::employer::headcount_quarters(q).to_vec();
-        if self == Contribution::InvalidityLevy {
-            let r = crate::levy::reference::Reference::of(q);
-            v.extend((0..4).map(|k| r.denominator_quarter(k)));
-            v.push(r.wage_quarter());
-        }
-        v.sort();
-        v.dedup();
-        v
+        self.wing().employment_quarters(q)
     }
 
-    /// Every quarter whose stored data its computation for `q` reads: the register at
-    /// `q`, the employment quarters, and for the levy the reference quarters of its
-    /// entries (§3.1), for the solidarity contribution the incapacities of `q` (§8.1). A
-    /// correction of one of them makes an assessment of `q` out of date (§12): the levy of
-    /// P..P+7 and the solidarity contribution of P..P+4 read P.
+    /// Every quarter whose stored data its computation for `q` reads: a correction of one
+    /// of them makes an assessment of `q` out of date (§12).
     pub fn reads(self, q: Quarter) -> Vec<Quarter> {
-        let mut v = self.employment_quarters(q);
-        v.push(q);
-        if self == Contribution::InvalidityLevy {
-            let r = crate::levy::reference::Reference::of(q);
-            v.extend((0..4).map(|k| r.quarter(k)));
-        }
-        v.sort();
-        v.dedup();
-        v
+        self.wing().reads(q)
     }
 
     pub fn in_force(self, r: &Rules) -> bool {
-        match self {
-            Contribution::InvalidityLevy => r.in_force.invalidity_levy,
-            Contribution::Solidarity => r.in_force.solidarity,
-        }
+        self.wing().in_force(r)
+    }
+
+    /// The contribution whose short name is `name` (`levy`, `solidarity`).
+    pub fn named(name: &str) -> Option<Contribution> {
+        ALL.into_iter().find(|c| c.short_name() == name)
     }
 }
 
@@ -114,7 +77,7 @@ pub fn describe_periods(set: &RuleSet, c: Contribution) -> String {
 /// The contributions to compute for a quarter: those in force. A quarter
 /// with none is refused (exit 2) with one line naming every contribution and its periods.
 pub fn to_compute(set: &RuleSet, rules: &Rules) -> Result<Vec<Contribution>> {
-    let on: Vec<Contribution> = Contribution::ALL.into_iter().filter(|c| c.in_force(rules)).collect();
+    let on: Vec<Contribution> = ALL.into_iter().filter(|c| c.in_force(rules)).collect();
     if !on.is_empty() {
         return Ok(on);
     }
@@ -123,7 +86,7 @@ pub fn to_compute(set: &RuleSet, rules: &Rules) -> Result<Vec<Contribution>> {
 
 fn refusal(set: &RuleSet, q: Quarter) -> String {
     let list: Vec<String> =
-        Contribution::ALL.iter().map(|c| format!("{} in force {}", c.name(), describe_periods(set, *c))).collect();
+        ALL.iter().map(|c| format!("{} in force {}", c.name(), describe_periods(set, *c))).collect();
     format!("no contribution that responsa computes is in force for {q} (rule set {}): {}", set.origin, list.join("; "))
 }
 
@@ -141,19 +104,19 @@ mod tests {
             let p = q("2023Q1");
             (0..12).filter(|k| c.reads(p.offset(*k)).contains(&p)).count()
         };
-        assert_eq!(reach(Contribution::InvalidityLevy), 8, "P..P+7");
-        assert_eq!(reach(Contribution::Solidarity), 5, "P..P+4");
-        assert_eq!(Contribution::Solidarity.reads(q("2026Q1")).first(), Some(&q("2025Q1")));
+        assert_eq!(reach(crate::levy::LEVY), 8, "P..P+7");
+        assert_eq!(reach(crate::solidarity::SOLIDARITY), 5, "P..P+4");
+        assert_eq!(crate::solidarity::SOLIDARITY.reads(q("2026Q1")).first(), Some(&q("2025Q1")));
     }
 
     #[test]
     fn the_levy_ends_with_2025() {
         let set = RuleSet::embedded().unwrap();
         let at = |s| to_compute(&set, &set.resolve(q(s), false).unwrap());
-        assert_eq!(at("2022Q4").unwrap(), vec![Contribution::InvalidityLevy]);
-        assert_eq!(at("2025Q4").unwrap(), vec![Contribution::InvalidityLevy]);
-        assert_eq!(describe_periods(&set, Contribution::InvalidityLevy), "2022Q4..2025Q4");
-        assert_eq!(describe_periods(&set, Contribution::Solidarity), "from 2026Q1");
+        assert_eq!(at("2022Q4").unwrap(), vec![crate::levy::LEVY]);
+        assert_eq!(at("2025Q4").unwrap(), vec![crate::levy::LEVY]);
+        assert_eq!(describe_periods(&set, crate::levy::LEVY), "2022Q4..2025Q4");
+        assert_eq!(describe_periods(&set, crate::solidarity::SOLIDARITY), "from 2026Q1");
     }
 
     #[test]
@@ -164,6 +127,6 @@ mod tests {
         );
         let set = RuleSet::parse(&text, "what-if").unwrap();
         let r = set.resolve(q("2026Q2"), false).unwrap();
-        assert!(to_compute(&set, &r).unwrap().contains(&Contribution::InvalidityLevy));
+        assert!(to_compute(&set, &r).unwrap().contains(&crate::levy::LEVY));
     }
 }

@@ -103,10 +103,7 @@ pub const INCAPACITY_HEADER: [&str; 11] = [
 
 /// The contribution as `regularisation.csv` writes it.
 pub fn contribution_code(c: Contribution) -> &'static str {
-    match c {
-        Contribution::InvalidityLevy => "invalidity_levy",
-        Contribution::Solidarity => "solidarity",
-    }
+    c.wing().code()
 }
 
 pub fn rows(changes: &[EmployerChange]) -> Result<Vec<Vec<String>>> {
@@ -207,7 +204,7 @@ mod tests {
         EmployerChange {
             employer_id: id.into(),
             quarter: Quarter::new(2023, 4).expect("a quarter"),
-            contribution: Contribution::InvalidityLevy,
+            contribution: crate::levy::LEVY,
             status_before: "liable".into(),
             status_after: "liable".into(),
             amount_before: before,
@@ -219,12 +216,8 @@ mod tests {
     #[test]
     fn to_bill_and_to_refund_are_counted_apart_and_the_net_is_their_difference() {
         let q = Quarter::new(2023, 4).expect("a quarter");
-        let t = totals(
-            q,
-            Contribution::InvalidityLevy,
-            &[change("A", 0, 112_500), change("B", 5_000, 2_000), change("C", 7, 7)],
-        )
-        .expect("totals");
+        let t = totals(q, crate::levy::LEVY, &[change("A", 0, 112_500), change("B", 5_000, 2_000), change("C", 7, 7)])
+            .expect("totals");
         assert_eq!((t.employers_to_bill, t.to_bill.as_str()), (1, "1125.00"));
         assert_eq!((t.employers_to_refund, t.to_refund.as_str()), (1, "30.00"));
         assert_eq!(t.net, "1095.00");

@@ -67,10 +67,9 @@ impl Needs {
     /// What the contributions computed read: invalidity rows for the levy, incapacities
     /// for the solidarity contribution.
     pub fn of<'a>(on: impl IntoIterator<Item = &'a crate::contribution::Contribution>) -> Needs {
-        use crate::contribution::Contribution;
-        on.into_iter().fold(Needs { invalidity: false, incapacity: false }, |n, c| Needs {
-            invalidity: n.invalidity || *c == Contribution::InvalidityLevy,
-            incapacity: n.incapacity || *c == Contribution::Solidarity,
+        on.into_iter().fold(Needs { invalidity: false, incapacity: false }, |n, c| {
+            let w = c.wing().needs();
+            Needs { invalidity: n.invalidity || w.invalidity, incapacity: n.incapacity || w.incapacity }
         })
     }
 }

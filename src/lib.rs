@@ -20,6 +20,7 @@
 //! - [`levy`]: the invalidity-inflow levy, *cotisation de responsabilisation* (§3, §4);
 //! - [`solidarity`]: the *cotisation de solidarité*, from 2026Q1 (§8).
 
+pub mod assessed;
 pub mod cli;
 pub mod contribution;
 pub mod correction;
@@ -41,6 +42,7 @@ pub mod solidarity;
 pub mod store;
 pub mod synth;
 pub mod volumes;
+pub mod wing;
 pub mod xlsx;
 
 pub use error::Error;

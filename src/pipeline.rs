@@ -9,11 +9,9 @@ use std::path::PathBuf;
 use crate::contribution::{self, Contribution};
 use crate::dataset::{Dataset, Needs};
 use crate::error::Result;
-use crate::levy::{self, assess::assess};
 use crate::quarter::Quarter;
 use crate::report;
 use crate::rules::{Decimal, RuleSet, Rules};
-use crate::solidarity;
 
 /// A validated run: the quarters, the rules of each, the contributions computed for each.
 pub struct Plan {
@@ -80,23 +78,6 @@ impl Plan {
     pub fn needs(&self) -> Needs {
         Needs::of(self.on.iter().flatten())
     }
-}
-
-/// The file of an employer's notice: its identifier, made safe for a file name.
-fn letter_file(employer_id: &str) -> String {
-    let name: String =
-        employer_id.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' }).collect();
-    format!("{name}.html")
-}
-
-/// `summary.json` of a levy quarter: the levy's summary, with the solidarity
-/// contribution's part when it is in force for the same quarter too (a what-if).
-#[derive(serde::Serialize)]
-struct Both<'a> {
-    #[serde(flatten)]
-    levy: &'a levy::report::Summary,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    solidarity: Option<solidarity::report::Part>,
 }
 
 /// `summary.json` with what §6 lists without refusing: the employers with a gap in the
@@ -197,176 +178,68 @@ pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcom
         let mut text = String::new();
         // The workbook's summary lines of this quarter.
         let mut lines: Vec<crate::xlsx::SummaryLine> = Vec::new();
-        let mut levy_summary = None;
         // §6: listed in summary.json and the data-quality panel, not refused.
         let gaps = crate::run::gaps(&loaded, q, &on[i]);
         let mut nothing_due: Vec<String> = Vec::new();
-        if on[i].contains(&Contribution::InvalidityLevy) {
-            let assessment = assess(&loaded, r.clone())?;
-            let compared = match &reference {
-                Some(refs) => Some(levy::whatif::compare(&assess(&loaded, refs[i].clone())?, &assessment)),
+        let mut parts: Vec<(Contribution, crate::assessed::Summary)> = Vec::new();
+        for (k, c) in on[i].iter().enumerate() {
+            let wing = c.wing();
+            let a = wing.assess(&loaded, r.clone())?;
+            let what_if = match &reference {
+                Some(refs) => Some(a.what_if(wing.assess(&loaded, refs[i].clone())?.as_ref())?),
                 None => None,
             };
-            let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
             if plan.bill.is_some() {
-                let owing = assessment
-                    .employers
-                    .iter()
-                    .filter_map(|e| e.levy.filter(|c| *c > 0).map(|c| (e.employer_id.as_str(), c)))
-                    .collect();
-                bills.push(bill(Contribution::InvalidityLevy, q, owing)?);
+                bills.push(bill(*c, q, a.owing())?);
             }
             lines.push(crate::xlsx::SummaryLine {
                 quarter: q.to_string(),
-                contribution: Contribution::InvalidityLevy.name().to_string(),
-                employers: assessment.employers.len() as u64,
-                owing: assessment.count(levy::status::Status::Liable) as u64,
-                amount: assessment.levy_total(),
-                due_quarter: assessment.due_quarter().to_string(),
+                contribution: c.name().to_string(),
+                employers: a.employers(),
+                owing: a.owing().len() as u64,
+                amount: a.total()?,
+                due_quarter: a.due_quarter().to_string(),
                 rejected_rows: rejected,
             });
-            mark(&format!("writing the letters of {q}"));
-            // §11: a letter for every warned employer, in its language; written on
-            // another thread while the tables below are.
-            let letters: Vec<(String, String)> = {
-                use rayon::prelude::*;
-                // §6: no notice ever asks for 0.00 (a liable employer whose wage base is 0.00).
-                nothing_due
-                    .extend(assessment.employers.iter().filter(|e| e.levy == Some(0)).map(|e| e.employer_id.clone()));
-                let warned: Vec<&levy::assess::EmployerRow> =
-                    assessment.employers.iter().filter(|e| e.warning.is_some() && e.levy != Some(0)).collect();
-                let rendered: Vec<Option<(String, String)>> = warned
-                    .par_iter()
-                    .map(|e| {
-                        let to = crate::html::letters::Recipient {
-                            employer_id: &e.employer_id,
-                            language: e.language.as_deref(),
-                            contact: loaded.register.contacts.get(&(e.employer_id.clone(), q.0)),
-                        };
-                        let html = crate::html::letters::letter(&assessment, e, &plan.office, &to)?;
-                        Ok(html.map(|html| (letter_file(&e.employer_id), html)))
-                    })
-                    .collect::<Result<_>>()?;
-                rendered.into_iter().flatten().collect()
-            };
-            if !letters.is_empty() {
-                st.texts_in("letters", letters)?;
-            }
-            mark(&format!("writing the levy reports of {q}"));
-            levy_summary = Some(levy::report::stage(&mut st, &assessment, &loaded.inputs, what_if)?);
-            let mut page = crate::html::levy_page(&assessment);
-            page.quality = crate::html::quality(&loaded.inputs);
-            page.quality_notes = crate::html::quality_notes(&loaded, q, &on[i], &gaps, &nothing_due);
-            let now = assessment.employers.iter().filter_map(|e| Some((e.employer_id.clone(), e.levy?))).collect();
-            page.tables.extend(change(Contribution::InvalidityLevy, q, now, "liable"));
-            pages.push((out.clone(), page));
-            text.push_str(&format!("{}\n", Contribution::InvalidityLevy.name()));
-            text.push_str(&levy::report::terminal_summary(&assessment, rejected));
-            if let Some((_, t)) = &compared {
-                text.push_str(&levy::whatif::terminal(t));
-            }
-            // Hundreds of thousands of rows are freed on another thread while this one
-            // writes (tens of milliseconds at national scale).
-            std::thread::spawn(move || drop((assessment, compared)));
-        }
-        let mut solidarity_part = None;
-        let mut solidarity_assessment = None;
-        if on[i].contains(&Contribution::Solidarity) {
-            let sa = solidarity::assess::assess(&loaded, r.clone())?;
-            let compared = match &reference {
-                Some(refs) => {
-                    Some(solidarity::whatif::compare(&solidarity::assess::assess(&loaded, refs[i].clone())?, &sa))
-                }
-                None => None,
-            };
-            let what_if = compared.as_ref().map(|(c, t)| (c.as_slice(), t));
-            // §11: a notice for every employer owing the contribution, in its language.
-            let notices: Vec<(String, String)> = {
-                use rayon::prelude::*;
-                let register: std::collections::HashMap<&str, &crate::input::register::RegisterRow> =
-                    loaded.register.at(q).into_iter().map(|row| (row.employer_id.as_str(), row)).collect();
-                let owing: Vec<&solidarity::assess::EmployerTotal> =
-                    sa.employers.iter().filter(|e| e.contribution > 0).collect();
-                let rendered: Vec<Option<(String, String)>> = owing
-                    .par_iter()
-                    .map(|e| {
-                        let to = crate::html::letters::Recipient {
-                            employer_id: &e.employer_id,
-                            language: register.get(e.employer_id.as_str()).and_then(|row| row.language.as_deref()),
-                            contact: loaded.register.contacts.get(&(e.employer_id.clone(), q.0)),
-                        };
-                        let html = crate::html::letters::solidarity_notice(&sa, &e.employer_id, &plan.office, &to)?;
-                        Ok(html.map(|html| (letter_file(&e.employer_id), html)))
-                    })
-                    .collect::<Result<_>>()?;
-                rendered.into_iter().flatten().collect()
-            };
+            // §11: a notice for every employer it concerns, in its language; §6: none asks
+            // for 0.00.
+            mark(&format!("writing the {} notices of {q}", c.short_name()));
+            nothing_due.extend(a.nothing_due());
+            let notices = a.notices(&loaded, &plan.office)?;
             if !notices.is_empty() {
                 st.texts_in("letters", notices)?;
             }
-            if plan.bill.is_some() {
-                let owing = sa
-                    .employers
-                    .iter()
-                    .filter(|e| e.contribution > 0)
-                    .map(|e| (e.employer_id.as_str(), e.contribution))
-                    .collect();
-                bills.push(bill(Contribution::Solidarity, q, owing)?);
-            }
-            lines.push(crate::xlsx::SummaryLine {
-                quarter: q.to_string(),
-                contribution: Contribution::Solidarity.name().to_string(),
-                employers: sa.employers.len() as u64,
-                owing: sa.employers.iter().filter(|e| e.contribution > 0).count() as u64,
-                amount: sa.total(),
-                due_quarter: sa.due_quarter().to_string(),
-                rejected_rows: rejected,
-            });
-            solidarity_part = Some(solidarity::report::stage(&mut st, &sa, what_if)?);
-            let mut page = crate::html::solidarity_page(&sa);
+            mark(&format!("writing the {} reports of {q}", c.short_name()));
+            parts.push((*c, a.stage(&mut st, &loaded.inputs, what_if.as_deref().map(|w| w as &dyn std::any::Any))?));
+            let mut page = a.page();
             page.quality = crate::html::quality(&loaded.inputs);
             page.quality_notes = crate::html::quality_notes(&loaded, q, &on[i], &gaps, &nothing_due);
-            let now = sa
-                .employers
-                .iter()
-                .filter(|e| e.contribution > 0)
-                .map(|e| (e.employer_id.clone(), e.contribution))
-                .collect();
-            page.tables.extend(change(Contribution::Solidarity, q, now, "owing"));
+            let (now, noun) = a.amounts();
+            page.tables.extend(change(*c, q, now, noun));
             match pages.last_mut() {
-                // Both contributions in force (a what-if): one page with both.
-                Some((o, p)) if *o == out => {
+                // Several contributions in force (a what-if): one page with all.
+                Some((o, p)) if *o == out && k > 0 => {
                     p.figures.extend(page.figures);
                     p.charts.extend(page.charts);
                     p.trend_values.extend(page.trend_values);
                 }
                 _ => pages.push((out.clone(), page)),
             }
-            text.push_str(&format!("{}\n", Contribution::Solidarity.name()));
-            text.push_str(&solidarity::report::terminal_summary(&sa));
-            if levy_summary.is_none() && rejected > 0 {
-                text.push_str(&format!("rejected input rows: {rejected} (see rejects.csv)\n"));
+            text.push_str(&format!("{}\n", c.name()));
+            text.push_str(&a.terminal(rejected, k == 0));
+            if let Some(w) = &what_if {
+                text.push_str(&a.what_if_terminal(w.as_ref() as &dyn std::any::Any));
             }
-            if let Some((_, t)) = &compared {
-                text.push_str(&solidarity::whatif::terminal(t));
-            }
-            solidarity_assessment = Some(sa);
+            // Hundreds of thousands of rows are freed on another thread while this one
+            // writes (tens of milliseconds at national scale).
+            std::thread::spawn(move || drop((a, what_if)));
         }
         mark(&format!("writing {q}"));
         progress(&format!("writing {}", plan.out.join(&out).display()));
         text.push_str(&crate::input::rejects::terminal_lines(&loaded.inputs));
         st.csv("rejects.csv", report::REJECTS_HEADER, report::rejects_rows(&loaded.rejects))?;
-        match (levy_summary, solidarity_part, solidarity_assessment) {
-            (Some(levy), solidarity, _) => st.json(
-                "summary.json",
-                &Listed { summary: Both { levy: &levy, solidarity }, gaps: &gaps, no_notice_nothing_due: &nothing_due },
-            )?,
-            (None, Some(part), Some(sa)) => {
-                let summary = solidarity::report::summary(&sa, &loaded.inputs, part);
-                st.json("summary.json", &Listed { summary, gaps: &gaps, no_notice_nothing_due: &nothing_due })?;
-            }
-            _ => return Err(anyhow::anyhow!("{q}: no contribution was computed").into()),
-        }
+        let summary = crate::assessed::summary(parts)?;
+        st.json("summary.json", &Listed { summary, gaps: &gaps, no_notice_nothing_due: &nothing_due })?;
         if let Some(b) = book.as_mut() {
             let qs = q.to_string();
             for (name, path) in st.staged().iter().filter(|(n, _)| n.ends_with(".csv")) {

@@ -129,29 +129,15 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
         let q = r.quarter;
         progress(&format!("comparing {q}"));
         for c in &plan.on[i] {
-            let (found, t) = match c {
-                Contribution::InvalidityLevy => {
-                    let (b, a) = (
-                        crate::levy::assess::assess(&before, r.clone())?,
-                        crate::levy::assess::assess(&after, r.clone())?,
-                    );
-                    let found = crate::levy::regularise::compare(&b, &a);
-                    let t = correction::totals(q, *c, &found)?;
-                    (found, t)
-                }
-                Contribution::Solidarity => {
-                    let (b, a) = (
-                        crate::solidarity::assess::assess(&before, r.clone())?,
-                        crate::solidarity::assess::assess(&after, r.clone())?,
-                    );
-                    let (found, inc) = crate::solidarity::regularise::compare(&b, &a);
-                    let mut t = correction::totals(q, *c, &found)?;
-                    t.incapacities_changed = Some(inc.len() as u64);
-                    incapacities.extend(inc);
-                    (found, t)
-                }
-            };
-            changes.extend(found);
+            let wing = c.wing();
+            let (b, a) = (wing.assess(&before, r.clone())?, wing.assess(&after, r.clone())?);
+            let found = a.regularise(b.as_ref())?;
+            let mut t = correction::totals(q, *c, &found.employers)?;
+            if let Some(inc) = found.incapacities {
+                t.incapacities_changed = Some(inc.len() as u64);
+                incapacities.extend(inc);
+            }
+            changes.extend(found.employers);
             totals.push(t);
         }
     }
@@ -271,7 +257,7 @@ fn bills(
             let n = crate::store::journal::regularisations(journal, &t.quarter, c.contribution.short_name(), &original);
             references.push(format!("{original}/R{}", n + 1));
         }
-        let contribution = Contribution::ALL
+        let contribution = crate::contribution::ALL
             .into_iter()
             .find(|c| code(*c))
             .ok_or_else(|| anyhow::anyhow!("{}: not a contribution", t.contribution))?;

@@ -111,15 +111,12 @@ fn table(h: &crate::store::History) -> String {
     }
     if let Some(r) = &h.since {
         out.push_str(&format!("\nSince version {}: changed {}.\n", r.version, ranges(&r.changed)));
-        if r.invalidity_levy.is_empty() && r.solidarity.is_empty() {
+        if r.reached.is_empty() {
             out.push_str("No stored quarter's assessment reads them.\n");
         } else {
             out.push_str("Stored quarters whose assessment reads them:\n");
-            if !r.invalidity_levy.is_empty() {
-                out.push_str(&format!("  invalidity levy:          {}\n", ranges(&r.invalidity_levy)));
-            }
-            if !r.solidarity.is_empty() {
-                out.push_str(&format!("  solidarity contribution:  {}\n", ranges(&r.solidarity)));
+            for (c, qs) in &r.reached {
+                out.push_str(&format!("  {c:<11} {}\n", ranges(qs)));
             }
         }
     }

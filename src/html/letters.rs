@@ -364,6 +364,13 @@ struct IncapacityLine {
     amount: String,
 }
 
+/// The file of an employer's notice: its identifier, made safe for a file name.
+pub fn file_name(employer_id: &str) -> String {
+    let name: String =
+        employer_id.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' }).collect();
+    format!("{name}.html")
+}
+
 /// What every notice carries: its date, reference, addressee and the office's lines.
 #[derive(Serialize)]
 struct Head {

@@ -268,7 +268,7 @@ pub fn levy_page(a: &Assessment) -> Page {
         footer: "responsa. Every figure is in assessment.csv and the other CSV files beside this page.".into(),
         trend_values: vec![TrendValue {
             quarter: q.to_string(),
-            contribution: crate::contribution::Contribution::InvalidityLevy,
+            contribution: crate::levy::LEVY,
             cents: a.levy_total(),
         }],
     }

@@ -334,10 +334,7 @@ pub fn trend(title: &str, values: &[TrendValue]) -> Option<Trend> {
     }
     let (left, right, top, base) = (70.0, 850.0, 125.0, 250.0);
     let step = (right - left) / (values.len() - 1) as f64;
-    let class = |c: Contribution| match c {
-        Contribution::InvalidityLevy => "levy",
-        Contribution::Solidarity => "solidarity",
-    };
+    let class = |c: Contribution| c.short_name();
     let max_of = |c: Contribution| {
         values.iter().filter(|v| v.contribution == c).map(|v| v.cents).max().unwrap_or(0).max(1) as f64
     };
@@ -420,10 +417,9 @@ mod tests {
 
     #[test]
     fn the_trend_has_a_series_per_contribution_and_marks_the_change_of_law() {
-        use crate::contribution::Contribution::{InvalidityLevy, Solidarity};
+        let (levy, solidarity) = (crate::levy::LEVY, crate::solidarity::SOLIDARITY);
         let v = |q: &str, c, cents| TrendValue { quarter: q.into(), contribution: c, cents };
-        let values =
-            [v("2025Q3", InvalidityLevy, 100), v("2025Q4", InvalidityLevy, 200), v("2026Q1", Solidarity, 3000)];
+        let values = [v("2025Q3", levy, 100), v("2025Q4", levy, 200), v("2026Q1", solidarity, 3000)];
         let t = trend("t", &values).expect("a trend");
         assert_eq!(t.series.len(), 2);
         assert_eq!(t.changes.len(), 1, "one change of law");

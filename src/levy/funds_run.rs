@@ -87,7 +87,7 @@ pub fn run(plan: Plan, read: crate::pipeline::Read<'_>) -> Result<Outcome> {
         if qs.is_empty() && y == plan.year {
             return Err(Error::Usage(format!(
                 "no levy falls due in {y}: the invalidity levy is in force {} (rule set {}), due {} quarters later",
-                crate::contribution::describe_periods(&set, crate::contribution::Contribution::InvalidityLevy),
+                crate::contribution::describe_periods(&set, super::LEVY),
                 set.origin,
                 set.resolve(Quarter::new(y, 1).unwrap_or(Quarter(0)), true)?.levy.payment_lag
             )));
@@ -101,7 +101,7 @@ pub fn run(plan: Plan, read: crate::pipeline::Read<'_>) -> Result<Outcome> {
     // §6: the checks of `assess` (coverage, volumes, the rejected share): data that did not
     // hold give no notice. `--strict` is checked at the end, with the ledger's rows.
     let runs: Vec<(Quarter, Vec<crate::contribution::Contribution>)> =
-        quarters.iter().map(|q| (*q, vec![crate::contribution::Contribution::InvalidityLevy])).collect();
+        quarters.iter().map(|q| (*q, vec![super::LEVY])).collect();
     let gates = crate::run::Gates {
         allow_incomplete_data: plan.allow_incomplete_data,
         strict: false,

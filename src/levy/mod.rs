@@ -40,3 +40,6 @@ pub mod sector;
 pub mod status;
 pub mod warnings;
 pub mod whatif;
+pub mod wing;
+
+pub use wing::{Levy, LEVY};

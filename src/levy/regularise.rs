@@ -5,7 +5,6 @@
 
 use std::cmp::Ordering;
 
-use crate::contribution::Contribution;
 use crate::correction::{cause, EmployerChange};
 
 use super::assess::{Assessment, EmployerRow};
@@ -53,7 +52,7 @@ pub fn compare(before: &Assessment, after: &Assessment) -> Vec<EmployerChange> {
         out.push(EmployerChange {
             employer_id: id,
             quarter: q,
-            contribution: Contribution::InvalidityLevy,
+            contribution: super::LEVY,
             status_before: status(x),
             status_after: status(y),
             amount_before: levy(x),

@@ -22,3 +22,6 @@ pub mod report;
 pub mod status;
 pub mod whatif;
 pub mod window;
+pub mod wing;
+
+pub use wing::{Solidarity, SOLIDARITY};

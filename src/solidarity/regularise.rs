@@ -5,7 +5,6 @@
 
 use std::cmp::Ordering;
 
-use crate::contribution::Contribution;
 use crate::correction::{cause, EmployerChange, IncapacityChange, IncapacityState};
 
 use super::assess::{Assessment, EmployerTotal, Incapacity};
@@ -60,7 +59,7 @@ pub fn compare(before: &Assessment, after: &Assessment) -> (Vec<EmployerChange>,
             employers.push(EmployerChange {
                 employer_id: id,
                 quarter: q,
-                contribution: Contribution::Solidarity,
+                contribution: super::SOLIDARITY,
                 status_before: String::new(),
                 status_after: String::new(),
                 amount_before: amount(x),

@@ -37,13 +37,13 @@ pub struct Source {
     pub rejected: u64,
 }
 
-/// The assessments a version's changes make out of date, per contribution.
+/// The stored quarters whose assessment the changes after a version reach, per
+/// contribution (by its short name).
 #[derive(Debug, Serialize, Default, PartialEq, Eq)]
 pub struct Reach {
     pub version: u64,
     pub changed: Vec<String>,
-    pub invalidity_levy: Vec<String>,
-    pub solidarity: Vec<String>,
+    pub reached: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// A quarter and contribution billed (§12.2): the version billed, the latest, and whether
@@ -81,20 +81,21 @@ pub struct History {
 /// The quarters among `stored` whose assessment reads one of `changed`, per contribution
 /// in force there (a quarter where none is in force, or before the rule set's first, is
 /// not assessed).
-pub fn reach(set: &RuleSet, changed: &[Quarter], stored: &[Quarter]) -> (Vec<Quarter>, Vec<Quarter>) {
-    let (mut levy, mut solidarity) = (Vec::new(), Vec::new());
+pub fn reach(
+    set: &RuleSet,
+    changed: &[Quarter],
+    stored: &[Quarter],
+) -> std::collections::BTreeMap<Contribution, Vec<Quarter>> {
+    let mut out: std::collections::BTreeMap<Contribution, Vec<Quarter>> = std::collections::BTreeMap::new();
     for &q in stored {
         let Ok(rules) = set.resolve(q, false) else { continue };
-        for c in Contribution::ALL.into_iter().filter(|c| c.in_force(&rules)) {
+        for c in crate::contribution::ALL.into_iter().filter(|c| c.in_force(&rules)) {
             if c.reads(q).iter().any(|p| changed.contains(p)) {
-                match c {
-                    Contribution::InvalidityLevy => levy.push(q),
-                    Contribution::Solidarity => solidarity.push(q),
-                }
+                out.entry(c).or_default().push(q);
             }
         }
     }
-    (levy, solidarity)
+    out
 }
 
 /// The store's versions, oldest first, what was billed, and what is out of date since it
@@ -124,9 +125,10 @@ pub fn history(store: &Path, set: &RuleSet, since: Option<u64>) -> Result<Histor
             .collect();
         let stored =
             versions.last().map(|v| parse(&v.quarters.keys().cloned().collect::<Vec<_>>())).unwrap_or_default();
-        let (levy, solidarity) = reach(set, &changed, &stored);
-        let names = |qs: Vec<Quarter>| qs.iter().map(|q| q.to_string()).collect();
-        Reach { version: n, changed: names(changed), invalidity_levy: names(levy), solidarity: names(solidarity) }
+        let names = |qs: &[Quarter]| qs.iter().map(|q| q.to_string()).collect::<Vec<_>>();
+        let reached =
+            reach(set, &changed, &stored).iter().map(|(c, qs)| (c.short_name().to_string(), names(qs))).collect();
+        Reach { version: n, changed: names(&changed), reached }
     });
     // §12.2: per quarter and contribution, the last bill, and the versions since whose
     // changes its assessment reads.
@@ -141,7 +143,7 @@ pub fn history(store: &Path, set: &RuleSet, since: Option<u64>) -> Result<Histor
     let mut billed = Vec::new();
     for ((q, c), (entry, b, folder)) in last {
         let quarter: Quarter = q.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-        let contribution = Contribution::ALL.into_iter().find(|x| x.short_name() == c);
+        let contribution = Contribution::named(&c);
         let reads = contribution.map(|x| x.reads(quarter)).unwrap_or_default();
         let changed_in: Vec<u64> = versions
             .iter()
@@ -234,9 +236,10 @@ mod tests {
         let set = RuleSet::embedded().expect("the embedded rules");
         let q = |s: &str| s.parse::<Quarter>().expect("a quarter");
         let stored: Vec<Quarter> = (0..16).map(|k| q("2023Q1").offset(k)).collect();
-        let (levy, solidarity) = reach(&set, &[q("2025Q2")], &stored);
-        assert_eq!(levy, vec![q("2025Q2"), q("2025Q3"), q("2025Q4")], "the levy ends with 2025");
-        assert_eq!(solidarity, vec![q("2026Q1"), q("2026Q2")], "P..P+4, from 2026Q1");
-        assert_eq!(reach(&set, &[q("2021Q1")], &stored), (vec![], vec![]), "too old to reach any");
+        let r = reach(&set, &[q("2025Q2")], &stored);
+        let of = |c| r.get(&c).cloned().unwrap_or_default();
+        assert_eq!(of(crate::levy::LEVY), vec![q("2025Q2"), q("2025Q3"), q("2025Q4")], "the levy ends with 2025");
+        assert_eq!(of(crate::solidarity::SOLIDARITY), vec![q("2026Q1"), q("2026Q2")], "P..P+4, from 2026Q1");
+        assert!(reach(&set, &[q("2021Q1")], &stored).is_empty(), "too old to reach any");
     }
 }

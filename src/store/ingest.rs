@@ -671,7 +671,7 @@ fn check_volumes(
     let mut volumes: BTreeMap<Quarter, crate::volumes::Volume> = BTreeMap::new();
     for q in &stored {
         let Ok(rules) = opts.set.resolve(*q, false) else { continue };
-        for c in crate::contribution::Contribution::ALL.into_iter().filter(|c| c.in_force(&rules)) {
+        for c in crate::contribution::ALL.into_iter().filter(|c| c.in_force(&rules)) {
             let read = c.employment_quarters(*q);
             if !c.reads(*q).iter().any(|p| brought.contains(p))
                 || !read.iter().all(|p| quarters.contains_key(&p.to_string()))
