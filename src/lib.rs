@@ -27,6 +27,7 @@ pub mod correction;
 pub mod dataset;
 pub mod employer;
 pub mod error;
+pub mod explain;
 pub mod html;
 pub mod input;
 pub mod levy;

@@ -6,21 +6,18 @@
 
 use std::path::PathBuf;
 
-use crate::contribution::{self, Contribution};
-use crate::dataset::{Dataset, Needs};
+use crate::contribution::Contribution;
+use crate::dataset::Dataset;
 use crate::error::Result;
 use crate::quarter::Quarter;
 use crate::report;
-use crate::rules::{Decimal, RuleSet, Rules};
+use crate::rules::Decimal;
 
-/// A validated run: the quarters, the rules of each, the contributions computed for each.
+/// A validated run: what it computes ([`crate::run::Resolved`]), where it reads, where it
+/// writes and how.
 pub struct Plan {
-    pub quarters: Vec<Quarter>,
-    pub rules: Vec<Rules>,
-    /// Per quarter, the contributions in force (§5); never empty.
-    pub on: Vec<Vec<Contribution>>,
-    /// A what-if's reference rule set, resolved per quarter.
-    pub reference: Option<Vec<Rules>>,
+    pub resolved: crate::run::Resolved,
+    pub source: crate::run::Source,
     pub out: PathBuf,
     pub strict: bool,
     pub max_rejected_share: Option<Decimal>,
@@ -33,28 +30,10 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Resolves the rules of every quarter (and of the reference); a quarter where no
-    /// contribution is in force is refused before any input is read (§5).
-    pub fn new(
-        set: &RuleSet,
-        quarters: Vec<Quarter>,
-        reference: Option<&RuleSet>,
-        allow_before_first_quarter: bool,
-        out: PathBuf,
-    ) -> Result<Plan> {
-        let rules: Vec<Rules> =
-            quarters.iter().map(|q| set.resolve(*q, allow_before_first_quarter)).collect::<Result<_>>()?;
-        let on: Vec<Vec<Contribution>> =
-            rules.iter().map(|r| contribution::to_compute(set, r)).collect::<Result<_>>()?;
-        let reference = match reference {
-            None => None,
-            Some(s) => Some(quarters.iter().map(|q| s.resolve(*q, allow_before_first_quarter)).collect::<Result<_>>()?),
-        };
+    pub fn new(resolved: crate::run::Resolved, source: crate::run::Source, out: PathBuf) -> Result<Plan> {
         Ok(Plan {
-            quarters,
-            rules,
-            on,
-            reference,
+            resolved,
+            source,
             out,
             strict: false,
             max_rejected_share: None,
@@ -72,11 +51,6 @@ impl Plan {
             strict: self.strict,
             max_rejected_share: self.max_rejected_share,
         }
-    }
-
-    /// The inputs the run reads besides the register and the employment lines.
-    pub fn needs(&self) -> Needs {
-        Needs::of(self.on.iter().flatten())
     }
 }
 
@@ -100,38 +74,26 @@ pub struct Outcome {
     pub data: Dataset,
 }
 
-/// How a run reads its inputs: from a data folder or a store ([`crate::run::open`]).
-pub type Read<'a> = &'a dyn Fn(&[Rules], &[Quarter], Needs, &dyn Fn(&str)) -> Result<Dataset>;
-
 /// Runs a plan end to end; `progress` hears each stage.
-pub fn run(plan: Plan, read: Read<'_>, progress: &dyn Fn(&str)) -> Result<Outcome> {
-    let quarters = plan.quarters.clone();
-    let needs = plan.needs();
-    let on = plan.on.clone();
-    let reference = plan.reference.clone();
-    let rules = plan.rules.clone();
-    let all_rules: Vec<_> = rules.iter().chain(reference.iter().flatten()).cloned().collect();
-    let line_rules = crate::run::line_rules(&all_rules)?;
+pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
+    let quarters = plan.resolved.quarters.clone();
+    let on = plan.resolved.on.clone();
+    let reference = plan.resolved.reference.clone();
+    let rules = plan.resolved.rules.clone();
     let clock = std::time::Instant::now();
     let stages = std::cell::RefCell::new(Vec::<(String, f64)>::new());
     let mark = |what: &str| {
         let t = clock.elapsed().as_secs_f64();
         stages.borrow_mut().push((what.to_string(), t));
     };
-    let loaded = read(&all_rules, &quarters, needs, &|m: &str| {
+    // §6: data that did not hold give no report; a run refused with exit 3 writes
+    // rejects.csv alone, for the analyst to see why.
+    let rejects = crate::run::Rejects::WriteTo(&plan.out);
+    let loaded = crate::run::read(&plan.resolved, &plan.source, &plan.gates(), rejects, &|m: &str| {
         mark(m);
         progress(m)
     })?;
     mark("assessing");
-    let runs: Vec<(Quarter, Vec<Contribution>)> = quarters.iter().copied().zip(on.iter().cloned()).collect();
-    // §6: data that did not hold give no report; a run refused with exit 3 writes
-    // rejects.csv alone, for the analyst to see why.
-    if let Err(e) = crate::run::check(&loaded, &runs, line_rules, &plan.gates(), &plan.out.join("rejects.csv")) {
-        if e.exit_code() == 3 {
-            report::write_rejects_only(&plan.out, &loaded.rejects)?;
-        }
-        return Err(e);
-    }
     let rejected = loaded.rejects.len() as u64;
     let multi = quarters.len() > 1;
     let mut book = plan.xlsx.then(crate::xlsx::Book::new);

@@ -18,10 +18,8 @@ use crate::rules::RuleSet;
 /// A validated regularisation.
 pub struct Plan {
     pub store: PathBuf,
-    pub quarters: Vec<Quarter>,
-    pub rules: Vec<crate::rules::Rules>,
-    /// Per quarter, the contributions in force (§5).
-    pub on: Vec<Vec<Contribution>>,
+    /// The quarters, their rules and contributions (§5).
+    pub resolved: crate::run::Resolved,
     /// The version billed (the store's journal, §12.2) when `None`.
     pub from: Option<u64>,
     /// The latest when `None`.
@@ -29,10 +27,8 @@ pub struct Plan {
     /// `--bill`: record the regularisation in the store's journal (§12.2).
     pub bill: bool,
     pub out: PathBuf,
-    pub allow_incomplete_data: bool,
-    /// §6's tolerance (the rule set's `max_rejected_share` when `None`): a version whose
-    /// inputs lost more is not compared, as it would not be assessed.
-    pub max_rejected_share: Option<crate::rules::Decimal>,
+    /// §6: a version is compared only if `assess` would assess it.
+    pub gates: crate::run::Gates,
 }
 
 impl Plan {
@@ -44,20 +40,8 @@ impl Plan {
         to: Option<u64>,
         out: PathBuf,
     ) -> Result<Plan> {
-        let rules: Vec<_> = quarters.iter().map(|q| set.resolve(*q, false)).collect::<Result<_>>()?;
-        let on = rules.iter().map(|r| crate::contribution::to_compute(set, r)).collect::<Result<_>>()?;
-        Ok(Plan {
-            store,
-            quarters,
-            rules,
-            on,
-            from,
-            to,
-            bill: false,
-            out,
-            allow_incomplete_data: false,
-            max_rejected_share: None,
-        })
+        let resolved = crate::run::Resolved::new(set, quarters, None, false)?;
+        Ok(Plan { store, resolved, from, to, bill: false, out, gates: crate::run::Gates::default() })
     }
 }
 
@@ -100,35 +84,31 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
             "--from {from} is after --to {to}: a regularisation compares the version billed with a later one"
         )));
     }
-    let needs = crate::dataset::Needs::of(plan.on.iter().flatten());
-    let lines = crate::run::line_rules(&plan.rules)?;
-    let runs: Vec<(Quarter, Vec<Contribution>)> = plan.quarters.iter().copied().zip(plan.on.iter().cloned()).collect();
+    let source = crate::run::Source {
+        origin: crate::run::Origin::Store(plan.store.clone(), None),
+        dialect: crate::input::dialect::Dialect::Standard,
+    };
+    let batches = plan.store.join("batches");
     let read = |v: u64| -> Result<crate::dataset::Dataset> {
         progress(&format!("reading version {v}"));
-        let from = crate::run::Origin::Store(plan.store.clone(), Some(v));
-        let data = crate::run::open(&from, &plan.rules, &plan.quarters, needs, progress)?;
-        // §6: a version is compared only if `assess` would assess it.
-        let gates = crate::run::Gates {
-            allow_incomplete_data: plan.allow_incomplete_data,
-            strict: false,
-            max_rejected_share: plan.max_rejected_share,
-        };
-        crate::run::check(&data, &runs, lines, &gates, &plan.store.join("batches")).map_err(|e| match e {
-            Error::Structure(m) => Error::Structure(format!("version {v}: {m}")),
-            Error::Volume(m) => Error::Volume(format!("version {v}: {m}")),
-            Error::Rejected(m) => Error::Rejected(format!("version {v}: {m}")),
-            other => other,
-        })?;
-        Ok(data)
+        let at = source.at_version(v)?;
+        crate::run::read(&plan.resolved, &at, &plan.gates, crate::run::Rejects::Named(&batches), progress).map_err(
+            |e| match e {
+                Error::Structure(m) => Error::Structure(format!("version {v}: {m}")),
+                Error::Volume(m) => Error::Volume(format!("version {v}: {m}")),
+                Error::Rejected(m) => Error::Rejected(format!("version {v}: {m}")),
+                other => other,
+            },
+        )
     };
     let (before, after) = (read(from)?, read(to)?);
     let mut changes: Vec<EmployerChange> = Vec::new();
     let mut incapacities: Vec<IncapacityChange> = Vec::new();
     let mut totals = Vec::new();
-    for (i, r) in plan.rules.iter().enumerate() {
+    for (i, r) in plan.resolved.rules.iter().enumerate() {
         let q = r.quarter;
         progress(&format!("comparing {q}"));
-        for c in &plan.on[i] {
+        for c in &plan.resolved.on[i] {
             let wing = c.wing();
             let (b, a) = (wing.assess(&before, r.clone())?, wing.assess(&after, r.clone())?);
             let found = a.regularise(b.as_ref())?;
@@ -164,7 +144,7 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
     let publication = crate::report::Publication::new(&plan.out)?;
     let mut st = publication.staging("")?;
     st.csv("regularisation.csv", &correction::HEADER, correction::rows(&changes)?)?;
-    if needs.incapacity {
+    if plan.resolved.needs().incapacity {
         st.csv(
             "regularisation_incapacities.csv",
             &correction::INCAPACITY_HEADER,
@@ -212,7 +192,7 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
 /// quarter and contribution of the run; a quarter never billed needs `--from`.
 fn billed_version(plan: &Plan, journal: &[crate::store::journal::Entry]) -> Result<u64> {
     let mut versions = std::collections::BTreeSet::new();
-    for (q, on) in plan.quarters.iter().zip(&plan.on) {
+    for (q, on) in plan.resolved.quarters.iter().zip(&plan.resolved.on) {
         for c in on {
             let b = crate::store::journal::billed(journal, &q.to_string(), c.short_name()).ok_or_else(|| {
                 Error::Usage(format!(
@@ -311,7 +291,7 @@ fn page(
             ]
         })
         .collect();
-    let quarters = plan.quarters.iter().map(|q| q.to_string()).collect::<Vec<_>>();
+    let quarters = plan.resolved.quarters.iter().map(|q| q.to_string()).collect::<Vec<_>>();
     let note = if changes.len() > SHOWN {
         format!("The {SHOWN} largest differences of {}; every one is in regularisation.csv.", changes.len())
     } else {

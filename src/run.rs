@@ -75,6 +75,133 @@ pub fn open(
     Ok(data)
 }
 
+/// Where a run reads its inputs and how their CSV files are written (§2, §11).
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub origin: Origin,
+    pub dialect: crate::input::dialect::Dialect,
+}
+
+impl Source {
+    /// Reads the run's dataset; files read in the Belgian dialect are named as the user's
+    /// own files, in the data and in every message (§6).
+    pub fn open(
+        &self,
+        rules: &[Rules],
+        quarters: &[Quarter],
+        needs: Needs,
+        progress: &dyn Fn(&str),
+    ) -> Result<Dataset> {
+        let converted = match &self.origin {
+            Origin::Data(d) => crate::input::dialect::convert(d, self.dialect)?,
+            Origin::Store(..) => None,
+        };
+        let from = converted.as_ref().map_or_else(|| self.origin.clone(), |c| Origin::Data(c.dir.clone()));
+        let data = open(&from, rules, quarters, needs, progress);
+        let mut data = match (&converted, data) {
+            (Some(c), Err(e)) => return Err(c.restore_error(e)),
+            (_, data) => data?,
+        };
+        if let Some(c) = &converted {
+            data.restore_names(c)?;
+        }
+        Ok(data)
+    }
+
+    /// The same source at another version of its store (a regularisation reads two).
+    pub fn at_version(&self, version: u64) -> Result<Source> {
+        match &self.origin {
+            Origin::Store(s, _) => {
+                Ok(Source { origin: Origin::Store(s.clone(), Some(version)), dialect: self.dialect })
+            }
+            Origin::Data(d) => {
+                Err(crate::error::Error::Usage(format!("{}: versions are a store's: give --store STORE", d.display())))
+            }
+        }
+    }
+}
+
+/// A run resolved before any input is read: its quarters, the rules of each, the
+/// contributions computed for each, and a what-if's reference rules.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub quarters: Vec<Quarter>,
+    pub rules: Vec<Rules>,
+    /// Per quarter, the contributions in force (§5); never empty.
+    pub on: Vec<Vec<crate::contribution::Contribution>>,
+    pub reference: Option<Vec<Rules>>,
+}
+
+impl Resolved {
+    /// Resolves the rules of every quarter (and of the reference); a quarter where no
+    /// contribution is in force is refused before any input is read (§5).
+    pub fn new(
+        set: &crate::rules::RuleSet,
+        quarters: Vec<Quarter>,
+        reference: Option<&crate::rules::RuleSet>,
+        allow_before_first_quarter: bool,
+    ) -> Result<Resolved> {
+        let rules: Vec<Rules> =
+            quarters.iter().map(|q| set.resolve(*q, allow_before_first_quarter)).collect::<Result<_>>()?;
+        let on = rules.iter().map(|r| crate::contribution::to_compute(set, r)).collect::<Result<_>>()?;
+        let reference = match reference {
+            None => None,
+            Some(s) => Some(quarters.iter().map(|q| s.resolve(*q, allow_before_first_quarter)).collect::<Result<_>>()?),
+        };
+        Ok(Resolved { quarters, rules, on, reference })
+    }
+
+    /// The quarters with the contributions computed for each.
+    pub fn runs(&self) -> Vec<(Quarter, Vec<crate::contribution::Contribution>)> {
+        self.quarters.iter().copied().zip(self.on.iter().cloned()).collect()
+    }
+
+    /// The inputs the run reads besides the register and the employment lines.
+    pub fn needs(&self) -> Needs {
+        Needs::of(self.on.iter().flatten())
+    }
+
+    /// Every rule set of the run: its quarters', then the reference's.
+    pub fn all_rules(&self) -> Vec<Rules> {
+        self.rules.iter().chain(self.reference.iter().flatten()).cloned().collect()
+    }
+}
+
+/// The one way every command that computes reads its inputs (§6): resolve → open → check.
+/// `rejects` is where a refusal with exit 3 writes `rejects.csv` alone (`assess`,
+/// `funds`: their `--out`), or only names (`explain`, `regularise`: nowhere written).
+pub fn read(
+    resolved: &Resolved,
+    source: &Source,
+    gates: &Gates,
+    rejects: Rejects<'_>,
+    progress: &dyn Fn(&str),
+) -> Result<Dataset> {
+    let all = resolved.all_rules();
+    let data = source.open(&all, &resolved.quarters, resolved.needs(), progress)?;
+    let lines = line_rules(&all)?;
+    let (path, write) = match rejects {
+        Rejects::WriteTo(out) => (out.join("rejects.csv"), Some(out)),
+        Rejects::Named(p) => (p.to_path_buf(), None),
+    };
+    if let Err(e) = check(&data, &resolved.runs(), lines, gates, &path) {
+        if let (3, Some(out)) = (e.exit_code(), write) {
+            crate::report::write_rejects_only(out, &data.rejects)?;
+        }
+        return Err(e);
+    }
+    Ok(data)
+}
+
+/// Where a refused run's rejects go.
+#[derive(Debug, Clone, Copy)]
+pub enum Rejects<'a> {
+    /// `rejects.csv` alone is published in this folder (a run's `--out`).
+    WriteTo(&'a Path),
+    /// Only named in the message (where they are kept already).
+    Named(&'a Path),
+}
+
 /// §6: a quarter whose inputs do not cover what its computation reads is refused,
 /// naming the quarters missing: the register at Q, and the employment lines of the
 /// quarters each contribution reads ([`crate::contribution::Contribution::employment_quarters`]). `runs` are the

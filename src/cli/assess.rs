@@ -124,7 +124,8 @@ pub fn run(a: Args) -> Result<()> {
         Some("default") => Some(crate::rules::RuleSet::embedded()?),
         Some(c) => Some(super::rules::load(Some(Path::new(c)))?),
     };
-    let mut plan = Plan::new(&set, quarters, reference.as_ref(), a.allow_before_first_quarter, a.out.clone())?;
+    let resolved = crate::run::Resolved::new(&set, quarters, reference.as_ref(), a.allow_before_first_quarter)?;
+    let mut plan = Plan::new(resolved, a.inputs.source()?, a.out.clone())?;
     plan.strict = a.strict;
     plan.max_rejected_share = a.max_rejected_share;
     plan.allow_incomplete_data = a.allow_incomplete_data;
@@ -137,10 +138,7 @@ pub fn run(a: Args) -> Result<()> {
     }
     let pb = super::spinner(a.quiet);
     let clock = std::time::Instant::now();
-    let read = |r: &[crate::rules::Rules], q: &[Quarter], n: crate::dataset::Needs, p: &dyn Fn(&str)| {
-        a.inputs.open(r, q, n, p)
-    };
-    let outcome = pipeline::run(plan, &read, &|m: &str| pb.set_message(m.to_string()));
+    let outcome = pipeline::run(plan, &|m: &str| pb.set_message(m.to_string()));
     pb.finish_and_clear();
     let outcome = outcome?;
     let crate::pipeline::Outcome { summaries, stages, data } = outcome;

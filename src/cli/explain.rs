@@ -4,25 +4,8 @@
 
 use std::path::PathBuf;
 
-use crate::contribution;
-use crate::dataset;
 use crate::error::Result;
-use crate::levy::{self, assess::assess};
-use crate::solidarity;
 
-mod erased {
-    /// Pretty JSON of either explanation.
-    pub trait Json {
-        fn pretty(&self) -> crate::error::Result<String>;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn pretty(&self) -> crate::error::Result<String> {
-            let mut s = serde_json::to_string_pretty(self).map_err(anyhow::Error::from)?;
-            s.push('\n');
-            Ok(s)
-        }
-    }
-}
 use crate::quarter::Quarter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -90,73 +73,18 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<()> {
     let set = super::rules::load(a.rules.as_deref())?;
-    let rules = set.resolve(a.quarter, a.allow_before_first_quarter)?;
-    let on = contribution::to_compute(&set, &rules)?;
-    let needs = dataset::Needs::of(&on);
-    let loaded = a.inputs.open(std::slice::from_ref(&rules), &[a.quarter], needs, &|_| {})?;
-    // §6: explain computes what assess would, so it refuses what assess refuses.
-    let gates = crate::run::Gates {
-        allow_incomplete_data: a.allow_incomplete_data,
-        strict: false,
-        max_rejected_share: a.max_rejected_share,
+    let req = crate::explain::Request {
+        quarter: a.quarter,
+        employer: a.employer.clone(),
+        for_employer: a.audience == Audience::Employer,
+        json: a.format == Format::Json,
+        allow_before_first_quarter: a.allow_before_first_quarter,
+        gates: crate::run::Gates {
+            allow_incomplete_data: a.allow_incomplete_data,
+            strict: false,
+            max_rejected_share: a.max_rejected_share,
+        },
     };
-    let runs = [(a.quarter, on.clone())];
-    let rejects = std::path::Path::new("the rejects.csv that responsa assess writes");
-    crate::run::check(&loaded, &runs, &rules, &gates, rejects)?;
-    if !loaded.register.rows.iter().any(|r| r.employer_id == a.employer) {
-        let like = crate::input::register::similar_ids(&loaded.register, &a.employer);
-        let hint = match like.as_slice() {
-            [] => String::new(),
-            ids => format!(" (did you mean {}?)", ids.join(" or ")),
-        };
-        return Err(crate::error::Error::Usage(format!(
-            "--employer {}: no register row at {}{hint}: nothing to explain",
-            a.employer, a.quarter
-        )));
-    }
-    if a.audience == Audience::Employer {
-        if a.format == Format::Json {
-            return Err(crate::error::Error::Usage(
-                "--for employer writes a page for the employer: drop --format json".into(),
-            ));
-        }
-        let row = loaded.register.at(a.quarter).into_iter().find(|r| r.employer_id == a.employer).cloned();
-        let lang = crate::html::letters::language(row.as_ref().and_then(|r| r.language.as_deref()));
-        let contact = loaded.register.contacts.get(&(a.employer.clone(), a.quarter.0));
-        let name = contact.and_then(|c| c.name.as_deref());
-        let mut texts = Vec::new();
-        if needs.invalidity {
-            let assessment = assess(&loaded, rules.clone())?;
-            let e = assessment.employer(&a.employer).ok_or_else(|| {
-                crate::error::Error::Usage(format!("--employer {}: not assessed at {}", a.employer, a.quarter))
-            })?;
-            texts.push(levy::for_employer::render(&assessment, e, name, lang));
-        }
-        if needs.incapacity {
-            let sa = solidarity::assess::assess(&loaded, rules)?;
-            texts.push(solidarity::for_employer::render(&sa, &a.employer, name, lang));
-        }
-        print!("{}", texts.join("\n"));
-        return Ok(());
-    }
-    let json = |v: &dyn erased::Json| v.pretty();
-    let mut texts = Vec::new();
-    if needs.invalidity {
-        let assessment = assess(&loaded, rules.clone())?;
-        let x = levy::explain::explain(&loaded, &assessment, &a.employer)?;
-        texts.push(match a.format {
-            Format::Text => levy::explain::render(&x),
-            Format::Json => json(&x)?,
-        });
-    }
-    if needs.incapacity {
-        let sa = solidarity::assess::assess(&loaded, rules)?;
-        let x = solidarity::explain::explain(&sa, &a.employer)?;
-        texts.push(match a.format {
-            Format::Text => solidarity::explain::render(&x),
-            Format::Json => json(&x)?,
-        });
-    }
-    print!("{}", texts.join("\n"));
+    print!("{}", crate::explain::explain(&set, &a.inputs.source()?, &req)?);
     Ok(())
 }

@@ -75,6 +75,7 @@ pub fn run(a: Args) -> Result<()> {
     };
     let plan = Plan {
         rules: super::rules::load(a.rules.as_deref())?,
+        source: a.inputs.source()?,
         year: a.year,
         out: a.out.clone(),
         ledger: a.ledger.clone(),
@@ -83,11 +84,7 @@ pub fn run(a: Args) -> Result<()> {
         max_rejected_share: a.max_rejected_share,
         allow_incomplete_data: a.allow_incomplete_data,
     };
-    let read = |r: &[crate::rules::Rules],
-                q: &[crate::quarter::Quarter],
-                n: crate::dataset::Needs,
-                p: &dyn Fn(&str)| { a.inputs.open(r, q, n, p) };
-    let outcome = funds_run::run(plan, &read)?;
+    let outcome = funds_run::run(plan)?;
     // The process ends right after: its memory goes back to the OS at once.
     std::mem::forget(outcome.data);
     if !a.quiet {

@@ -4,12 +4,9 @@
 
 use std::path::PathBuf;
 
-use crate::dataset::{Dataset, Needs};
 use crate::error::Result;
-use crate::input::dialect::{self, Dialect};
-use crate::quarter::Quarter;
-use crate::rules::Rules;
-use crate::run::Origin;
+use crate::input::dialect::Dialect;
+use crate::run::{Origin, Source};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Inputs {
@@ -30,29 +27,9 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// Reads the run's dataset; files read through the Belgian dialect are reported under
-    /// their own names.
-    pub fn open(
-        &self,
-        rules: &[Rules],
-        quarters: &[Quarter],
-        needs: Needs,
-        progress: &dyn Fn(&str),
-    ) -> Result<Dataset> {
-        let from = Origin::of(self.data.as_deref(), self.store.as_deref(), self.store_version)?;
-        let converted = match &from {
-            Origin::Data(d) => dialect::convert(d, self.csv_dialect)?,
-            Origin::Store(..) => None,
-        };
-        let from = converted.as_ref().map_or(from, |c| Origin::Data(c.dir.clone()));
-        let data = crate::run::open(&from, rules, quarters, needs, progress);
-        let mut data = match (&converted, data) {
-            (Some(c), Err(e)) => return Err(c.restore_error(e)),
-            (_, data) => data?,
-        };
-        if let Some(c) = &converted {
-            data.restore_names(c)?;
-        }
-        Ok(data)
+    /// Where the run reads: the library's [`Source`].
+    pub fn source(&self) -> Result<Source> {
+        let origin = Origin::of(self.data.as_deref(), self.store.as_deref(), self.store_version)?;
+        Ok(Source { origin, dialect: self.csv_dialect })
     }
 }

@@ -80,9 +80,12 @@ pub fn run(a: Args) -> Result<()> {
     let quarters: Vec<Quarter> = super::quarters(a.quarter, a.quarters)?;
     let set = super::rules::load(a.rules.as_deref())?;
     let mut plan = Plan::new(&set, a.store.clone(), quarters, a.from, a.to, a.out.clone())?;
-    plan.allow_incomplete_data = a.allow_incomplete_data;
+    plan.gates = crate::run::Gates {
+        allow_incomplete_data: a.allow_incomplete_data,
+        strict: false,
+        max_rejected_share: a.max_rejected_share,
+    };
     plan.bill = a.bill;
-    plan.max_rejected_share = a.max_rejected_share;
     let pb = super::spinner(a.quiet);
     let outcome = regularise::run(plan, &|m: &str| pb.set_message(m.to_string()));
     pb.finish_and_clear();

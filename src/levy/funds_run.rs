@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::dataset::{Dataset, Needs};
+use crate::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::input::ledger;
 use crate::input::rejects::{InputCounts, Reject};
@@ -23,6 +23,8 @@ use crate::rules::{Decimal, FundsRules, RuleSet};
 /// A validated `funds` run.
 pub struct Plan {
     pub rules: RuleSet,
+    /// Where the levies' inputs are read.
+    pub source: crate::run::Source,
     pub year: i32,
     pub out: PathBuf,
     /// The funds' ledger, with the date its position is computed for.
@@ -58,7 +60,7 @@ struct Summary {
 }
 
 /// Runs a plan; `read` reads the inputs (from a data folder or a store).
-pub fn run(plan: Plan, read: crate::pipeline::Read<'_>) -> Result<Outcome> {
+pub fn run(plan: Plan) -> Result<Outcome> {
     let set = plan.rules;
     let as_of = plan.as_of;
     let (ledger_rows, mut ledger_rejects, ledger_read) = match &plan.ledger {
@@ -95,25 +97,17 @@ pub fn run(plan: Plan, read: crate::pipeline::Read<'_>) -> Result<Outcome> {
         due.insert(y, qs);
     }
     let quarters: Vec<Quarter> = due.values().flatten().map(|(q, _)| *q).collect::<BTreeSet<_>>().into_iter().collect();
-    let rules: Vec<_> = quarters.iter().map(|q| set.resolve(*q, false)).collect::<Result<_>>()?;
-    let needs = Needs { invalidity: true, incapacity: false };
-    let data = read(&rules, &quarters, needs, &|_| {})?;
     // §6: the checks of `assess` (coverage, volumes, the rejected share): data that did not
-    // hold give no notice. `--strict` is checked at the end, with the ledger's rows.
-    let runs: Vec<(Quarter, Vec<crate::contribution::Contribution>)> =
-        quarters.iter().map(|q| (*q, vec![super::LEVY])).collect();
+    // hold give no notice, rejects.csv alone is written. `--strict` is checked at the end,
+    // with the ledger's rows.
+    let resolved = crate::run::Resolved::new(&set, quarters.clone(), None, false)?;
     let gates = crate::run::Gates {
         allow_incomplete_data: plan.allow_incomplete_data,
         strict: false,
         max_rejected_share: plan.max_rejected_share,
     };
-    let lines = crate::run::line_rules(&rules)?;
-    if let Err(e) = crate::run::check(&data, &runs, lines, &gates, &plan.out.join("rejects.csv")) {
-        if e.exit_code() == 3 {
-            crate::report::write_rejects_only(&plan.out, &data.rejects)?;
-        }
-        return Err(e);
-    }
+    let data = crate::run::read(&resolved, &plan.source, &gates, crate::run::Rejects::WriteTo(&plan.out), &|_| {})?;
+    let rules = resolved.rules;
     // The quarters are assessed side by side; each keeps only its liable employers' parts.
     use rayon::prelude::*;
     let parts_by_quarter: BTreeMap<Quarter, Vec<Vec<(String, i64)>>> = rules
