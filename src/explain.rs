@@ -43,7 +43,7 @@ pub fn explain(set: &RuleSet, source: &Source, req: &Request) -> Result<String> 
     let mut texts = Vec::new();
     if req.for_employer {
         let row = data.register.at(q).into_iter().find(|r| r.employer_id == employer).cloned();
-        let lang = crate::html::letters::language(row.as_ref().and_then(|r| r.language.as_deref()));
+        let lang = crate::words::language(row.as_ref().and_then(|r| r.language.as_deref()));
         let contact = data.register.contacts.get(&(employer.to_string(), q.0));
         let name = contact.and_then(|c| c.name.as_deref());
         for c in on {

@@ -44,6 +44,7 @@ pub mod store;
 pub mod synth;
 pub mod volumes;
 pub mod wing;
+pub mod words;
 pub mod xlsx;
 
 pub use error::Error;

@@ -6,11 +6,7 @@
 //! `solidarity.rs`), the notices in `letters.rs`.
 
 pub mod letters;
-mod levy;
-mod solidarity;
-
-pub use levy::{levy_page, levy_status_words};
-pub use solidarity::{solidarity_page, solidarity_status_words};
+pub mod office;
 
 use minijinja::value::Serde;
 use minijinja::Environment;
@@ -386,8 +382,6 @@ pub fn trend(title: &str, values: &[TrendValue]) -> Option<Trend> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::levy::status::Status;
-    use crate::solidarity::status::Status as SolidarityStatus;
 
     #[test]
     fn the_change_against_the_quarter_before_counts_new_gone_and_kept() {
@@ -399,20 +393,6 @@ mod tests {
         assert_eq!((cell(1, 1), cell(1, 2)), ("1", "€ 100.00"), "A no longer liable");
         assert_eq!((cell(2, 1), cell(2, 4)), ("1", "€ 20.00"), "B: 50 → 70");
         assert_eq!((cell(3, 1), cell(3, 4)), ("3", "€ -50.00"), "in all: 150 → 100");
-    }
-
-    #[test]
-    fn status_names_are_words_with_the_rule_sets_thresholds() {
-        let set = crate::rules::RuleSet::embedded().expect("rules");
-        let r = set.resolve(crate::quarter::Quarter::new(2023, 4).expect("q"), false).expect("resolved");
-        assert_eq!(levy_status_words(Status::FewerThanMinCases, &r.levy), "fewer than 3 entries into invalidity");
-        assert_eq!(levy_status_words(Status::BelowSectorMultiple, &r.levy), "below 2× its sector");
-        for s in Status::ALL {
-            assert!(!levy_status_words(s, &r.levy).contains('_'), "{s:?}");
-        }
-        for s in SolidarityStatus::ALL {
-            assert!(!solidarity_status_words(s, &r.solidarity).contains('_'), "{s:?}");
-        }
     }
 
     #[test]

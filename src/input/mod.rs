@@ -132,10 +132,17 @@ fn format_of(p: &Path) -> Option<Format> {
     }
 }
 
+/// How a store (§9) is laid out, as far as a reader of data folders must know it to say
+/// that it was given one: its index (the versions, or a first format's manifest) and its
+/// quarters. The store itself takes its names from here.
+pub const STORE_VERSIONS: &str = "versions";
+pub const STORE_MANIFEST: &str = "manifest.json";
+pub const STORE_QUARTERS: &str = "quarters";
+
 /// A store given where a data directory is expected is named as one.
 pub fn not_a_store(data: &Path) -> Result<()> {
-    let index = data.join("manifest.json").is_file() || data.join(crate::store::VERSIONS).is_dir();
-    if index && data.join("quarters").is_dir() {
+    let index = data.join(STORE_MANIFEST).is_file() || data.join(STORE_VERSIONS).is_dir();
+    if index && data.join(STORE_QUARTERS).is_dir() {
         return Err(Error::Usage(format!(
             "{}: this is a responsa store, not a data directory: pass --store {}",
             data.display(),

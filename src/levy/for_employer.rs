@@ -3,10 +3,10 @@
 //! decision first, then only the steps that led to it (an employer out of scope stops at
 //! the rule that excludes it), each status citing its own act and article.
 
-use crate::html::letters::{comma, euros, in_language, multiple, percent, quarter_words, ratio};
 use crate::levy::assess::{Assessment, EmployerRow};
 use crate::levy::reference::Reference;
 use crate::levy::status::Status;
+use crate::words::{comma, euros, in_language, multiple, percent, quarter_words, ratio};
 
 /// The status in the employer's language.
 fn status_words(s: Status, a: &Assessment, lang: &str) -> String {

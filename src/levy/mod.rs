@@ -31,6 +31,8 @@ pub mod explain;
 pub mod for_employer;
 pub mod funds;
 pub mod funds_run;
+pub mod notice;
+pub mod page;
 pub mod ratios;
 pub mod receipts;
 pub mod reference;

@@ -113,7 +113,7 @@ impl Assessed for Assessment {
                     language: e.language.as_deref(),
                     contact: data.register.contacts.get(&(e.employer_id.clone(), q.0)),
                 };
-                let html = crate::html::letters::letter(self, e, office, &to)?;
+                let html = super::notice::letter(self, e, office, &to)?;
                 Ok(html.map(|html| (crate::html::letters::file_name(&e.employer_id), html)))
             })
             .collect::<Result<_>>()?;
@@ -138,7 +138,7 @@ impl Assessed for Assessment {
         Ok(Summary { part: main.clone(), main })
     }
     fn page(&self) -> crate::html::Page {
-        crate::html::levy_page(self)
+        super::page::levy_page(self)
     }
     fn terminal(&self, rejected: u64, _first: bool) -> String {
         super::report::terminal_summary(self, rejected)

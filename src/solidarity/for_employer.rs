@@ -3,9 +3,9 @@
 //! table of its incapacities first, then each reason that applies, citing its own act and
 //! article.
 
-use crate::html::letters::{day_month_year, euros, in_language, percent, quarter_words};
 use crate::solidarity::assess::Assessment;
 use crate::solidarity::status::Status;
+use crate::words::{day_month_year, euros, in_language, percent, quarter_words};
 
 fn status_words(s: Status, a: &Assessment, lang: &str) -> String {
     let r = &a.rules.solidarity;

@@ -17,6 +17,8 @@ pub mod amount;
 pub mod assess;
 pub mod explain;
 pub mod for_employer;
+pub mod notice;
+pub mod page;
 pub mod regularise;
 pub mod report;
 pub mod status;

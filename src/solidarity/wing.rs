@@ -103,7 +103,7 @@ impl Assessed for Assessment {
                     language: register.get(e.employer_id.as_str()).and_then(|row| row.language.as_deref()),
                     contact: data.register.contacts.get(&(e.employer_id.clone(), q.0)),
                 };
-                let html = crate::html::letters::solidarity_notice(self, &e.employer_id, office, &to)?;
+                let html = super::notice::notice(self, &e.employer_id, office, &to)?;
                 Ok(html.map(|html| (crate::html::letters::file_name(&e.employer_id), html)))
             })
             .collect::<Result<_>>()?;
@@ -129,7 +129,7 @@ impl Assessed for Assessment {
         Ok(Summary { main, part: part_value })
     }
     fn page(&self) -> crate::html::Page {
-        crate::html::solidarity_page(self)
+        super::page::solidarity_page(self)
     }
     fn terminal(&self, rejected: u64, first: bool) -> String {
         let mut s = super::report::terminal_summary(self);

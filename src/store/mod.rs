@@ -56,8 +56,8 @@ use crate::input::rejects::InputCounts;
 /// The format of a version file.
 pub const FORMAT: u32 = 2;
 /// The index of a store written before versions (format 1).
-pub const LEGACY_MANIFEST: &str = "manifest.json";
-pub const VERSIONS: &str = "versions";
+pub const LEGACY_MANIFEST: &str = crate::input::STORE_MANIFEST;
+pub const VERSIONS: &str = crate::input::STORE_VERSIONS;
 
 /// One stored file of a quarter.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

@@ -1,10 +1,10 @@
 //! The solidarity contribution's report.html (§8, §11): key figures, who owes it, the
 //! incapacities by status and by worker type, the contribution by employer size.
 
-use crate::solidarity::assess::Assessment as SolidarityAssessment;
-use crate::solidarity::status::Status as SolidarityStatus;
+use super::assess::Assessment as SolidarityAssessment;
+use super::status::Status as SolidarityStatus;
 
-use super::{bars, euros, figure, Page, Table, TrendValue, SHOWN};
+use crate::html::{bars, euros, figure, Page, Table, TrendValue, SHOWN};
 
 /// A solidarity status in words (§8.2), with the rule set's thresholds.
 pub fn solidarity_status_words(s: SolidarityStatus, r: &crate::rules::SolidarityRules) -> String {
@@ -140,4 +140,18 @@ pub fn solidarity_page(a: &SolidarityAssessment) -> Page {
 /// A whole number of workers as the page writes it (`1,000`).
 fn count(x: f64) -> String {
     crate::parse::thousands(x.max(0.0) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_names_are_words() {
+        let set = crate::rules::RuleSet::embedded().expect("rules");
+        let r = set.resolve(crate::quarter::Quarter::new(2026, 1).expect("q"), false).expect("resolved");
+        for s in SolidarityStatus::ALL {
+            assert!(!solidarity_status_words(s, &r.solidarity).contains('_'), "{s:?}");
+        }
+    }
 }

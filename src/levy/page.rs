@@ -2,11 +2,11 @@
 //! employers in scope, the status funnel, the sectors with the highest ratios, the levy per
 //! joint committee.
 
-use crate::levy::assess::Assessment;
-use crate::levy::status::Status;
+use super::assess::Assessment;
+use super::status::Status;
 use crate::report::fmt_ratio;
 
-use super::{bars, euros, figure, Mark, Page, Rule, Scatter, Table, Tick, TrendValue, SHOWN};
+use crate::html::{bars, euros, figure, Mark, Page, Rule, Scatter, Table, Tick, TrendValue, SHOWN};
 
 /// A levy status in words (§3.5), with the rule set's thresholds: what a reader of the
 /// page understands without the code.
@@ -287,4 +287,20 @@ fn multiple(m: Option<f64>) -> String {
 fn log_pos(m: f64, from: f64, to: f64) -> f64 {
     let v = if m.is_infinite() { 100.0 } else { m.clamp(0.1, 100.0) };
     from + (v.log10() + 1.0) / 3.0 * (to - from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_names_are_words_with_the_rule_sets_thresholds() {
+        let set = crate::rules::RuleSet::embedded().expect("rules");
+        let r = set.resolve(crate::quarter::Quarter::new(2023, 4).expect("q"), false).expect("resolved");
+        assert_eq!(levy_status_words(Status::FewerThanMinCases, &r.levy), "fewer than 3 entries into invalidity");
+        assert_eq!(levy_status_words(Status::BelowSectorMultiple, &r.levy), "below 2× its sector");
+        for s in Status::ALL {
+            assert!(!levy_status_words(s, &r.levy).contains('_'), "{s:?}");
+        }
+    }
 }
