@@ -55,23 +55,24 @@ impl Dataset {
     }
 }
 
+/// What a run's data must pass before anything is computed from it (§6), the same for
+/// every command that computes (`assess`, `explain`, `funds`, `regularise`, `ingest`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Gates {
+    /// `--allow-incomplete-data`: a quarter missing or dropping is assessed anyway.
+    pub allow_incomplete_data: bool,
+    /// `--strict`: no rejected row at all.
+    pub strict: bool,
+    /// `--max-rejected-share`; the rule set's when `None`.
+    pub max_rejected_share: Option<crate::rules::Decimal>,
+}
+
 /// Which inputs a run needs besides the register and the employment lines: the
 /// contributions in force for its quarters decide (§5, §8.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Needs {
     pub invalidity: bool,
     pub incapacity: bool,
-}
-
-impl Needs {
-    /// What the contributions computed read: invalidity rows for the levy, incapacities
-    /// for the solidarity contribution.
-    pub fn of<'a>(on: impl IntoIterator<Item = &'a crate::contribution::Contribution>) -> Needs {
-        on.into_iter().fold(Needs { invalidity: false, incapacity: false }, |n, c| {
-            let w = c.wing().needs();
-            Needs { invalidity: n.invalidity || w.invalidity, incapacity: n.incapacity || w.incapacity }
-        })
-    }
 }
 
 /// Reads and validates the inputs. `rules` supplies the parameters the line aggregation

@@ -21,13 +21,13 @@
 //! - [`solidarity`]: the *cotisation de solidarité*, from 2026Q1 (§8).
 
 pub mod assessed;
-pub mod cli;
 pub mod contribution;
 pub mod correction;
 pub mod dataset;
 pub mod employer;
 pub mod error;
 pub mod explain;
+pub mod funds;
 pub mod html;
 pub mod input;
 pub mod levy;

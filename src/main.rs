@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod cli;
+
 /// Polars and the aggregation allocate and free large buffers many times over; the
 /// system allocator returns them to the kernel, which zeroes fresh pages on every reuse
 /// (a fifth of a national run's time). mimalloc keeps them.
@@ -60,7 +62,7 @@ fn main() -> ExitCode {
         let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!("responsa: internal error{at}: {msg} (please report it with the command line)");
     }));
-    let cli = match responsa::cli::Cli::try_parse() {
+    let cli = match cli::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -69,7 +71,7 @@ fn main() -> ExitCode {
     };
     // A panic anywhere (a bug) has printed its one line through the hook above; it ends
     // the run with exit code 1, never the 101 of an unwinding main.
-    let done = std::panic::catch_unwind(|| responsa::cli::run(cli));
+    let done = std::panic::catch_unwind(|| cli::run(cli));
     let Ok(done) = done else { return ExitCode::from(1) };
     match done {
         Ok(()) => ExitCode::SUCCESS,

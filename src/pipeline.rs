@@ -175,7 +175,7 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
             parts.push((*c, a.stage(&mut st, &loaded.inputs, what_if.as_deref().map(|w| w as &dyn std::any::Any))?));
             let mut page = a.page();
             page.quality = crate::html::quality(&loaded.inputs);
-            page.quality_notes = crate::html::quality_notes(&loaded, q, &on[i], &gaps, &nothing_due);
+            page.quality_notes = crate::run::quality_notes(&loaded, q, &on[i], &gaps, &nothing_due);
             let (now, noun) = a.amounts();
             page.tables.extend(change(*c, q, now, noun));
             match pages.last_mut() {

@@ -158,7 +158,7 @@ impl Resolved {
 
     /// The inputs the run reads besides the register and the employment lines.
     pub fn needs(&self) -> Needs {
-        Needs::of(self.on.iter().flatten())
+        crate::contribution::needs(self.on.iter().flatten())
     }
 
     /// Every rule set of the run: its quarters', then the reference's.
@@ -240,17 +240,7 @@ pub fn check_coverage(data: &Dataset, runs: &[(Quarter, Vec<crate::contribution:
     Ok(())
 }
 
-/// What a run's data must pass before anything is computed from it (§6), the same for
-/// every command that computes (`assess`, `explain`, `funds`, `regularise`, `ingest`).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Gates {
-    /// `--allow-incomplete-data`: a quarter missing or dropping is assessed anyway.
-    pub allow_incomplete_data: bool,
-    /// `--strict`: no rejected row at all.
-    pub strict: bool,
-    /// `--max-rejected-share`; the rule set's when `None`.
-    pub max_rejected_share: Option<crate::rules::Decimal>,
-}
+pub use crate::dataset::Gates;
 
 /// §6: coverage (exit 2), volumes (exit 3), the rejected share and `--strict` (exit 3), in
 /// that order. `rules` are the rules that read the lines ([`line_rules`]); `rejects` is
@@ -350,6 +340,50 @@ pub fn gaps(data: &Dataset, q: Quarter, on: &[crate::contribution::Contribution]
             })
         })
         .collect()
+}
+
+/// The data-quality panel's lines of §6 for quarter `q`: the volume of each quarter of
+/// employment lines read, the employers with a gap (the first twenty; all are in
+/// summary.json), and the liable employers sent no notice because nothing is due.
+pub fn quality_notes(
+    data: &Dataset,
+    q: Quarter,
+    on: &[crate::contribution::Contribution],
+    gaps: &[Gap],
+    nothing_due: &[String],
+) -> Vec<String> {
+    use crate::parse::thousands;
+    let read: std::collections::BTreeSet<Quarter> = on.iter().flat_map(|c| c.employment_quarters(q)).collect();
+    let volumes: Vec<String> = read
+        .iter()
+        .map(|p| match data.volumes.get(p) {
+            Some(v) => format!("{p}: {} employers, {} lines", thousands(v.employers), thousands(v.lines)),
+            None => format!("{p}: none"),
+        })
+        .collect();
+    let mut notes = vec![format!("Employment lines of the quarters read: {}.", volumes.join("; "))];
+    if gaps.is_empty() {
+        notes.push(format!("No employer of the register at {q} has a quarter without lines between two with lines."));
+    } else {
+        let first: Vec<String> =
+            gaps.iter().take(20).map(|g| format!("{} ({})", g.employer_id, g.quarters.join(", "))).collect();
+        let more =
+            if gaps.len() > 20 { format!(" and {} more", thousands(gaps.len() as u64 - 20)) } else { String::new() };
+        notes.push(format!(
+            "{} employer{} of the register at {q} {} no lines in a quarter between two with lines (summary.json, gaps): {}{more}.",
+            thousands(gaps.len() as u64),
+            if gaps.len() == 1 { "" } else { "s" },
+            if gaps.len() == 1 { "has" } else { "have" },
+            first.join(", ")
+        ));
+    }
+    if !nothing_due.is_empty() {
+        notes.push(format!(
+            "Liable with a wage base of 0.00, so sent no notice (summary.json, no_notice_nothing_due): {}.",
+            nothing_due.join(", ")
+        ));
+    }
+    notes
 }
 
 /// The distinct quarters among millions of rows' quarters: marks in a table over their

@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::Result;
-use crate::pipeline::{self, Plan};
-use crate::quarter::{Quarter, QuarterRange};
+use responsa::error::Result;
+use responsa::pipeline::{self, Plan};
+use responsa::quarter::{Quarter, QuarterRange};
 
 /// Assess a quarter under the contribution in force: reports, letters, report.html.
 ///
@@ -80,7 +80,7 @@ pub struct Args {
     /// run stops with exit 3 instead of reporting (default: the rule set's
     /// max_rejected_share, 1 %; --strict: none).
     #[arg(long, value_name = "PERCENT")]
-    pub max_rejected_share: Option<crate::rules::Decimal>,
+    pub max_rejected_share: Option<responsa::rules::Decimal>,
     /// Fail (exit 3) when any input row was rejected, after writing rejects.csv.
     #[arg(long)]
     pub strict: bool,
@@ -121,10 +121,10 @@ pub fn run(a: Args) -> Result<()> {
     let set = super::rules::load(a.rules.as_deref())?;
     let reference = match a.compare_to.as_deref() {
         None => None,
-        Some("default") => Some(crate::rules::RuleSet::embedded()?),
+        Some("default") => Some(responsa::rules::RuleSet::embedded()?),
         Some(c) => Some(super::rules::load(Some(Path::new(c)))?),
     };
-    let resolved = crate::run::Resolved::new(&set, quarters, reference.as_ref(), a.allow_before_first_quarter)?;
+    let resolved = responsa::run::Resolved::new(&set, quarters, reference.as_ref(), a.allow_before_first_quarter)?;
     let mut plan = Plan::new(resolved, a.inputs.source()?, a.out.clone())?;
     plan.strict = a.strict;
     plan.max_rejected_share = a.max_rejected_share;
@@ -134,14 +134,14 @@ pub fn run(a: Args) -> Result<()> {
         plan.bill = a.inputs.store.clone();
     }
     if let Some(f) = &a.letters {
-        plan.office = crate::html::letters::Office::from_file(f)?;
+        plan.office = responsa::html::letters::Office::from_file(f)?;
     }
     let pb = super::spinner(a.quiet);
     let clock = std::time::Instant::now();
     let outcome = pipeline::run(plan, &|m: &str| pb.set_message(m.to_string()));
     pb.finish_and_clear();
     let outcome = outcome?;
-    let crate::pipeline::Outcome { summaries, stages, data } = outcome;
+    let responsa::pipeline::Outcome { summaries, stages, data } = outcome;
     // The process ends right after: the OS takes the inputs' memory back at once, where
     // freeing it piece by piece would cost tens of milliseconds at national scale.
     std::mem::forget(data);

@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
-use crate::error::Result;
+use responsa::error::Result;
 
-use crate::quarter::Quarter;
+use responsa::quarter::Quarter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -68,23 +68,23 @@ pub struct Args {
     /// before the explanation is refused (exit 3), as `assess` refuses the report
     /// (default: the rule set's max_rejected_share, 1 %).
     #[arg(long, value_name = "PERCENT")]
-    pub max_rejected_share: Option<crate::rules::Decimal>,
+    pub max_rejected_share: Option<responsa::rules::Decimal>,
 }
 
 pub fn run(a: Args) -> Result<()> {
     let set = super::rules::load(a.rules.as_deref())?;
-    let req = crate::explain::Request {
+    let req = responsa::explain::Request {
         quarter: a.quarter,
         employer: a.employer.clone(),
         for_employer: a.audience == Audience::Employer,
         json: a.format == Format::Json,
         allow_before_first_quarter: a.allow_before_first_quarter,
-        gates: crate::run::Gates {
+        gates: responsa::run::Gates {
             allow_incomplete_data: a.allow_incomplete_data,
             strict: false,
             max_rejected_share: a.max_rejected_share,
         },
     };
-    print!("{}", crate::explain::explain(&set, &a.inputs.source()?, &req)?);
+    print!("{}", responsa::explain::explain(&set, &a.inputs.source()?, &req)?);
     Ok(())
 }

@@ -1,12 +1,12 @@
 //! `responsa funds`: the sector funds' receipts of the levy (§10) — the yearly notice
 //! to each joint committee and, with a ledger, each committee's three-year position. The
-//! run is [`crate::levy::funds_run`].
+//! run is [`responsa::levy::funds_run`].
 
 use std::path::PathBuf;
 
-use crate::error::{Error, Result};
-use crate::levy::funds_run::{self, Plan};
-use crate::parse::parse_date;
+use responsa::error::{Error, Result};
+use responsa::funds::{self as funds_run, Plan};
+use responsa::parse::parse_date;
 
 /// The sector funds' receipts of a year: the notice, and the three-year ledger.
 ///
@@ -53,7 +53,7 @@ pub struct Args {
     /// run stops with exit 3 instead of reporting (default: the rule set's
     /// max_rejected_share, 1 %; --strict: none).
     #[arg(long, value_name = "PERCENT")]
-    pub max_rejected_share: Option<crate::rules::Decimal>,
+    pub max_rejected_share: Option<responsa::rules::Decimal>,
     /// Fail (exit 3) when any input or ledger row was rejected, after writing rejects.csv
     /// (alone: no notice and no ledger position).
     #[arg(long)]

@@ -2,9 +2,27 @@
 
 use std::path::PathBuf;
 
-use crate::error::Result;
-use crate::quarter::QuarterRange;
-use crate::synth::{self, OutputFormat, Scale};
+use responsa::error::Result;
+use responsa::quarter::QuarterRange;
+use responsa::synth::{self, OutputFormat, Scale};
+
+/// `--scale`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScaleArg {
+    /// ~200 employers, ~10,000 workers a quarter.
+    Tiny,
+    /// ~5,000 employers, ~150,000 workers a quarter.
+    Small,
+    /// ~250,000 employers, ~3,000,000 workers a quarter.
+    National,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    Csv,
+    Parquet,
+}
 
 /// Write synthetic inputs at tiny, small or national scale, deterministically.
 ///
@@ -25,7 +43,7 @@ Examples:
 pub struct Args {
     /// How many employers and workers (see below).
     #[arg(long, value_enum, default_value = "tiny")]
-    pub scale: Scale,
+    pub scale: ScaleArg,
     /// The random seed: the same seed, scale and quarters give the same bytes.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -34,7 +52,7 @@ pub struct Args {
     pub out: PathBuf,
     /// The files' format: `csv` or `parquet` (the same columns).
     #[arg(long, value_enum, default_value = "csv")]
-    pub format: OutputFormat,
+    pub format: FormatArg,
     /// The quarters to cover.
     #[arg(long, default_value = "2022Q1..2023Q4", value_name = "FIRST..LAST")]
     pub quarters: QuarterRange,
@@ -49,10 +67,17 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<()> {
     let cfg = synth::Config {
-        scale: a.scale,
+        scale: match a.scale {
+            ScaleArg::Tiny => Scale::Tiny,
+            ScaleArg::Small => Scale::Small,
+            ScaleArg::National => Scale::National,
+        },
         seed: a.seed,
         out: a.out.clone(),
-        format: a.format,
+        format: match a.format {
+            FormatArg::Csv => OutputFormat::Csv,
+            FormatArg::Parquet => OutputFormat::Parquet,
+        },
         quarters: a.quarters,
         faults: a.faults,
         progress: !a.quiet,

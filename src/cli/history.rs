@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use crate::error::Result;
-use crate::store::ranges;
+use responsa::error::Result;
+use responsa::store::ranges;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Format {
@@ -49,7 +49,7 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<()> {
     let set = super::rules::load(a.rules.as_deref())?;
-    let h = crate::store::history(&a.store, &set, a.since)?;
+    let h = responsa::store::history(&a.store, &set, a.since)?;
     match a.format {
         Format::Json => {
             println!("{}", serde_json::to_string_pretty(&h).map_err(anyhow::Error::from)?);
@@ -59,7 +59,7 @@ pub fn run(a: Args) -> Result<()> {
     Ok(())
 }
 
-fn table(h: &crate::store::History) -> String {
+fn table(h: &responsa::store::History) -> String {
     let mut out = String::new();
     for v in &h.versions {
         let committed = if v.committed.is_empty() { "(before versions)" } else { v.committed.as_str() };
@@ -77,8 +77,8 @@ fn table(h: &crate::store::History) -> String {
             out.push_str(&format!(
                 "  {:<11}{} rows, {} rejected, sha256 {}\n",
                 s.input,
-                crate::parse::thousands(s.read),
-                crate::parse::thousands(s.rejected),
+                responsa::parse::thousands(s.read),
+                responsa::parse::thousands(s.rejected),
                 s.sha256.get(..16).unwrap_or(&s.sha256)
             ));
         }

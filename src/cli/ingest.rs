@@ -2,10 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::error::Result;
-use crate::input::employment::RowBounds;
-use crate::quarter::Quarter;
-use crate::store::{Mode, Options};
+use responsa::error::Result;
+use responsa::quarter::Quarter;
+use responsa::store::{Mode, Options};
 
 /// Ingest whole quarters into the store, to assess them in well under a second.
 ///
@@ -50,7 +49,7 @@ pub struct Args {
     /// How the CSV inputs are written: `standard` (§2) or `belgian` (a spreadsheet in
     /// a Belgian locale: `;` separator, decimal comma, byte-order mark).
     #[arg(long, value_enum, default_value = "standard", value_name = "DIALECT")]
-    pub csv_dialect: crate::input::dialect::Dialect,
+    pub csv_dialect: super::DialectArg,
     /// The store (created when missing).
     #[arg(long, value_name = "STORE")]
     pub store: PathBuf,
@@ -69,7 +68,7 @@ pub struct Args {
     /// ingest commits nothing (exit 3), as `assess` refuses it (default: the rule set's
     /// max_rejected_share, 1 %).
     #[arg(long, value_name = "PERCENT")]
-    pub max_rejected_share: Option<crate::rules::Decimal>,
+    pub max_rejected_share: Option<responsa::rules::Decimal>,
     /// Commit a quarter of lines even when it holds far fewer employers or lines than the
     /// quarters a computation reads with it (§6: more than max_quarter_drop, 10 %, below
     /// their median); without it such an ingest commits nothing (exit 3).
@@ -92,27 +91,21 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<()> {
     let set = super::rules::load(a.rules.as_deref())?;
-    // The data-quality bounds and tolerances, as the rule set states them today.
-    let rules = set.resolve(Quarter::new(9999, 4).unwrap_or(Quarter(0)), true)?;
     let mode = match (a.amend, a.replace) {
         (true, _) => Mode::Amend,
         (_, true) => Mode::Replace,
         _ => Mode::Ask,
     };
-    let opts = Options {
-        seniority_bound: a.seniority_bound,
-        bounds: RowBounds::of(&rules.shared),
-        set: &set,
-        rules: &rules,
-        gates: crate::run::Gates {
-            allow_incomplete_data: a.allow_incomplete_data,
-            strict: a.strict,
-            max_rejected_share: a.max_rejected_share,
-        },
-        mode,
+    let gates = responsa::run::Gates {
+        allow_incomplete_data: a.allow_incomplete_data,
+        strict: a.strict,
+        max_rejected_share: a.max_rejected_share,
     };
+    let opts = Options::new(&set, a.seniority_bound, gates, mode)?;
     let pb = super::spinner(a.quiet);
-    let done = crate::store::ingest(&a.data, a.csv_dialect, &a.store, &opts, &|m: &str| pb.set_message(m.to_string()));
+    let done = responsa::store::ingest(&a.data, a.csv_dialect.into(), &a.store, &opts, &|m: &str| {
+        pb.set_message(m.to_string())
+    });
     pb.finish_and_clear();
     let done = done?;
     if a.quiet {
@@ -121,7 +114,7 @@ pub fn run(a: Args) -> Result<()> {
     let list = |v: &[Quarter]| v.iter().map(|q| q.to_string()).collect::<Vec<_>>().join(", ");
     // §12.1: what the ingest changes, per quarter and input.
     for (q, by) in &done.changes {
-        for (input, c) in by.iter().filter(|(_, c)| **c != crate::store::Changes::default()) {
+        for (input, c) in by.iter().filter(|(_, c)| **c != responsa::store::Changes::default()) {
             println!("{q} {input:<11} {c}");
         }
     }

@@ -4,9 +4,8 @@
 
 use std::path::PathBuf;
 
-use crate::error::Result;
-use crate::input::dialect::Dialect;
-use crate::run::{Origin, Source};
+use responsa::error::Result;
+use responsa::run::{Origin, Source};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Inputs {
@@ -23,13 +22,13 @@ pub struct Inputs {
     /// How the CSV inputs are written: `standard` (§2) or `belgian` (a spreadsheet in
     /// a Belgian locale: `;` separator, decimal comma, byte-order mark).
     #[arg(long, value_enum, default_value = "standard", value_name = "DIALECT")]
-    pub csv_dialect: Dialect,
+    pub csv_dialect: super::DialectArg,
 }
 
 impl Inputs {
     /// Where the run reads: the library's [`Source`].
     pub fn source(&self) -> Result<Source> {
         let origin = Origin::of(self.data.as_deref(), self.store.as_deref(), self.store_version)?;
-        Ok(Source { origin, dialect: self.csv_dialect })
+        Ok(Source { origin, dialect: self.csv_dialect.into() })
     }
 }

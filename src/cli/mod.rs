@@ -14,7 +14,26 @@ pub mod rules;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::error::Result;
+use responsa::error::Result;
+
+/// How the CSV inputs are written (`--csv-dialect`), mapped to the library's dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum DialectArg {
+    /// Comma-separated, decimal point (§2).
+    #[default]
+    Standard,
+    /// Semicolon-separated, decimal comma, byte-order mark (a spreadsheet in a Belgian locale).
+    Belgian,
+}
+
+impl From<DialectArg> for responsa::input::dialect::Dialect {
+    fn from(d: DialectArg) -> Self {
+        match d {
+            DialectArg::Standard => responsa::input::dialect::Dialect::Standard,
+            DialectArg::Belgian => responsa::input::dialect::Dialect::Belgian,
+        }
+    }
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -81,13 +100,13 @@ pub fn run(cli: Cli) -> Result<()> {
 
 /// `--quarter Q` or `--quarters A..B` as the list of quarters of a run.
 pub fn quarters(
-    one: Option<crate::quarter::Quarter>,
-    range: Option<crate::quarter::QuarterRange>,
-) -> Result<Vec<crate::quarter::Quarter>> {
+    one: Option<responsa::quarter::Quarter>,
+    range: Option<responsa::quarter::QuarterRange>,
+) -> Result<Vec<responsa::quarter::Quarter>> {
     match (one, range) {
         (Some(q), _) => Ok(vec![q]),
         (None, Some(r)) => Ok(r.iter().collect()),
-        (None, None) => Err(crate::error::Error::Usage("give --quarter or --quarters".into())),
+        (None, None) => Err(responsa::error::Error::Usage("give --quarter or --quarters".into())),
     }
 }
 

@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::error::Result;
-use crate::quarter::{Quarter, QuarterRange};
-use crate::regularise::{self, Plan};
+use responsa::error::Result;
+use responsa::quarter::{Quarter, QuarterRange};
+use responsa::regularise::{self, Plan};
 
 /// What to bill or refund after a correction, and why.
 ///
@@ -66,7 +66,7 @@ pub struct Args {
     /// ingest before a version is refused (exit 3), as `assess` refuses it (default: the
     /// rule set's max_rejected_share, 1 %).
     #[arg(long, value_name = "PERCENT")]
-    pub max_rejected_share: Option<crate::rules::Decimal>,
+    pub max_rejected_share: Option<responsa::rules::Decimal>,
     /// Record the regularisation in the store's journal (§12.2): the quarters are then
     /// billed on the --to version, and `responsa history` no longer lists them.
     #[arg(long)]
@@ -80,7 +80,7 @@ pub fn run(a: Args) -> Result<()> {
     let quarters: Vec<Quarter> = super::quarters(a.quarter, a.quarters)?;
     let set = super::rules::load(a.rules.as_deref())?;
     let mut plan = Plan::new(&set, a.store.clone(), quarters, a.from, a.to, a.out.clone())?;
-    plan.gates = crate::run::Gates {
+    plan.gates = responsa::run::Gates {
         allow_incomplete_data: a.allow_incomplete_data,
         strict: false,
         max_rejected_share: a.max_rejected_share,

@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::error::Result;
-use crate::quarter::Quarter;
-use crate::rules::RuleSet;
+use responsa::error::Result;
+use responsa::quarter::Quarter;
+use responsa::rules::RuleSet;
 
 /// Print the rule set in force for a quarter, every value with its source.
 ///

@@ -124,7 +124,9 @@ pub struct Trend {
 #[derive(Debug, Clone)]
 pub struct TrendValue {
     pub quarter: String,
-    pub contribution: crate::contribution::Contribution,
+    /// The contribution's short name (the series and its colour) and its name.
+    pub series: &'static str,
+    pub name: &'static str,
     pub cents: i64,
 }
 
@@ -152,51 +154,6 @@ pub fn quality(inputs: &std::collections::BTreeMap<&'static str, crate::input::r
             reasons: c.rejected_by_reason.iter().take(8).map(|(r, n)| (r.clone(), thousands(*n))).collect(),
         })
         .collect()
-}
-
-/// The data-quality panel's lines of §6 for quarter `q`: the volume of each quarter of
-/// employment lines read, the employers with a gap (the first twenty; all are in
-/// summary.json), and the liable employers sent no notice because nothing is due.
-pub fn quality_notes(
-    data: &crate::dataset::Dataset,
-    q: crate::quarter::Quarter,
-    on: &[crate::contribution::Contribution],
-    gaps: &[crate::run::Gap],
-    nothing_due: &[String],
-) -> Vec<String> {
-    use crate::parse::thousands;
-    let read: std::collections::BTreeSet<crate::quarter::Quarter> =
-        on.iter().flat_map(|c| c.employment_quarters(q)).collect();
-    let volumes: Vec<String> = read
-        .iter()
-        .map(|p| match data.volumes.get(p) {
-            Some(v) => format!("{p}: {} employers, {} lines", thousands(v.employers), thousands(v.lines)),
-            None => format!("{p}: none"),
-        })
-        .collect();
-    let mut notes = vec![format!("Employment lines of the quarters read: {}.", volumes.join("; "))];
-    if gaps.is_empty() {
-        notes.push(format!("No employer of the register at {q} has a quarter without lines between two with lines."));
-    } else {
-        let first: Vec<String> =
-            gaps.iter().take(20).map(|g| format!("{} ({})", g.employer_id, g.quarters.join(", "))).collect();
-        let more =
-            if gaps.len() > 20 { format!(" and {} more", thousands(gaps.len() as u64 - 20)) } else { String::new() };
-        notes.push(format!(
-            "{} employer{} of the register at {q} {} no lines in a quarter between two with lines (summary.json, gaps): {}{more}.",
-            thousands(gaps.len() as u64),
-            if gaps.len() == 1 { "" } else { "s" },
-            if gaps.len() == 1 { "has" } else { "have" },
-            first.join(", ")
-        ));
-    }
-    if !nothing_due.is_empty() {
-        notes.push(format!(
-            "Liable with a wage base of 0.00, so sent no notice (summary.json, no_notice_nothing_due): {}.",
-            nothing_due.join(", ")
-        ));
-    }
-    notes
 }
 
 /// A table of the page, its numeric columns aligned right.
@@ -324,25 +281,22 @@ pub fn bars(title: &str, note: &str, rows: Vec<(String, f64, String)>) -> Bars {
 /// own largest amount (the solidarity contribution is an order of magnitude above the
 /// levy), a dashed line where the law changes from one to the other.
 pub fn trend(title: &str, values: &[TrendValue]) -> Option<Trend> {
-    use crate::contribution::Contribution;
     if values.len() < 2 {
         return None;
     }
     let (left, right, top, base) = (70.0, 850.0, 125.0, 250.0);
     let step = (right - left) / (values.len() - 1) as f64;
-    let class = |c: Contribution| c.short_name();
-    let max_of = |c: Contribution| {
-        values.iter().filter(|v| v.contribution == c).map(|v| v.cents).max().unwrap_or(0).max(1) as f64
-    };
+    let max_of =
+        |series: &str| values.iter().filter(|v| v.series == series).map(|v| v.cents).max().unwrap_or(0).max(1) as f64;
     let points: Vec<TrendPoint> = values
         .iter()
         .enumerate()
         .map(|(i, v)| TrendPoint {
             cx: (left + step * i as f64).round(),
-            cy: (base - 10.0 - v.cents as f64 / max_of(v.contribution) * (base - 10.0 - top)).round(),
+            cy: (base - 10.0 - v.cents as f64 / max_of(v.series) * (base - 10.0 - top)).round(),
             label: v.quarter.clone(),
             value: euros(v.cents),
-            class: class(v.contribution).to_string(),
+            class: v.series.to_string(),
         })
         .collect();
     let mut series: Vec<TrendSeries> = Vec::new();
@@ -360,7 +314,7 @@ pub fn trend(title: &str, values: &[TrendValue]) -> Option<Trend> {
         }
     }
     let names: Vec<&str> = {
-        let mut n: Vec<&str> = values.iter().map(|v| v.contribution.name()).collect();
+        let mut n: Vec<&str> = values.iter().map(|v| v.name).collect();
         n.dedup();
         n
     };
@@ -397,8 +351,13 @@ mod tests {
 
     #[test]
     fn the_trend_has_a_series_per_contribution_and_marks_the_change_of_law() {
-        let (levy, solidarity) = (crate::levy::LEVY, crate::solidarity::SOLIDARITY);
-        let v = |q: &str, c, cents| TrendValue { quarter: q.into(), contribution: c, cents };
+        let (levy, solidarity) = (("levy", "the levy"), ("solidarity", "the solidarity contribution"));
+        let v = |q: &str, (series, name): (&'static str, &'static str), cents| TrendValue {
+            quarter: q.into(),
+            series,
+            name,
+            cents,
+        };
         let values = [v("2025Q3", levy, 100), v("2025Q4", levy, 200), v("2026Q1", solidarity, 3000)];
         let t = trend("t", &values).expect("a trend");
         assert_eq!(t.series.len(), 2);

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{io, Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Dialect {
     /// Comma-separated, decimal point (§2).
     #[default]

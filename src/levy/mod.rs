@@ -30,7 +30,6 @@ pub mod entries;
 pub mod explain;
 pub mod for_employer;
 pub mod funds;
-pub mod funds_run;
 pub mod notice;
 pub mod page;
 pub mod ratios;

@@ -268,7 +268,8 @@ pub fn levy_page(a: &Assessment) -> Page {
         footer: "responsa. Every figure is in assessment.csv and the other CSV files beside this page.".into(),
         trend_values: vec![TrendValue {
             quarter: q.to_string(),
-            contribution: crate::levy::LEVY,
+            series: super::LEVY.short_name(),
+            name: super::LEVY.name(),
             cents: a.levy_total(),
         }],
     }

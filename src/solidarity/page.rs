@@ -131,7 +131,8 @@ pub fn solidarity_page(a: &SolidarityAssessment) -> Page {
         footer: "responsa. Every figure is in solidarity.csv and solidarity_by_employer.csv beside this page.".into(),
         trend_values: vec![TrendValue {
             quarter: q.to_string(),
-            contribution: crate::solidarity::SOLIDARITY,
+            series: super::SOLIDARITY.short_name(),
+            name: super::SOLIDARITY.name(),
             cents: a.total(),
         }],
     }

@@ -66,9 +66,24 @@ pub struct Options<'a> {
     /// Which contributions are in force when (the volumes checked are those a computation
     /// reads), and the tolerances (`max_rejected_share`, `max_quarter_drop`).
     pub set: &'a crate::rules::RuleSet,
-    pub rules: &'a crate::rules::Rules,
-    pub gates: crate::run::Gates,
+    pub rules: crate::rules::Rules,
+    pub gates: crate::dataset::Gates,
     pub mode: Mode,
+}
+
+impl<'a> Options<'a> {
+    /// An ingest under `set`: the data-quality bounds and tolerances the lines are checked
+    /// with are the rule set's as it states them today (its latest values), since the
+    /// store keeps them for every quarter (§9).
+    pub fn new(
+        set: &'a crate::rules::RuleSet,
+        seniority_bound: u32,
+        gates: crate::dataset::Gates,
+        mode: Mode,
+    ) -> Result<Options<'a>> {
+        let rules = set.resolve(Quarter::new(9999, 4).unwrap_or(Quarter(0)), true)?;
+        Ok(Options { seniority_bound, bounds: RowBounds::of(&rules.shared), set, rules, gates, mode })
+    }
 }
 
 fn has_input(data: &Path, t: Table) -> bool {
@@ -233,7 +248,9 @@ pub fn ingest(
 }
 
 /// [`ingest`] once the store is locked and the extract located: `converted` is the copy
-/// of a Belgian-dialect extract to read instead of `original`.
+/// of a Belgian-dialect extract to read instead of `original`. The stages, in order: read,
+/// check, compare, then the version is decided (nothing new, volumes), written and
+/// committed.
 fn read_and_commit(
     original: &Path,
     converted: Option<&crate::input::dialect::Converted>,
@@ -242,6 +259,139 @@ fn read_and_commit(
     opts: &Options<'_>,
     progress: &dyn Fn(&str),
 ) -> Result<Ingested> {
+    let x = read(original, converted, store, old.as_ref(), opts, progress)?;
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let id = format!("{}-{}", std::process::id(), nanos);
+    check(&x, store, &id, opts)?;
+    let compared = compare(&x, store, old.as_ref(), &id, opts, progress)?;
+    check_withdrawals(&x, &compared, original, opts.mode)?;
+    let Compared { entries, changes, pending } = compared;
+    let all_quarters = x.quarters_written();
+    let (with_register, mode, rejects, inputs) = (x.with_register, opts.mode, &x.rejects, &x.inputs);
+    let ingested = x.lines_brought();
+    let (seniority_bound, bounds) = (opts.seniority_bound, opts.bounds);
+    // Commit: the next version names every quarter, the written ones replaced.
+    let mut quarters_now = old.as_ref().map(|m| m.quarters.clone()).unwrap_or_default();
+    let mut replaced = Vec::new();
+    let mut changed = Vec::new();
+    for (q, e) in entries {
+        let quarter: Quarter = q.parse().map_err(|m: String| anyhow::anyhow!(m))?;
+        let moved = changes.get(&q).is_some_and(|by| by.values().any(Changes::any));
+        match quarters_now.get(&q) {
+            Some(_) => {
+                replaced.push(quarter);
+                if moved {
+                    changed.push(quarter);
+                }
+            }
+            None => changed.push(quarter),
+        }
+        quarters_now.insert(q, e);
+    }
+    if let Some(m) = old.as_ref().filter(|_| changed.is_empty()) {
+        // §12.1: what the latest version holds already is not committed again.
+        return Ok(Ingested {
+            version: m.version,
+            nothing_new: true,
+            quarters: all_quarters.into_iter().collect(),
+            replaced,
+            changed,
+            changes,
+            rejected: rejects.len() as u64,
+            batch: String::new(),
+        });
+    }
+    // §6: volumes hold in every stored quarter whose computation reads the lines brought.
+    if with_register && !opts.gates.allow_incomplete_data {
+        if let Err(e) = check_volumes(store, opts, &quarters_now, &ingested) {
+            return refuse(store, &id, rejects, not_committed(e, store));
+        }
+    }
+
+    write(store, &id, original, &all_quarters, inputs, rejects, &pending, progress)?;
+    let committed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| crate::quarter::format_timestamp(d.as_secs() as i64))
+        .unwrap_or_default();
+    let version = Version {
+        format: FORMAT,
+        version: old.as_ref().map_or(1, |m| m.version + 1),
+        committed,
+        batch: id.clone(),
+        data: original.display().to_string(),
+        seniority_bound,
+        max_line_fte_micro: bounds.fte_micro,
+        max_line_wages_cents: Some(bounds.wages_cents),
+        touched: all_quarters.iter().map(|q| q.to_string()).collect(),
+        changed: changed.iter().map(|q| q.to_string()).collect(),
+        sources: inputs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        changes: changes.clone(),
+        mode: if with_register { String::new() } else { mode.name().to_string() },
+        quarters: quarters_now,
+    };
+    if let Some(ms) = std::env::var("RESPONSA_PAUSE_BEFORE_PUBLISH_MS").ok().and_then(|v| v.parse().ok()) {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+    super::commit(store, &version)?;
+    clean(store)?;
+    Ok(Ingested {
+        version: version.version,
+        nothing_new: false,
+        quarters: all_quarters.into_iter().collect(),
+        replaced,
+        changed,
+        changes,
+        rejected: rejects.len() as u64,
+        batch: id,
+    })
+}
+
+/// What an extract brings, read and checked row by row (§6): the first stage of an ingest.
+struct Extract {
+    with_register: bool,
+    with_invalidity: bool,
+    with_incapacity: bool,
+    /// The register brought, or the stored one a correction is checked against.
+    reg: register::Register,
+    /// The quarters of the register brought.
+    quarters: BTreeSet<Quarter>,
+    inputs: BTreeMap<&'static str, InputCounts>,
+    inv_rows: Vec<invalidity::InvalidityRow>,
+    inc_rows: Vec<incapacity::IncapacityRow>,
+    occ: occupation::Occupation,
+    /// Sorted.
+    rejects: Vec<crate::input::rejects::Reject>,
+}
+
+impl Extract {
+    /// The quarters it writes: those of the register rows brought, and of the invalidity
+    /// and incapacity rows (a quarter of invalidity rows alone keeps its stored register).
+    fn quarters_written(&self) -> BTreeSet<Quarter> {
+        let mut all: BTreeSet<Quarter> = if self.with_register { self.quarters.clone() } else { BTreeSet::new() };
+        all.extend(self.inv_rows.iter().map(|r| Quarter::of_day(r.invalidity_start)));
+        all.extend(self.inc_rows.iter().map(|r| r.quarter()));
+        all
+    }
+    /// The quarters of employment lines brought.
+    fn lines_brought(&self) -> Vec<Quarter> {
+        if self.with_register {
+            self.quarters.iter().copied().collect()
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// Stage 1, read: the extract's inputs, each row checked (§6); a correction alone is
+/// checked against the stored register.
+fn read(
+    original: &Path,
+    converted: Option<&crate::input::dialect::Converted>,
+    store: &Path,
+    old: Option<&Version>,
+    opts: &Options<'_>,
+    progress: &dyn Fn(&str),
+) -> Result<Extract> {
     let (seniority_bound, bounds, mode) = (opts.seniority_bound, opts.bounds, opts.mode);
     let data: &Path = converted.map_or(original, |c| c.dir.as_path());
     let (with_register, with_lines) = (has_input(data, Table::Employers), has_input(data, Table::Employment));
@@ -277,7 +427,7 @@ fn read_and_commit(
         (reg, rejects, Some(counts), Some(input::open(data, Table::Employment)?))
     } else {
         // A correction alone is checked against the stored register.
-        let m = old.as_ref().ok_or_else(|| {
+        let m = old.ok_or_else(|| {
             Error::Usage(format!(
                 "{}: a correction of invalidity or incapacity alone needs a store holding its quarters; {} holds \
                  none: ingest the quarters' employers and employment first",
@@ -348,33 +498,75 @@ fn read_and_commit(
     }
     rejects.sort();
     crate::input::rejects::count_reasons(&mut inputs, &rejects);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let id = format!("{}-{}", std::process::id(), nanos);
-    // §6: what `assess` would refuse is not committed; the rejects go where the message says.
-    let refused = |e: Error| -> Result<Ingested> {
-        let dir = store.join("refused").join(&id);
-        std::fs::create_dir_all(&dir).map_err(|e| io(&dir, "create", e))?;
-        write_rejects(&dir.join("rejects.csv"), &rejects)?;
-        Err(e)
-    };
-    {
-        let refused_rejects = store.join("refused").join(&id).join("rejects.csv");
-        let share = opts.gates.max_rejected_share.unwrap_or(opts.rules.shared.max_rejected_share);
-        if let Err(e) = crate::input::rejects::gate(&inputs, share, &reg.ids, &refused_rejects) {
-            return refused(not_committed(e, store));
-        }
-        if opts.gates.strict && !rejects.is_empty() {
-            let rejected = rejects.len() as u64;
-            return refused(Error::Strict { rejected, rejects: refused_rejects.display().to_string() });
-        }
+    rejects.sort();
+    crate::input::rejects::count_reasons(&mut inputs, &rejects);
+    Ok(Extract {
+        with_register,
+        with_invalidity,
+        with_incapacity,
+        reg,
+        quarters,
+        inputs,
+        inv_rows,
+        inc_rows,
+        occ,
+        rejects,
+    })
+}
+
+/// Stage 2, check: an input over `max_rejected_share`, or any rejected row under
+/// `--strict`, is not committed (§6); the rejects go where the message says.
+fn check(x: &Extract, store: &Path, id: &str, opts: &Options<'_>) -> Result<()> {
+    let refused_rejects = store.join("refused").join(id).join("rejects.csv");
+    let share = opts.gates.max_rejected_share.unwrap_or(opts.rules.shared.max_rejected_share);
+    if let Err(e) = crate::input::rejects::gate(&x.inputs, share, &x.reg.ids, &refused_rejects) {
+        return refuse(store, id, &x.rejects, not_committed(e, store));
     }
+    if opts.gates.strict && !x.rejects.is_empty() {
+        let rejected = x.rejects.len() as u64;
+        return refuse(
+            store,
+            id,
+            &x.rejects,
+            Error::Strict { rejected, rejects: refused_rejects.display().to_string() },
+        );
+    }
+    Ok(())
+}
 
-    // The quarters written: those of the register rows brought, and of the invalidity and
-    // incapacity rows (a quarter of invalidity rows alone keeps its stored register).
-    let mut all_quarters: BTreeSet<Quarter> = if with_register { quarters.clone() } else { BTreeSet::new() };
-    all_quarters.extend(inv_rows.iter().map(|r| Quarter::of_day(r.invalidity_start)));
-    all_quarters.extend(inc_rows.iter().map(|r| r.quarter()));
+/// A refusal of §6: the rejects written to `STORE/refused/ID/rejects.csv`, which its
+/// message names; nothing of the store changes.
+fn refuse<T>(store: &Path, id: &str, rejects: &[crate::input::rejects::Reject], e: Error) -> Result<T> {
+    let dir = store.join("refused").join(id);
+    std::fs::create_dir_all(&dir).map_err(|e| io(&dir, "create", e))?;
+    write_rejects(&dir.join("rejects.csv"), rejects)?;
+    Err(e)
+}
 
+/// What the extract's quarters become, against the version before (§12.1).
+struct Compared {
+    /// Every quarter written: its files (new ones pending), its volume.
+    entries: BTreeMap<String, QuarterEntry>,
+    /// Per quarter and input, the rows added, withdrawn, changed and unchanged.
+    changes: BTreeMap<String, BTreeMap<String, Changes>>,
+    /// The new files to write when the version commits: (path, bytes).
+    pending: Vec<(std::path::PathBuf, Vec<u8>)>,
+}
+
+/// Stage 3, compare: each quarter's files encoded, compared with the version before;
+/// nothing is written yet.
+fn compare(
+    x: &Extract,
+    store: &Path,
+    old: Option<&Version>,
+    id: &str,
+    opts: &Options<'_>,
+    progress: &dyn Fn(&str),
+) -> Result<Compared> {
+    let (seniority_bound, mode) = (opts.seniority_bound, opts.mode);
+    let Extract { with_register, with_invalidity, with_incapacity, reg, quarters, inv_rows, inc_rows, occ, .. } = x;
+    let (with_register, with_invalidity, with_incapacity) = (*with_register, *with_invalidity, *with_incapacity);
+    let all_quarters = x.quarters_written();
     // Each quarter's new files, encoded; compared with the version before (§12.1).
     let bound = seniority_bound as usize;
     let mut entries = BTreeMap::new();
@@ -385,13 +577,13 @@ fn read_and_commit(
     let reg_by = by_quarter(&reg.rows, |r| r.quarter);
     let occ_by = by_quarter(&occ.by_quarter, |g| g.quarter);
     let com_by = by_quarter(&occ.by_committee, |c| c.quarter);
-    let inv_by = by_quarter(&inv_rows, |r| Quarter::of_day(r.invalidity_start));
-    let inc_by = by_quarter(&inc_rows, |r| r.quarter());
+    let inv_by = by_quarter(inv_rows, |r| Quarter::of_day(r.invalidity_start));
+    let inc_by = by_quarter(inc_rows, |r| r.quarter());
     for &q in &all_quarters {
         progress(&format!("comparing {q}"));
         let rel = format!("quarters/{q}-{id}");
-        let before = old.as_ref().and_then(|m| m.quarters.get(&q.to_string()));
-        let mut slot = Slot { store, dir: rel, batch: &id, before, files: BTreeMap::new(), pending: Vec::new() };
+        let before = old.and_then(|m| m.quarters.get(&q.to_string()));
+        let mut slot = Slot { store, dir: rel, batch: id, before, files: BTreeMap::new(), pending: Vec::new() };
         let mut said: BTreeMap<String, Changes> = BTreeMap::new();
         // The register and its aggregates: this extract's, when it holds the quarter's
         // register; else the stored ones carry over, never an empty register in their place.
@@ -520,122 +712,71 @@ fn read_and_commit(
         let volume =
             if brought { Some(volumes.get(&q).copied().unwrap_or_default()) } else { before.and_then(|b| b.volume) };
         pending.extend(slot.pending);
-        entries.insert(q.to_string(), QuarterEntry { batch: id.clone(), files: slot.files, volume });
+        entries.insert(q.to_string(), QuarterEntry { batch: id.to_string(), files: slot.files, volume });
         changes.insert(q.to_string(), said);
     }
 
-    // §12.1: a correction of one input that would withdraw stored rows needs a word.
-    if !with_register && mode == Mode::Ask {
-        let withdrawing: Vec<String> = changes
-            .iter()
-            .flat_map(|(q, by)| {
-                by.iter().filter(|(_, c)| c.withdrawn > 0).map(move |(input, c)| format!("{q} {input}: {c}"))
-            })
-            .collect();
-        if !withdrawing.is_empty() {
-            return Err(Error::Usage(format!(
-                "{}: this correction brings {} alone and would withdraw stored rows ({}); nothing was committed. \
-                 Say what is meant: --amend adds its rows or replaces those with the same key and withdraws nothing; \
-                 --replace takes it as the whole truth for the quarters it holds",
-                original.display(),
-                inputs.keys().copied().collect::<Vec<_>>().join(" and "),
-                withdrawing.join("; ")
-            )));
-        }
-    }
+    Ok(Compared { entries, changes, pending })
+}
 
-    // Commit: the next version names every quarter, the written ones replaced.
-    let mut quarters_now = old.as_ref().map(|m| m.quarters.clone()).unwrap_or_default();
-    let mut replaced = Vec::new();
-    let mut changed = Vec::new();
-    for (q, e) in entries {
-        let quarter: Quarter = q.parse().map_err(|m: String| anyhow::anyhow!(m))?;
-        let moved = changes.get(&q).is_some_and(|by| by.values().any(Changes::any));
-        match quarters_now.get(&q) {
-            Some(_) => {
-                replaced.push(quarter);
-                if moved {
-                    changed.push(quarter);
-                }
-            }
-            None => changed.push(quarter),
-        }
-        quarters_now.insert(q, e);
+/// §12.1: a correction of one input that would withdraw stored rows needs a word.
+fn check_withdrawals(x: &Extract, c: &Compared, original: &Path, mode: Mode) -> Result<()> {
+    if x.with_register || mode != Mode::Ask {
+        return Ok(());
     }
-    if let Some(m) = old.as_ref().filter(|_| changed.is_empty()) {
-        // §12.1: what the latest version holds already is not committed again.
-        return Ok(Ingested {
-            version: m.version,
-            nothing_new: true,
-            quarters: all_quarters.into_iter().collect(),
-            replaced,
-            changed,
-            changes,
-            rejected: rejects.len() as u64,
-            batch: String::new(),
-        });
+    let withdrawing: Vec<String> = c
+        .changes
+        .iter()
+        .flat_map(|(q, by)| {
+            by.iter().filter(|(_, c)| c.withdrawn > 0).map(move |(input, c)| format!("{q} {input}: {c}"))
+        })
+        .collect();
+    if withdrawing.is_empty() {
+        return Ok(());
     }
-    // §6: volumes hold in every stored quarter whose computation reads the lines brought.
-    if with_register && !opts.gates.allow_incomplete_data {
-        if let Err(e) = check_volumes(store, opts, &quarters_now, &ingested) {
-            return refused(not_committed(e, store));
-        }
-    }
+    Err(Error::Usage(format!(
+        "{}: this correction brings {} alone and would withdraw stored rows ({}); nothing was committed. \
+         Say what is meant: --amend adds its rows or replaces those with the same key and withdraws nothing; \
+         --replace takes it as the whole truth for the quarters it holds",
+        original.display(),
+        x.inputs.keys().copied().collect::<Vec<_>>().join(" and "),
+        withdrawing.join("; ")
+    )))
+}
 
+/// Stage 4, write: the new quarters' files and the ingest's batch (its sources, counts
+/// and rejects); no version names them yet.
+#[allow(clippy::too_many_arguments)]
+fn write(
+    store: &Path,
+    id: &str,
+    original: &Path,
+    quarters: &BTreeSet<Quarter>,
+    inputs: &BTreeMap<&'static str, InputCounts>,
+    rejects: &[crate::input::rejects::Reject],
+    pending: &[(std::path::PathBuf, Vec<u8>)],
+    progress: &dyn Fn(&str),
+) -> Result<()> {
     progress("writing the new quarters");
-    for (path, bytes) in &pending {
+    for (path, bytes) in pending {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| io(dir, "create", e))?;
         }
         std::fs::write(path, bytes).map_err(|e| io(path, "write", e))?;
     }
     // The batch: its sources, counts and rejects.
-    let bdir = batch_dir(store, &id);
+    let bdir = batch_dir(store, id);
     std::fs::create_dir_all(&bdir).map_err(|e| io(&bdir, "create", e))?;
     let batch = Batch {
         data: original.display().to_string(),
-        quarters: all_quarters.iter().map(|q| q.to_string()).collect(),
+        quarters: quarters.iter().map(|q| q.to_string()).collect(),
         inputs: inputs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
     };
     let bpath = bdir.join("batch.json");
     std::fs::write(&bpath, serde_json::to_string_pretty(&batch).map_err(anyhow::Error::from)? + "\n")
         .map_err(|e| io(&bpath, "write", e))?;
-    write_rejects(&bdir.join("rejects.csv"), &rejects)?;
-    let committed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| crate::quarter::format_timestamp(d.as_secs() as i64))
-        .unwrap_or_default();
-    let version = Version {
-        format: FORMAT,
-        version: old.as_ref().map_or(1, |m| m.version + 1),
-        committed,
-        batch: id.clone(),
-        data: original.display().to_string(),
-        seniority_bound,
-        max_line_fte_micro: bounds.fte_micro,
-        max_line_wages_cents: Some(bounds.wages_cents),
-        touched: all_quarters.iter().map(|q| q.to_string()).collect(),
-        changed: changed.iter().map(|q| q.to_string()).collect(),
-        sources: inputs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
-        changes: changes.clone(),
-        mode: if with_register { String::new() } else { mode.name().to_string() },
-        quarters: quarters_now,
-    };
-    if let Some(ms) = std::env::var("RESPONSA_PAUSE_BEFORE_PUBLISH_MS").ok().and_then(|v| v.parse().ok()) {
-        std::thread::sleep(std::time::Duration::from_millis(ms));
-    }
-    super::commit(store, &version)?;
-    clean(store)?;
-    Ok(Ingested {
-        version: version.version,
-        nothing_new: false,
-        quarters: all_quarters.into_iter().collect(),
-        replaced,
-        changed,
-        changes,
-        rejected: rejects.len() as u64,
-        batch: id,
-    })
+    write_rejects(&bdir.join("rejects.csv"), rejects)?;
+    Ok(())
 }
 
 /// A refusal of §6 at ingest says that nothing was committed.

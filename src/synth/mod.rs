@@ -63,7 +63,7 @@ pub fn nace_classes() -> Vec<NaceClass> {
         .collect()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scale {
     /// ~200 employers, ~10,000 workers a quarter.
     Tiny,
@@ -92,7 +92,7 @@ impl Scale {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
     Csv,
     Parquet,

@@ -17,6 +17,7 @@ mod funds;
 mod fuzz;
 mod generate;
 mod golden;
+mod house;
 mod layout;
 mod parsers;
 mod record;

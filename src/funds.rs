@@ -1,7 +1,7 @@
 //! The sector funds' receipts of a year (§10), end to end: assess the quarters whose levy
 //! falls due in the year, write the notice to each joint committee and, with a ledger,
 //! each committee's three-year position; publish them with the rejects and a summary.
-//! The law it applies (deadlines, the X-2 return rule) is [`super::funds`].
+//! The law it applies (deadlines, the X-2 return rule) is [`crate::levy::funds`].
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -89,7 +89,7 @@ pub fn run(plan: Plan) -> Result<Outcome> {
         if qs.is_empty() && y == plan.year {
             return Err(Error::Usage(format!(
                 "no levy falls due in {y}: the invalidity levy is in force {} (rule set {}), due {} quarters later",
-                crate::contribution::describe_periods(&set, super::LEVY),
+                crate::contribution::describe_periods(&set, crate::levy::LEVY),
                 set.origin,
                 set.resolve(Quarter::new(y, 1).unwrap_or(Quarter(0)), true)?.levy.payment_lag
             )));
