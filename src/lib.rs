@@ -1,24 +1,33 @@
 //! responsa: the Belgian employer contributions for workers' long incapacity (docs/contract.md).
+//! docs/design.md draws the layers below and the one way they point.
 //!
-//! What every contribution shares:
+//! The law's arithmetic and its words:
 //! - [`quarter`]: quarters, dates, completed years (§1, §3.1);
 //! - [`parse`]: field parsers, exact money and FTE (§2, §6);
 //! - [`rules`]: the rule set, every parameter with its source and date (§5);
-//! - [`contribution`]: which contribution applies to a quarter (§1, §5);
+//! - [`employer`]: the sheltered-workshop rule and the average headcount (§3.4, §3.5);
+//! - [`volumes`]: volumes hold, gaps (§6);
+//! - [`words`]: quarters, dates and amounts in French, Dutch and German (§11).
+//!
+//! Reading:
 //! - [`input`]: the input files, their rows and row faults (§2, §6);
 //! - [`occupation`]: employment lines aggregated per employer-quarter (§3.2, §3.4);
-//! - [`employer`]: the sheltered-workshop rule and the average headcount (§3.4, §3.5);
-//! - [`dataset`]: everything a run reads, read once;
-//! - [`report`]: publishing reports atomically (§4, §6);
-//! - [`html`]: the HTML report and the warning letters (§11);
-//! - [`store`]: the quarterly store, ingest once and assess from aggregates (§9);
-//! - [`synth`]: synthetic national-scale inputs (§7);
-//! - [`xlsx`]: every table of a run in one workbook (§11);
-//! - [`cli`]: the command line.
+//! - [`dataset`]: everything a run reads, read once, and the checks it must pass (§6).
 //!
-//! One folder per contribution:
+//! Publishing pieces: [`report`] (outputs published whole, §4, §6), [`html`] (the page's
+//! pieces, the notices' head and the office's lines, §11), [`xlsx`] (the workbook, §11).
+//!
+//! The contributions: [`wing`] (what a contribution is to the rest), [`assessed`] (a
+//! quarter assessed), [`contribution`] (the registry, and which is in force, §5),
+//! [`correction`] (a regularisation's rows and totals, §12), and one folder each:
 //! - [`levy`]: the invalidity-inflow levy, *cotisation de responsabilisation* (§3, §4);
 //! - [`solidarity`]: the *cotisation de solidarité*, from 2026Q1 (§8).
+//!
+//! [`store`]: the quarterly store, its versions and its journal (§9, §12).
+//!
+//! The runs: [`run`] (the one driver: resolve, read, check), [`pipeline`] (assess),
+//! [`regularise`], [`explain`], [`funds`] (§10); [`synth`] (synthetic inputs, §7). The
+//! command line is the binary's (`src/main.rs`, `src/cli/`).
 
 pub mod assessed;
 pub mod contribution;
