@@ -55,7 +55,7 @@ fn benches(c: &mut Criterion) {
         let tag = if format == OutputFormat::Csv { "csv" } else { "parquet" };
         g.bench_function(format!("assess_whole_{tag}"), |b| {
             b.iter(|| {
-                let loaded = load(&dir, &rules, &[q], LEVY, &|_| {}).expect("load");
+                let loaded = load(&dir, Default::default(), &rules, &[q], LEVY, &|_| {}).expect("load");
                 let a = assess(&loaded, rules.clone()).expect("assess");
                 responsa::levy::report::write(&out, &a, &loaded.rejects, &loaded.inputs, None).expect("write");
             })
@@ -83,7 +83,7 @@ fn benches(c: &mut Criterion) {
             })
         });
         if format == OutputFormat::Csv {
-            let loaded = load(&dir, &rules, &[q], LEVY, &|_| {}).expect("load");
+            let loaded = load(&dir, Default::default(), &rules, &[q], LEVY, &|_| {}).expect("load");
             g.bench_function("decide", |b| b.iter(|| assess(&loaded, rules.clone()).expect("assess")));
             let a = assess(&loaded, rules.clone()).expect("assess");
             g.bench_function("write", |b| {

@@ -35,26 +35,6 @@ pub struct Dataset {
     pub version: Option<u64>,
 }
 
-impl Dataset {
-    /// Names the original files again in what a run read through a converted copy (the
-    /// Belgian dialect, §11), with the originals' sha256.
-    pub fn restore_names(&mut self, c: &crate::input::dialect::Converted) -> Result<()> {
-        for r in &mut self.rejects {
-            r.file = c.restore(&r.file);
-        }
-        for r in &mut self.invalidity {
-            r.file = c.restore(&r.file);
-        }
-        for r in &mut self.incapacity {
-            r.file = c.restore(&r.file).into();
-        }
-        for counts in self.inputs.values_mut() {
-            c.restore_counts(counts)?;
-        }
-        Ok(())
-    }
-}
-
 /// What a run's data must pass before anything is computed from it (§6), the same for
 /// every command that computes (`assess`, `explain`, `funds`, `regularise`, `ingest`).
 #[derive(Debug, Clone, Copy, Default)]
@@ -80,15 +60,17 @@ pub struct Needs {
 /// be assessed (their headcount and Q-1 committee wages are kept).
 pub fn load(
     data: &Path,
+    dialect: crate::input::dialect::Dialect,
     rules: &Rules,
     quarters: &[Quarter],
     needs: Needs,
     progress: &dyn Fn(&str),
 ) -> Result<Dataset> {
-    let employers = input::open(data, Table::Employers)?;
-    let employment = input::open(data, Table::Employment)?;
-    let invalidity = if needs.invalidity { Some(input::open(data, Table::Invalidity)?) } else { None };
-    let incapacity = if needs.incapacity { Some(input::open(data, Table::Incapacity)?) } else { None };
+    let open = |t: Table| input::open_in(data, t, dialect);
+    let employers = open(Table::Employers)?;
+    let employment = open(Table::Employment)?;
+    let invalidity = if needs.invalidity { Some(open(Table::Invalidity)?) } else { None };
+    let incapacity = if needs.incapacity { Some(open(Table::Incapacity)?) } else { None };
     progress("checking input files");
     // The fingerprints (§4) are computed while the inputs are read; CSV employment
     // lines are fingerprinted by their reader, as they pass.

@@ -52,21 +52,6 @@ impl Error {
     }
 }
 
-impl Error {
-    /// The same error with its text rewritten (a converted copy's path named as the user's
-    /// file, §6: every message names the user's own file).
-    pub fn map_text(self, f: impl Fn(&str) -> String) -> Error {
-        match self {
-            Error::Usage(m) => Error::Usage(f(&m)),
-            Error::Structure(m) => Error::Structure(f(&m)),
-            Error::Rejected(m) => Error::Rejected(f(&m)),
-            Error::Volume(m) => Error::Volume(f(&m)),
-            Error::Strict { rejected, rejects } => Error::Strict { rejected, rejects: f(&rejects) },
-            Error::Other(e) => Error::Other(anyhow::anyhow!(f(&format!("{e:#}")))),
-        }
-    }
-}
-
 impl From<polars::error::PolarsError> for Error {
     fn from(e: polars::error::PolarsError) -> Self {
         Error::Other(anyhow::Error::new(e))

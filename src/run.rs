@@ -61,6 +61,7 @@ pub fn line_rules(rules: &[Rules]) -> Result<&Rules> {
 /// the run (the store checks it can serve each); [`line_rules`] decides which read the lines.
 pub fn open(
     from: &Origin,
+    dialect: crate::input::dialect::Dialect,
     rules: &[Rules],
     quarters: &[Quarter],
     needs: Needs,
@@ -68,7 +69,7 @@ pub fn open(
 ) -> Result<Dataset> {
     let lines = line_rules(rules)?;
     let mut data = match from {
-        Origin::Data(d) => dataset::load(d, lines, quarters, needs, progress)?,
+        Origin::Data(d) => dataset::load(d, dialect, lines, quarters, needs, progress)?,
         Origin::Store(s, v) => crate::store::load(s, *v, rules, lines, quarters, needs, progress)?,
     };
     crate::input::rejects::count_reasons(&mut data.inputs, &data.rejects);
@@ -83,8 +84,8 @@ pub struct Source {
 }
 
 impl Source {
-    /// Reads the run's dataset; files read in the Belgian dialect are named as the user's
-    /// own files, in the data and in every message (§6).
+    /// Reads the run's dataset; a Belgian-dialect file is read as it is (§11), so every
+    /// message names the user's own file.
     pub fn open(
         &self,
         rules: &[Rules],
@@ -92,20 +93,7 @@ impl Source {
         needs: Needs,
         progress: &dyn Fn(&str),
     ) -> Result<Dataset> {
-        let converted = match &self.origin {
-            Origin::Data(d) => crate::input::dialect::convert(d, self.dialect)?,
-            Origin::Store(..) => None,
-        };
-        let from = converted.as_ref().map_or_else(|| self.origin.clone(), |c| Origin::Data(c.dir.clone()));
-        let data = open(&from, rules, quarters, needs, progress);
-        let mut data = match (&converted, data) {
-            (Some(c), Err(e)) => return Err(c.restore_error(e)),
-            (_, data) => data?,
-        };
-        if let Some(c) = &converted {
-            data.restore_names(c)?;
-        }
-        Ok(data)
+        open(&self.origin, self.dialect, rules, quarters, needs, progress)
     }
 
     /// The same source at another version of its store (a regularisation reads two).

@@ -54,18 +54,60 @@ pub struct BadRecord {
 /// The fields of one record, in the order asked for, empty fields as `None`.
 pub type Fields<'a> = [Option<&'a str>];
 
-/// How the asked columns sit in the file's header.
+/// How the asked columns sit in the file's header, and how the file is written.
 pub struct Layout {
     /// The header's field count.
     pub width: usize,
     /// For each asked column, its position in the header (`None`: absent, always empty).
     pub positions: Vec<Option<usize>>,
+    /// The field separator (`,`; `;` in the Belgian dialect, §11).
+    pub delimiter: u8,
+    /// For each asked column, how its values become the standard form (empty: all are).
+    pub convert: Vec<super::dialect::Convert>,
+}
+
+impl Layout {
+    /// The layout of a checked input file.
+    pub fn of(file: &super::InputFile) -> Layout {
+        let convert: Vec<super::dialect::Convert> = file
+            .names
+            .iter()
+            .map(|n| n.as_deref().map_or(super::dialect::Convert::None, |n| file.dialect.conversion(n)))
+            .collect();
+        let converts = convert.iter().any(|c| *c != super::dialect::Convert::None);
+        Layout {
+            width: file.width,
+            positions: file.positions.clone(),
+            delimiter: file.dialect.delimiter(),
+            convert: if converts { convert } else { Vec::new() },
+        }
+    }
 }
 
 impl Block {
     /// Calls `f(line, fields)` for every non-empty record, `line` counted from 0 at the
     /// block's first line. Returns the number of lines the block holds.
-    pub fn records(&self, layout: &Layout, f: impl FnMut(u64, &Fields<'_>)) -> std::result::Result<u64, BadRecord> {
+    pub fn records(&self, layout: &Layout, mut f: impl FnMut(u64, &Fields<'_>)) -> std::result::Result<u64, BadRecord> {
+        if !layout.convert.is_empty() {
+            // The Belgian dialect (§11): each value in the standard form as it passes.
+            let mut owned: Vec<Option<String>> = Vec::with_capacity(layout.convert.len());
+            let converted = |line: u64, fields: &Fields<'_>| {
+                owned.clear();
+                owned.extend(
+                    fields
+                        .iter()
+                        .zip(&layout.convert)
+                        .map(|(v, c)| v.map(|s| c.apply(s).unwrap_or_else(|| s.to_string()))),
+                );
+                let refs: Vec<Option<&str>> = owned.iter().map(|o| o.as_deref()).collect();
+                f(line, &refs);
+            };
+            return if self.quoted {
+                self.quoted_records(layout, converted)
+            } else {
+                self.plain_records(layout, converted)
+            };
+        }
         if !self.quoted {
             return self.plain_records(layout, f);
         }
@@ -95,7 +137,7 @@ impl Block {
         let mut raw: Vec<&str> = Vec::with_capacity(layout.width + 1);
         let mut line = 0u64;
         let mut from = 0;
-        for i in memchr::memchr2_iter(b',', b'\n', bytes) {
+        for i in memchr::memchr2_iter(layout.delimiter, b'\n', bytes) {
             raw.push(&text[from..i]);
             from = i + 1;
             if bytes[i] == b'\n' {
@@ -123,7 +165,7 @@ impl Block {
         mut f: impl FnMut(u64, &Fields<'_>),
     ) -> std::result::Result<u64, BadRecord> {
         use csv_core::ReadRecordResult as R;
-        let mut rdr = csv_core::Reader::new();
+        let mut rdr = csv_core::ReaderBuilder::new().delimiter(layout.delimiter).build();
         let mut input = &self.data[..];
         let mut out = vec![0u8; 1024];
         let mut ends = vec![0usize; layout.width + 2];

@@ -1,14 +1,9 @@
 //! CSV files saved by a spreadsheet in a Belgian locale (§11): `;` as separator, a
 //! decimal comma (and a dot or a space between thousands), a byte-order mark. With
-//! `--csv-dialect belgian` such files are read: each CSV file of the data directory is
-//! rewritten as the standard CSV of §2 into a private folder, the run reads that,
-//! and every file name it reports (rejects, inputs) names the original file again, with
-//! the original's sha256. Without the option such a file stops the run with a line that
-//! names it and the option (see `input::open`).
-
-use std::path::{Path, PathBuf};
-
-use crate::error::{io, Error, Result};
+//! `--csv-dialect belgian` such files are read as they are: split on `;`, each decimal,
+//! date and boolean converted to the standard form of §2 as it passes, so that every
+//! message, reject and fingerprint names the user's own file. Without the option such a
+//! file stops the run with a line that names it and the option (see `input::open`).
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Dialect {
@@ -69,34 +64,6 @@ pub fn boolean(v: &str) -> String {
     }
 }
 
-/// A data directory rewritten in the standard dialect, removed when dropped.
-pub struct Converted {
-    pub original: PathBuf,
-    pub dir: PathBuf,
-}
-
-impl Drop for Converted {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-impl Converted {
-    /// An error about the converted copy, naming the user's files instead (§6).
-    pub fn restore_error(&self, e: Error) -> Error {
-        let (copy, original) = (self.dir.display().to_string(), self.original.display().to_string());
-        e.map_text(|m| m.replace(&copy, &original))
-    }
-
-    /// A path of the converted folder, named as the original.
-    pub fn restore(&self, path: &str) -> String {
-        match Path::new(path).strip_prefix(&self.dir) {
-            Ok(rest) => self.original.join(rest).display().to_string(),
-            Err(_) => path.to_string(),
-        }
-    }
-}
-
 /// A decimal written with a comma (and maybe a dot or a space between thousands) in the
 /// standard form; other text unchanged.
 pub fn decimal(v: &str) -> String {
@@ -108,107 +75,50 @@ pub fn decimal(v: &str) -> String {
     }
 }
 
-/// Rewrites the CSV files of `data` (the tables' files and the files of their folders)
-/// into a private folder; Parquet files are linked as they are.
-pub fn convert(data: &Path, dialect: Dialect) -> Result<Option<Converted>> {
-    if dialect == Dialect::Standard {
-        return Ok(None);
-    }
-    if !data.is_dir() {
-        return Err(Error::Structure(format!("{}: no such data directory", data.display())));
-    }
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let dir = std::env::temp_dir().join(format!("responsa-dialect-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| io(&dir, "create", e))?;
-    let converted = Converted { original: data.to_path_buf(), dir: dir.clone() };
-    copy_tree(data, &dir)?;
-    Ok(Some(converted))
-}
-
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    let entries = std::fs::read_dir(from).map_err(|e| io(from, "list", e))?;
-    for e in entries.flatten() {
-        let (src, dst) = (e.path(), to.join(e.file_name()));
-        if src.is_dir() {
-            std::fs::create_dir_all(&dst).map_err(|e| io(&dst, "create", e))?;
-            copy_tree(&src, &dst)?;
-        } else if src.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")) {
-            rewrite(&src, &dst)?;
-        } else if src.extension().is_some_and(|x| x.eq_ignore_ascii_case("parquet") || x.eq_ignore_ascii_case("pq")) {
-            std::fs::copy(&src, &dst).map_err(|e| io(&src, "copy", e))?;
+impl Dialect {
+    /// The field separator.
+    pub fn delimiter(self) -> u8 {
+        match self {
+            Dialect::Standard => b',',
+            Dialect::Belgian => b';',
         }
     }
-    Ok(())
-}
 
-fn rewrite(src: &Path, dst: &Path) -> Result<()> {
-    let bad = |e: csv::Error| {
-        Error::at(
-            src,
-            e.position().map(|p| p.line()),
-            None,
-            format!("not a ';'-separated file of a Belgian locale: {e}"),
-        )
-    };
-    let mut r =
-        csv::ReaderBuilder::new().delimiter(b';').flexible(true).has_headers(false).from_path(src).map_err(bad)?;
-    let mut w = csv::Writer::from_path(dst).map_err(|e| Error::Other(anyhow::anyhow!("{}: {e}", dst.display())))?;
-    let (mut decimal_at, mut date_at, mut bool_at): (Vec<usize>, Vec<usize>, Vec<usize>) = Default::default();
-    for (i, rec) in r.records().enumerate() {
-        let rec = rec.map_err(bad)?;
-        if i == 0 {
-            // A header of one field holding commas: a file in the standard dialect, which
-            // would otherwise read as one column and miss every other.
-            if rec.len() == 1 && rec.get(0).is_some_and(|h| h.contains(',')) {
-                return Err(Error::at(
-                    src,
-                    Some(1),
-                    None,
-                    "the header is separated by commas, not ';': this file is in the standard dialect (drop \
-                     --csv-dialect belgian)",
-                ));
-            }
-            let names: Vec<String> = rec.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_string()).collect();
-            let at = |cols: &[&str]| -> Vec<usize> {
-                names.iter().enumerate().filter(|(_, n)| cols.contains(&n.as_str())).map(|(k, _)| k).collect()
-            };
-            (decimal_at, date_at, bool_at) = (at(&DECIMAL_COLUMNS), at(&DATE_COLUMNS), at(&BOOL_COLUMNS));
-            w.write_record(&names).map_err(|e| Error::Other(anyhow::anyhow!("{}: {e}", dst.display())))?;
-            continue;
+    /// How the values of `column` are converted to the standard form as they are read
+    /// (nothing in the standard dialect).
+    pub fn conversion(self, column: &str) -> Convert {
+        if self == Dialect::Standard {
+            Convert::None
+        } else if DECIMAL_COLUMNS.contains(&column) {
+            Convert::Decimal
+        } else if DATE_COLUMNS.contains(&column) {
+            Convert::Date
+        } else if BOOL_COLUMNS.contains(&column) {
+            Convert::Bool
+        } else {
+            Convert::None
         }
-        let fields: Vec<String> = rec
-            .iter()
-            .enumerate()
-            .map(|(k, v)| {
-                if decimal_at.contains(&k) {
-                    decimal(v)
-                } else if date_at.contains(&k) {
-                    date(v)
-                } else if bool_at.contains(&k) {
-                    boolean(v)
-                } else {
-                    v.to_string()
-                }
-            })
-            .collect();
-        w.write_record(&fields).map_err(|e| Error::Other(anyhow::anyhow!("{}: {e}", dst.display())))?;
     }
-    w.flush().map_err(|e| io(dst, "write", e))?;
-    Ok(())
 }
 
-impl Converted {
-    /// An input's files named as the originals, with the originals' sha256.
-    pub fn restore_counts(&self, c: &mut crate::input::rejects::InputCounts) -> Result<()> {
-        use sha2::{Digest, Sha256};
-        c.files = c.files.iter().map(|f| self.restore(f)).collect();
-        let mut h = Sha256::new();
-        for f in &c.files {
-            let bytes = std::fs::read(f).map_err(|e| io(Path::new(f), "read", e))?;
-            h.update(&bytes);
+/// What a value of a Belgian-dialect column becomes in the standard form (§11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Convert {
+    None,
+    Decimal,
+    Date,
+    Bool,
+}
+
+impl Convert {
+    /// The value in the standard form; `None` when it is already.
+    pub fn apply(self, v: &str) -> Option<String> {
+        match self {
+            Convert::None => None,
+            Convert::Decimal => Some(decimal(v)),
+            Convert::Date => Some(date(v)),
+            Convert::Bool => Some(boolean(v)),
         }
-        c.sha256 = crate::rules::hex(&h.finalize());
-        Ok(())
     }
 }
 

@@ -105,6 +105,8 @@ pub struct InputFile {
     /// [`Table::columns`] (Parquet: the column count, and no positions).
     pub width: usize,
     pub positions: Vec<Option<usize>>,
+    /// How a CSV file is written (§11): read as it is, its values converted as they pass.
+    pub dialect: dialect::Dialect,
 }
 
 impl InputFile {
@@ -152,8 +154,15 @@ pub fn not_a_store(data: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Finds the files of `table` in `data` (§2) and checks their headers.
+/// Finds the files of `table` in `data` (§2) and checks their headers, in the standard
+/// CSV dialect.
 pub fn open(data: &Path, table: Table) -> Result<Source> {
+    open_in(data, table, dialect::Dialect::Standard)
+}
+
+/// Finds the files of `table` in `data` (§2) and checks their headers; CSV files are
+/// written in `dialect` (§11).
+pub fn open_in(data: &Path, table: Table, dialect: dialect::Dialect) -> Result<Source> {
     let name = table.name();
     if !data.is_dir() {
         return Err(Error::Structure(format!("{}: no such data directory", data.display())));
@@ -195,13 +204,13 @@ pub fn open(data: &Path, table: Table) -> Result<Source> {
     let mut files = Vec::new();
     for (path, format) in paths {
         let (names, width, positions) = match format {
-            Format::Csv => check_csv_header(&path, table)?,
+            Format::Csv => check_csv_header(&path, table, dialect)?,
             Format::Parquet => {
                 let names = check_parquet_schema(&path, table)?;
                 (names, 0, Vec::new())
             }
         };
-        files.push(InputFile { path, format, names, width, positions });
+        files.push(InputFile { path, format, names, width, positions, dialect });
     }
     Ok(Source { table, files })
 }
@@ -251,8 +260,13 @@ fn match_columns(path: &Path, table: Table, header: &[String], actual: &[String]
 type Names = Vec<Option<String>>;
 
 /// The column names as Polars reads them, the header's width and each column's position.
-fn check_csv_header(path: &Path, table: Table) -> Result<(Names, usize, Vec<Option<usize>>)> {
+fn check_csv_header(
+    path: &Path,
+    table: Table,
+    dialect: dialect::Dialect,
+) -> Result<(Names, usize, Vec<Option<usize>>)> {
     let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(dialect.delimiter())
         .has_headers(false)
         .flexible(true)
         .from_path(path)
@@ -264,6 +278,17 @@ fn check_csv_header(path: &Path, table: Table) -> Result<(Names, usize, Vec<Opti
         Err(e) => return Err(csv_error(path, &e)),
     }
     let header: Vec<String> = rec.iter().map(normalise_header).collect();
+    // A header of one field holding commas, read as the Belgian dialect: a file in the
+    // standard one, which would otherwise miss every column.
+    if dialect == dialect::Dialect::Belgian && header.len() == 1 && header[0].contains(',') {
+        return Err(Error::at(
+            path,
+            Some(1),
+            None,
+            "the header is separated by commas, not ';': this file is in the standard dialect (drop \
+             --csv-dialect belgian)",
+        ));
+    }
     let names = match_columns(path, table, &header, &header)?;
     let positions = table.columns().iter().map(|c| header.iter().position(|h| h == c)).collect();
     match rdr.read_record(&mut rec) {

@@ -144,7 +144,7 @@ impl Source {
 }
 
 fn csv_rows(f: &super::InputFile, width: usize, file: u32) -> Result<TextRows> {
-    let layout = Layout { width: f.width, positions: f.positions.clone() };
+    let layout = Layout::of(f);
     let blocks = csvblocks::read(&f.path, &layout, Sha256::default(), |block, layout| {
         let mut part = TextRows::new(width);
         let lines = block.records(layout, |line, fields| {

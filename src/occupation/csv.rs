@@ -69,7 +69,7 @@ fn csv_block(
 /// One CSV file, every block in parallel. `hasher` continues the fingerprint of the
 /// source's files in name order.
 pub(super) fn csv_file(file: &InputFile, p: &Params<'_>, hasher: Sha256) -> Result<(Vec<Part>, Vec<Reject>, Sha256)> {
-    let layout = csvblocks::Layout { width: file.width, positions: file.positions.clone() };
+    let layout = csvblocks::Layout::of(file);
     let blocks = csvblocks::read(&file.path, &layout, hasher, |b, l| csv_block(b, l, p))?;
     let mut rejects = Vec::new();
     for (seq, part) in blocks.parts() {

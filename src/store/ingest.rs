@@ -237,29 +237,23 @@ pub fn ingest(
         }
     }
     input::not_a_store(data)?;
-    // A Belgian spreadsheet export is read through a converted copy, named as the original
-    // in what is recorded and in every message.
-    let converted = crate::input::dialect::convert(data, dialect)?;
-    let done = read_and_commit(data, converted.as_ref(), store, old, opts, progress);
-    match (&converted, done) {
-        (Some(c), Err(e)) => Err(c.restore_error(e)),
-        (_, done) => done,
-    }
+    // A Belgian spreadsheet export is read as it is (§11): every message names its files.
+    read_and_commit(data, dialect, store, old, opts, progress)
 }
 
-/// [`ingest`] once the store is locked and the extract located: `converted` is the copy
-/// of a Belgian-dialect extract to read instead of `original`. The stages, in order: read,
+/// [`ingest`] once the store is locked and the extract located, its CSV files written in
+/// `dialect`. The stages, in order: read,
 /// check, compare, then the version is decided (nothing new, volumes), written and
 /// committed.
 fn read_and_commit(
     original: &Path,
-    converted: Option<&crate::input::dialect::Converted>,
+    dialect: crate::input::dialect::Dialect,
     store: &Path,
     old: Option<Version>,
     opts: &Options<'_>,
     progress: &dyn Fn(&str),
 ) -> Result<Ingested> {
-    let x = read(original, converted, store, old.as_ref(), opts, progress)?;
+    let x = read(original, dialect, store, old.as_ref(), opts, progress)?;
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     let id = format!("{}-{}", std::process::id(), nanos);
     check(&x, store, &id, opts)?;
@@ -386,14 +380,15 @@ impl Extract {
 /// checked against the stored register.
 fn read(
     original: &Path,
-    converted: Option<&crate::input::dialect::Converted>,
+    dialect: crate::input::dialect::Dialect,
     store: &Path,
     old: Option<&Version>,
     opts: &Options<'_>,
     progress: &dyn Fn(&str),
 ) -> Result<Extract> {
     let (seniority_bound, bounds, mode) = (opts.seniority_bound, opts.bounds, opts.mode);
-    let data: &Path = converted.map_or(original, |c| c.dir.as_path());
+    let data = original;
+    let open = |t: Table| input::open_in(data, t, dialect);
     let (with_register, with_lines) = (has_input(data, Table::Employers), has_input(data, Table::Employment));
     let (with_invalidity, with_incapacity) = (has_input(data, Table::Invalidity), has_input(data, Table::Incapacity));
     if with_register != with_lines {
@@ -420,11 +415,11 @@ fn read(
         )));
     }
     let (reg, mut rejects, reg_counts, employment) = if with_register {
-        let employers = input::open(data, Table::Employers)?;
+        let employers = open(Table::Employers)?;
         progress("reading the employer register");
         let (reg, rejects, counts) = register::load(&employers, None)?;
         let counts = InputCounts { sha256: employers.sha256()?, ..counts };
-        (reg, rejects, Some(counts), Some(input::open(data, Table::Employment)?))
+        (reg, rejects, Some(counts), Some(open(Table::Employment)?))
     } else {
         // A correction alone is checked against the stored register.
         let m = old.ok_or_else(|| {
@@ -442,7 +437,7 @@ fn read(
     let mut inputs: BTreeMap<&'static str, InputCounts> = BTreeMap::new();
     let (mut inv_rows, mut inc_rows) = (Vec::new(), Vec::new());
     if with_invalidity {
-        let src = input::open(data, Table::Invalidity)?;
+        let src = open(Table::Invalidity)?;
         progress("reading invalidity entries");
         let (rows, rj, c) = invalidity::load(&src, &reg)?;
         inv_rows = rows;
@@ -450,7 +445,7 @@ fn read(
         inputs.insert("invalidity", InputCounts { sha256: src.sha256()?, ..c });
     }
     if with_incapacity {
-        let src = input::open(data, Table::Incapacity)?;
+        let src = open(Table::Incapacity)?;
         progress("reading incapacities");
         let all: Vec<Quarter> = quarters.iter().copied().collect();
         let (rows, rj, c) = incapacity::load(&src, &reg, &all, bounds.daily_benefit_cents)?;
@@ -481,20 +476,6 @@ fn read(
     };
     if let Some(c) = reg_counts {
         inputs.insert("employers", c);
-    }
-    if let Some(c) = converted {
-        for r in &mut rejects {
-            r.file = c.restore(&r.file);
-        }
-        for r in &mut inv_rows {
-            r.file = c.restore(&r.file);
-        }
-        for r in &mut inc_rows {
-            r.file = c.restore(&r.file).into();
-        }
-        for counts in inputs.values_mut() {
-            c.restore_counts(counts)?;
-        }
     }
     rejects.sort();
     crate::input::rejects::count_reasons(&mut inputs, &rejects);

@@ -101,3 +101,31 @@ fn a_belgian_export_is_ingested_under_its_own_names() {
     let record = std::fs::read_to_string(batch.path().join("batch.json")).expect("batch.json");
     assert!(record.contains("be/employment.csv") && !record.contains("responsa-dialect"), "{record}");
 }
+
+/// A Belgian file is read as it is, never through a copy: a fault names the user's own
+/// file and line, structural (a file cut short) or a row's (a reject).
+#[test]
+fn a_belgian_file_is_read_in_place_and_its_faults_name_it() {
+    let w = Workdir::new();
+    belgian(&w);
+    let lines = w.read("be/employment.csv");
+    let cut = &lines[..lines.len() - 20];
+    w.write("cut/employment.csv", cut);
+    for f in ["employers.csv", "invalidity.csv", "incapacity.csv"] {
+        w.write(&format!("cut/{f}"), w.read(&format!("be/{f}")));
+    }
+    let o = w.run(&["assess", "--quarter", "2023Q4", "--data", "cut", "--out", "out", "--csv-dialect", "belgian"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    let line = cut.lines().count();
+    assert!(err.contains(&format!("cut/employment.csv:{line}:")) && err.contains("cut short?"), "{err}");
+    assert!(!err.contains("responsa-dialect"), "no copy named: {err}");
+    // One wage that is no number: rejected, with the user's file and line.
+    let bad = lines.replacen(";3000,00;", ";3000,00x;", 1);
+    let at = bad.lines().position(|l| l.contains("3000,00x")).expect("the bad line") + 1;
+    w.write("be/employment.csv", bad);
+    let o = w.run(&["assess", "--quarter", "2023Q4", "--data", "be", "--out", "out", "--csv-dialect", "belgian", "-q"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let rejects = w.read("out/rejects.csv");
+    assert!(rejects.contains(&format!("be/employment.csv,{at},wages")), "{rejects}");
+}
