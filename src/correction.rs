@@ -10,6 +10,7 @@ use crate::contribution::Contribution;
 use crate::error::Result;
 use crate::parse::format_cents;
 use crate::quarter::Quarter;
+use crate::report::Col;
 
 /// One employer whose status or amount differs between two versions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,30 +76,30 @@ pub fn cause(causes: &mut Vec<String>, c: impl Into<String>) {
     }
 }
 
-pub const HEADER: [&str; 9] = [
-    "employer_id",
-    "quarter",
-    "contribution",
-    "status_before",
-    "status_after",
-    "amount_before",
-    "amount_after",
-    "difference",
-    "causes",
+pub const HEADER: &[Col] = &[
+    Col::text("employer_id"),
+    Col::text("quarter"),
+    Col::money("contribution"),
+    Col::text("status_before"),
+    Col::text("status_after"),
+    Col::money("amount_before"),
+    Col::money("amount_after"),
+    Col::money("difference"),
+    Col::number("causes"),
 ];
 
-pub const INCAPACITY_HEADER: [&str; 11] = [
-    "employer_id",
-    "worker_id",
-    "incapacity_start",
-    "status_before",
-    "status_after",
-    "indemnified_days_before",
-    "indemnified_days_after",
-    "amount_before",
-    "amount_after",
-    "difference",
-    "causes",
+pub const INCAPACITY_HEADER: &[Col] = &[
+    Col::text("employer_id"),
+    Col::text("worker_id"),
+    Col::date("incapacity_start"),
+    Col::text("status_before"),
+    Col::text("status_after"),
+    Col::number("indemnified_days_before"),
+    Col::number("indemnified_days_after"),
+    Col::money("amount_before"),
+    Col::money("amount_after"),
+    Col::money("difference"),
+    Col::number("causes"),
 ];
 
 /// The contribution as `regularisation.csv` writes it.

@@ -16,6 +16,7 @@ use crate::levy::assess::assess;
 use crate::levy::funds::{self, Entry, NoticeLine};
 use crate::parse::format_cents;
 use crate::quarter::{format_date, Quarter};
+use crate::report::Col;
 use crate::report::RulesSummary;
 use crate::report::{self, Staging};
 use crate::rules::{Decimal, FundsRules, RuleSet};
@@ -138,14 +139,14 @@ pub fn run(plan: Plan) -> Result<Outcome> {
     st.csv(
         &format!("notice_{}.csv", plan.year),
         &[
-            "joint_committee",
-            "employers",
-            "receipts_q1",
-            "receipts_q2",
-            "receipts_q3",
-            "receipts_q4",
-            "receipts_total",
-            "notice_date",
+            Col::text("joint_committee"),
+            Col::number("employers"),
+            Col::number("receipts_q1"),
+            Col::number("receipts_q2"),
+            Col::number("receipts_q3"),
+            Col::number("receipts_q4"),
+            Col::number("receipts_total"),
+            Col::date("notice_date"),
         ],
         notice.iter().map(|l| {
             let mut row = vec![l.joint_committee.clone(), l.employers.to_string()];
@@ -211,20 +212,20 @@ pub fn run(plan: Plan) -> Result<Outcome> {
         st.csv(
             "ledger.csv",
             &[
-                "joint_committee",
-                "notice_year",
-                "notice_date",
-                "receipts",
-                "requested",
-                "paid",
-                "allocated",
-                "returned",
-                "request_deadline",
-                "allocation_deadline",
-                "due_to_dg_hut",
-                "due_back_to_office",
-                "payment_overdue",
-                "overdue",
+                Col::text("joint_committee"),
+                Col::number("notice_year"),
+                Col::date("notice_date"),
+                Col::money("receipts"),
+                Col::number("requested"),
+                Col::number("paid"),
+                Col::number("allocated"),
+                Col::number("returned"),
+                Col::date("request_deadline"),
+                Col::date("allocation_deadline"),
+                Col::number("due_to_dg_hut"),
+                Col::number("due_back_to_office"),
+                Col::number("payment_overdue"),
+                Col::text("overdue"),
             ],
             rows,
         )?;

@@ -137,6 +137,9 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
         progress(&format!("assessing {q}"));
         let out = if multi { PathBuf::from(q.to_string()) } else { PathBuf::new() };
         let mut st = run.staging(&out)?;
+        if book.is_some() {
+            st.keep_tables();
+        }
         let mut text = String::new();
         // The workbook's summary lines of this quarter.
         let mut lines: Vec<crate::xlsx::SummaryLine> = Vec::new();
@@ -204,8 +207,9 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
         st.json("summary.json", &Listed { summary, gaps: &gaps, no_notice_nothing_due: &nothing_due })?;
         if let Some(b) = book.as_mut() {
             let qs = q.to_string();
-            for (name, path) in st.staged().iter().filter(|(n, _)| n.ends_with(".csv")) {
-                b.add_csv(&qs, name, path)?;
+            let path = run.path("responsa.xlsx");
+            for table in st.kept() {
+                b.add_table(&qs, table, &path)?;
             }
             for line in lines.drain(..) {
                 b.summarise(line);

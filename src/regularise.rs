@@ -143,11 +143,11 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
     progress(&format!("writing {}", plan.out.display()));
     let publication = crate::report::Publication::new(&plan.out)?;
     let mut st = publication.staging("")?;
-    st.csv("regularisation.csv", &correction::HEADER, correction::rows(&changes)?)?;
+    st.csv("regularisation.csv", correction::HEADER, correction::rows(&changes)?)?;
     if plan.resolved.needs().incapacity {
         st.csv(
             "regularisation_incapacities.csv",
-            &correction::INCAPACITY_HEADER,
+            correction::INCAPACITY_HEADER,
             correction::incapacity_rows(&incapacities)?,
         )?;
     }

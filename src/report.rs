@@ -193,9 +193,58 @@ fn exchange(new: &Path, out: &Path) -> Result<()> {
 }
 
 /// A set of report files being written into one folder of a [`Publication`].
+/// What a column of a table holds: how a reader that types its cells writes them (the
+/// workbook, §11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Identifiers, codes, quarters, words: text whatever they look like (an employer
+    /// number keeps its leading zeros).
+    Text,
+    /// A count, an FTE, a ratio: a number where it is one (`inf` stays text).
+    Number,
+    /// An amount in euros, two decimals.
+    Money,
+    /// A date, `YYYY-MM-DD`.
+    Date,
+}
+
+/// One column of a report table: its name in the header and what it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Col {
+    pub name: &'static str,
+    pub kind: Kind,
+}
+
+impl Col {
+    pub const fn text(name: &'static str) -> Col {
+        Col { name, kind: Kind::Text }
+    }
+    pub const fn number(name: &'static str) -> Col {
+        Col { name, kind: Kind::Number }
+    }
+    pub const fn money(name: &'static str) -> Col {
+        Col { name, kind: Kind::Money }
+    }
+    pub const fn date(name: &'static str) -> Col {
+        Col { name, kind: Kind::Date }
+    }
+}
+
+/// A table as it was staged, its rows kept for the workbook (§11): the same fields as its
+/// CSV file, typed by its columns.
+#[derive(Debug, Clone)]
+pub struct Kept {
+    /// The CSV file's name (`levy.csv`).
+    pub file: String,
+    pub cols: Vec<Col>,
+    pub rows: Vec<Vec<String>>,
+}
+
 pub struct Staging {
     tmp: PathBuf,
     files: Vec<String>,
+    /// With [`Staging::keep_tables`]: every table staged, its rows kept in memory.
+    kept: Option<Vec<Kept>>,
     folders: Vec<String>,
     /// Folders being written on other threads ([`Staging::texts_in`]).
     pending: Vec<std::thread::JoinHandle<Result<()>>>,
@@ -214,23 +263,40 @@ impl Staging {
 
     fn in_folder(tmp: PathBuf) -> Result<Staging> {
         fs::create_dir_all(&tmp).map_err(|e| io(&tmp, "create the staging folder", e))?;
-        Ok(Staging { tmp, files: Vec::new(), folders: Vec::new(), pending: Vec::new(), own: None })
+        Ok(Staging { tmp, files: Vec::new(), kept: None, folders: Vec::new(), pending: Vec::new(), own: None })
     }
 
     fn path(&self, name: &str) -> PathBuf {
         self.tmp.join(name)
     }
 
-    pub fn csv(&mut self, name: &str, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<()> {
+    /// Keeps every table staged from now on in memory (for the workbook, §11).
+    pub fn keep_tables(&mut self) {
+        self.kept.get_or_insert_with(Vec::new);
+    }
+
+    /// The tables kept, in the order they were staged.
+    pub fn kept(&self) -> &[Kept] {
+        self.kept.as_deref().unwrap_or(&[])
+    }
+
+    pub fn csv(&mut self, name: &str, cols: &[Col], rows: impl IntoIterator<Item = Vec<String>>) -> Result<()> {
         let path = self.path(name);
         let fail = |e: csv::Error| Error::Other(anyhow::anyhow!("{}: cannot write: {e}", path.display()));
         let mut w = csv::Writer::from_path(&path).map_err(fail)?;
-        w.write_record(header).map_err(fail)?;
+        w.write_record(cols.iter().map(|c| c.name)).map_err(fail)?;
+        let mut kept = self.kept.is_some().then(Vec::new);
         for r in rows {
             w.write_record(&r).map_err(fail)?;
+            if let Some(k) = kept.as_mut() {
+                k.push(r);
+            }
         }
         w.flush().map_err(|e| io(&path, "write", e))?;
         self.files.push(name.to_string());
+        if let (Some(all), Some(rows)) = (self.kept.as_mut(), kept) {
+            all.push(Kept { file: name.to_string(), cols: cols.to_vec(), rows });
+        }
         Ok(())
     }
 
@@ -240,7 +306,7 @@ impl Staging {
     pub fn csv_fields<T: Sync>(
         &mut self,
         name: &str,
-        header: &[&str],
+        cols: &[Col],
         items: &[T],
         row: impl Fn(&T, &mut Fields<'_>) + Sync,
     ) -> Result<()> {
@@ -250,19 +316,31 @@ impl Staging {
             .map(|chunk| {
                 let mut buf = Vec::with_capacity(chunk.len() * 160);
                 for item in chunk {
-                    let mut f = Fields { buf: &mut buf, first: true };
+                    let mut f = Fields { buf: &mut buf, first: true, cells: None };
                     row(item, &mut f);
                     buf.push(b'\n');
                 }
                 buf
             })
             .collect();
+        if let Some(all) = self.kept.as_mut() {
+            // The same fields, one by one, for the workbook.
+            let rows: Vec<Vec<String>> = items
+                .par_iter()
+                .map(|item| {
+                    let (mut buf, mut cells) = (Vec::new(), Vec::with_capacity(cols.len()));
+                    row(item, &mut Fields { buf: &mut buf, first: true, cells: Some(&mut cells) });
+                    cells
+                })
+                .collect();
+            all.push(Kept { file: name.to_string(), cols: cols.to_vec(), rows });
+        }
         let path = self.path(name);
         let mut file = std::io::BufWriter::new(fs::File::create(&path).map_err(|e| io(&path, "create", e))?);
         let mut head = Vec::new();
-        let mut f = Fields { buf: &mut head, first: true };
-        for h in header {
-            f.text(h);
+        let mut f = Fields { buf: &mut head, first: true, cells: None };
+        for c in cols {
+            f.text(c.name);
         }
         head.push(b'\n');
         use std::io::Write;
@@ -317,11 +395,6 @@ impl Staging {
         first
     }
 
-    /// The staged files so far, with their paths in the staging folder.
-    pub fn staged(&self) -> Vec<(String, PathBuf)> {
-        self.files.iter().map(|f| (f.clone(), self.tmp.join(f))).collect()
-    }
-
     /// Waits for the files written on other threads; a staging of its own is then
     /// published ([`Publication::publish`]).
     pub fn publish(mut self) -> Result<()> {
@@ -337,12 +410,14 @@ impl Staging {
 pub struct Fields<'a> {
     buf: &'a mut Vec<u8>,
     first: bool,
+    /// Each field as its own text instead (the workbook's cells).
+    cells: Option<&'a mut Vec<String>>,
 }
 
 impl Fields<'_> {
     #[cfg(test)]
     fn of(buf: &mut Vec<u8>) -> Fields<'_> {
-        Fields { buf, first: true }
+        Fields { buf, first: true, cells: None }
     }
     fn sep(&mut self) {
         if !self.first {
@@ -350,8 +425,23 @@ impl Fields<'_> {
         }
         self.first = false;
     }
+    /// A field written by `write`: into the row's bytes, or as a cell of its own.
+    fn field(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
+        if let Some(cells) = self.cells.as_deref_mut() {
+            let mut b = Vec::new();
+            write(&mut b);
+            cells.push(String::from_utf8_lossy(&b).into_owned());
+            return;
+        }
+        self.sep();
+        write(self.buf);
+    }
     /// A text field, quoted when it holds a comma, a quote or a line end.
     pub fn text(&mut self, s: &str) {
+        if let Some(cells) = self.cells.as_deref_mut() {
+            cells.push(s.to_string());
+            return;
+        }
         self.sep();
         if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
             self.buf.push(b'"');
@@ -369,19 +459,18 @@ impl Fields<'_> {
     /// FTE millionths as [`crate::parse::format_micro`] writes them, without a string
     /// of their own (hundreds of thousands of rows, four a row).
     pub fn micro(&mut self, v: i64) {
-        self.sep();
-        crate::parse::write_micro(self.buf, v);
+        self.field(|b| crate::parse::write_micro(b, v));
     }
     /// A ratio as [`fmt_ratio`] writes it, without a string of its own.
     pub fn ratio(&mut self, x: Option<f64>) {
-        self.sep();
-        write_ratio(self.buf, x);
+        self.field(|b| write_ratio(b, x));
     }
     /// A field that never needs quoting (a number, a quarter, a code of ours).
     pub fn plain(&mut self, v: impl std::fmt::Display) {
         use std::io::Write;
-        self.sep();
-        let _ = write!(self.buf, "{v}");
+        self.field(|b| {
+            let _ = write!(b, "{v}");
+        });
     }
 }
 
@@ -415,7 +504,8 @@ pub fn rejects_rows(rejects: &[Reject]) -> impl Iterator<Item = Vec<String>> + '
 
 /// `rejects.csv` (§4, §6): the row's place and reason, then its employer and quarter where
 /// they could be read.
-pub const REJECTS_HEADER: &[&str] = &["file", "line", "reason", "employer_id", "quarter"];
+pub const REJECTS_HEADER: &[Col] =
+    &[Col::text("file"), Col::number("line"), Col::text("reason"), Col::text("employer_id"), Col::text("quarter")];
 
 /// Writes only `rejects.csv`: a run that stops on rejected rows (§6) publishes it alone,
 /// so that no output of an earlier run stands beside it.

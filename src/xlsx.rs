@@ -1,75 +1,21 @@
 //! `--xlsx`: every table of a run in one workbook (§11), ready to use: a summary sheet
 //! first, then one sheet per table holding every quarter of the run (a `quarter` column
-//! says which), no empty sheet; typed cells — numbers as numbers, money in euros with two
-//! decimals, dates as dates, identifiers and codes as text (an employer number keeps its
-//! leading zeros) — so that it opens correctly in any locale; the header frozen, a filter
-//! on every column, widths fitted to the contents.
+//! says which), no empty sheet; cells typed by each table's columns ([`Col`]) — numbers as
+//! numbers, money in euros with two decimals, dates as dates, identifiers and codes as
+//! text (an employer number keeps its leading zeros) — so that it opens correctly in any
+//! locale; the header frozen, a filter on every column, widths fitted to the contents. The
+//! tables come from the run as it staged them ([`Kept`]), never read back from their files.
 
 use std::path::Path;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
 
 use crate::error::{io, Error, Result};
+use crate::report::{Col, Kept, Kind};
 
 /// The rows a sheet may hold besides its header (Excel's limit, 1,048,576 rows): a table
 /// beyond it continues on a sheet of its own (`assessment (2)`).
 const MAX_ROWS: u32 = 1_048_575;
-
-/// Columns holding an amount in euros.
-const MONEY: [&str; 16] = [
-    "wage_base",
-    "levy",
-    "daily_benefit",
-    "contribution",
-    "levy_before",
-    "levy_after",
-    "levy_change",
-    "contribution_before",
-    "contribution_after",
-    "contribution_change",
-    "amount_before",
-    "amount_after",
-    "difference",
-    "receipts",
-    "total",
-    "amount",
-];
-
-/// Columns that are text whatever they look like: identifiers, codes, quarters, words.
-const TEXT: [&str; 21] = [
-    "quarter",
-    "due_quarter",
-    "employer_id",
-    "worker_id",
-    "nace4",
-    "sector",
-    "joint_committee",
-    "employer_category",
-    "status",
-    "warning",
-    "status_before",
-    "status_after",
-    "warning_before",
-    "warning_after",
-    "file",
-    "reason",
-    "worker_type",
-    "overdue",
-    "event",
-    "reference",
-    "compared_to",
-];
-
-/// Columns holding dates (`YYYY-MM-DD`).
-const DATES: [&str; 7] = [
-    "incapacity_start",
-    "window_start",
-    "window_end",
-    "notice_date",
-    "request_deadline",
-    "allocation_deadline",
-    "date",
-];
 
 /// One sheet being filled: its table's header and the next free row.
 struct Sheet {
@@ -128,29 +74,29 @@ impl Book {
         self.summary.push(line);
     }
 
-    /// Adds the rows of a CSV report of `quarter` to the sheet of its table (the file's
-    /// name without `.csv`), with a `quarter` column first when the table has none. The
-    /// rejects, the same for every quarter of a run, are added once.
-    pub fn add_csv(&mut self, quarter: &str, file: &str, csv_path: &Path) -> Result<()> {
-        let table = sheet_name(file);
-        let once = file == "rejects.csv";
-        if once && self.sheets.iter().any(|s| s.table == table) {
+    /// Adds the rows of a table of `quarter` to the sheet of its table (the file's name
+    /// without `.csv`), with a `quarter` column first when the table has none, each cell
+    /// typed by its column (§11). The rejects, the same for every quarter of a run, are
+    /// added once.
+    pub fn add_table(&mut self, quarter: &str, table: &Kept, path: &Path) -> Result<()> {
+        let name = sheet_name(&table.file);
+        let once = table.file == "rejects.csv";
+        if once && self.sheets.iter().any(|s| s.table == name) {
             return Ok(());
         }
-        let mut r = csv::Reader::from_path(csv_path).map_err(|e| fail(csv_path, e))?;
-        let mut header: Vec<String> = r.headers().map_err(|e| fail(csv_path, e))?.iter().map(str::to_string).collect();
-        let with_quarter = !header.iter().any(|h| h == "quarter");
+        let mut cols: Vec<Col> = table.cols.clone();
+        let with_quarter = !cols.iter().any(|c| c.name == "quarter");
         if with_quarter {
-            header.insert(0, "quarter".to_string());
+            cols.insert(0, Col::text("quarter"));
         }
+        let header: Vec<String> = cols.iter().map(|c| c.name.to_string()).collect();
         let (date, money) = (self.date.clone(), self.money.clone());
-        for rec in r.records() {
-            let rec = rec.map_err(|e| fail(csv_path, e))?;
-            let mut values: Vec<&str> = rec.iter().collect();
+        for r in &table.rows {
+            let mut values: Vec<&str> = r.iter().map(String::as_str).collect();
             if with_quarter {
                 values.insert(0, quarter);
             }
-            let sheet = self.sheet(&table, &header, csv_path)?;
+            let sheet = self.sheet(&name, &header, path)?;
             let row = sheet.next;
             sheet.next += 1;
             for (c, v) in values.iter().enumerate() {
@@ -158,25 +104,23 @@ impl Book {
                     continue;
                 }
                 let col = c as u16;
-                let name = header.get(c).map(String::as_str).unwrap_or("");
                 let ws = &mut sheet.ws;
-                let done = if TEXT.contains(&name) {
-                    ws.write_string(row, col, *v)
-                } else if DATES.contains(&name) {
-                    match ExcelDateTime::parse_from_str(v) {
+                let done = match cols.get(c).map_or(Kind::Text, |c| c.kind) {
+                    Kind::Text => ws.write_string(row, col, *v),
+                    Kind::Date => match ExcelDateTime::parse_from_str(v) {
                         Ok(d) => ws.write_datetime_with_format(row, col, &d, &date),
                         Err(_) => ws.write_string(row, col, *v),
-                    }
-                } else if let Some(x) = number(v) {
-                    if MONEY.contains(&name) {
-                        ws.write_number_with_format(row, col, x, &money)
-                    } else {
-                        ws.write_number(row, col, x)
-                    }
-                } else {
-                    ws.write_string(row, col, *v)
+                    },
+                    Kind::Money => match number(v) {
+                        Some(x) => ws.write_number_with_format(row, col, x, &money),
+                        None => ws.write_string(row, col, *v),
+                    },
+                    Kind::Number => match number(v) {
+                        Some(x) => ws.write_number(row, col, x),
+                        None => ws.write_string(row, col, *v),
+                    },
                 };
-                done.map_err(|e| fail(csv_path, e))?;
+                done.map_err(|e| fail(path, e))?;
             }
         }
         Ok(())

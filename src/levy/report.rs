@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::input::rejects::{InputCounts, Reject};
 use crate::parse::{format_cents, format_micro};
+use crate::report::Col;
 use crate::report::{fmt_ratio, rejects_rows, Fields, Staging, REJECTS_HEADER};
 
 use super::assess::{Assessment, EmployerRow};
@@ -16,34 +17,34 @@ use super::status::Status;
 use super::warnings::Warning;
 use super::whatif;
 
-pub const ASSESSMENT_HEADER: &[&str] = &[
-    "quarter",
-    "employer_id",
-    "nace4",
-    "sector",
-    "joint_committee",
-    "employer_category",
-    "average_headcount",
-    "entries_r1",
-    "entries_r2",
-    "entries_r3",
-    "entries_r4",
-    "entries",
-    "fte_r1",
-    "fte_r2",
-    "fte_r3",
-    "fte_r4",
-    "employer_ratio",
-    "sector_ratio",
-    "private_ratio",
-    "sector_multiple",
-    "private_multiple",
-    "sector_employers",
-    "status",
-    "warning",
-    "wage_base",
-    "levy",
-    "due_quarter",
+pub const ASSESSMENT_HEADER: &[Col] = &[
+    Col::text("quarter"),
+    Col::text("employer_id"),
+    Col::text("nace4"),
+    Col::text("sector"),
+    Col::text("joint_committee"),
+    Col::text("employer_category"),
+    Col::number("average_headcount"),
+    Col::number("entries_r1"),
+    Col::number("entries_r2"),
+    Col::number("entries_r3"),
+    Col::number("entries_r4"),
+    Col::number("entries"),
+    Col::number("fte_r1"),
+    Col::number("fte_r2"),
+    Col::number("fte_r3"),
+    Col::number("fte_r4"),
+    Col::number("employer_ratio"),
+    Col::number("sector_ratio"),
+    Col::number("private_ratio"),
+    Col::number("sector_multiple"),
+    Col::number("private_multiple"),
+    Col::number("sector_employers"),
+    Col::text("status"),
+    Col::text("warning"),
+    Col::money("wage_base"),
+    Col::money("levy"),
+    Col::text("due_quarter"),
 ];
 
 /// One row of assessment.csv; `quarter` and `due` are written once a run, not per row.
@@ -140,14 +141,14 @@ pub fn stage(
     st.csv(
         "levy.csv",
         &[
-            "employer_id",
-            "quarter",
-            "due_quarter",
-            "wage_base",
-            "levy",
-            "employer_ratio",
-            "sector_ratio",
-            "private_ratio",
+            Col::text("employer_id"),
+            Col::text("quarter"),
+            Col::text("due_quarter"),
+            Col::money("wage_base"),
+            Col::money("levy"),
+            Col::number("employer_ratio"),
+            Col::number("sector_ratio"),
+            Col::number("private_ratio"),
         ],
         a.employers.iter().filter(|e| e.levy.is_some()).map(|e| {
             vec![
@@ -164,7 +165,14 @@ pub fn stage(
     )?;
     st.csv(
         "warnings.csv",
-        &["employer_id", "quarter", "warning", "entries", "sector_multiple", "private_multiple"],
+        &[
+            Col::text("employer_id"),
+            Col::text("quarter"),
+            Col::text("warning"),
+            Col::number("entries"),
+            Col::number("sector_multiple"),
+            Col::number("private_multiple"),
+        ],
         a.employers.iter().filter_map(|e| {
             let w = e.warning?;
             Some(vec![
@@ -177,21 +185,22 @@ pub fn stage(
             ])
         }),
     )?;
-    let mut sh = vec!["sector", "level", "employers"];
-    sh.extend([
-        "entries_r1",
-        "entries_r2",
-        "entries_r3",
-        "entries_r4",
-        "fte_r1",
-        "fte_r2",
-        "fte_r3",
-        "fte_r4",
-        "ratio",
-    ]);
     st.csv(
         "sectors.csv",
-        &sh,
+        &[
+            Col::text("sector"),
+            Col::number("level"),
+            Col::number("employers"),
+            Col::number("entries_r1"),
+            Col::number("entries_r2"),
+            Col::number("entries_r3"),
+            Col::number("entries_r4"),
+            Col::number("fte_r1"),
+            Col::number("fte_r2"),
+            Col::number("fte_r3"),
+            Col::number("fte_r4"),
+            Col::number("ratio"),
+        ],
         a.sectors.iter().map(|s| {
             let mut r = vec![s.sector.clone(), s.level.to_string(), s.employers.to_string()];
             r.extend(s.pool.entries.iter().map(|n| n.to_string()));
@@ -202,7 +211,7 @@ pub fn stage(
     )?;
     st.csv(
         "receipts_by_joint_committee.csv",
-        &["joint_committee", "employers", "levy"],
+        &[Col::text("joint_committee"), Col::number("employers"), Col::money("levy")],
         a.receipts.iter().map(|r| vec![r.joint_committee.clone(), r.employers.to_string(), format_cents(r.cents)]),
     )?;
     let mut sum = summary(a, inputs);

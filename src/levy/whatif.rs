@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::parse::format_cents;
+use crate::report::Col;
 
 use super::assess::Assessment;
 use super::status::Status;
@@ -66,15 +67,15 @@ pub fn compare(before: &Assessment, after: &Assessment) -> (Vec<Change>, Totals)
     (changes, totals)
 }
 
-pub const HEADER: &[&str] = &[
-    "employer_id",
-    "status_before",
-    "status_after",
-    "warning_before",
-    "warning_after",
-    "levy_before",
-    "levy_after",
-    "levy_change",
+pub const HEADER: &[Col] = &[
+    Col::text("employer_id"),
+    Col::text("status_before"),
+    Col::text("status_after"),
+    Col::text("warning_before"),
+    Col::text("warning_after"),
+    Col::money("levy_before"),
+    Col::money("levy_after"),
+    Col::money("levy_change"),
 ];
 
 pub fn rows(changes: &[Change]) -> impl Iterator<Item = Vec<String>> + '_ {

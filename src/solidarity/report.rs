@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::input::rejects::InputCounts;
 use crate::parse::format_cents;
 use crate::quarter::format_date;
+use crate::report::Col;
 use crate::report::RulesSummary;
 use crate::report::Staging;
 
@@ -16,27 +17,27 @@ use super::assess::Assessment;
 use super::status::Status;
 use super::whatif;
 
-pub const INCAPACITY_HEADER: &[&str] = &[
-    "employer_id",
-    "worker_id",
-    "incapacity_start",
-    "window_start",
-    "window_end",
-    "indemnified_days",
-    "daily_benefit",
-    "contribution",
-    "status",
+pub const INCAPACITY_HEADER: &[Col] = &[
+    Col::text("employer_id"),
+    Col::text("worker_id"),
+    Col::date("incapacity_start"),
+    Col::date("window_start"),
+    Col::date("window_end"),
+    Col::number("indemnified_days"),
+    Col::money("daily_benefit"),
+    Col::money("contribution"),
+    Col::text("status"),
 ];
 
-pub const EMPLOYER_HEADER: &[&str] = &[
-    "employer_id",
-    "quarter",
-    "due_quarter",
-    "average_headcount",
-    "incapacities",
-    "due_incapacities",
-    "indemnified_days",
-    "contribution",
+pub const EMPLOYER_HEADER: &[Col] = &[
+    Col::text("employer_id"),
+    Col::text("quarter"),
+    Col::text("due_quarter"),
+    Col::number("average_headcount"),
+    Col::number("incapacities"),
+    Col::number("due_incapacities"),
+    Col::number("indemnified_days"),
+    Col::money("contribution"),
 ];
 
 /// The `solidarity` object of `summary.json`.

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::parse::format_cents;
+use crate::report::Col;
 
 use super::assess::Assessment;
 
@@ -58,15 +59,15 @@ pub fn compare(before: &Assessment, after: &Assessment) -> (Vec<Change>, Totals)
     (changes, totals)
 }
 
-pub const HEADER: &[&str] = &[
-    "employer_id",
-    "due_incapacities_before",
-    "due_incapacities_after",
-    "indemnified_days_before",
-    "indemnified_days_after",
-    "contribution_before",
-    "contribution_after",
-    "contribution_change",
+pub const HEADER: &[Col] = &[
+    Col::text("employer_id"),
+    Col::number("due_incapacities_before"),
+    Col::number("due_incapacities_after"),
+    Col::number("indemnified_days_before"),
+    Col::number("indemnified_days_after"),
+    Col::money("contribution_before"),
+    Col::money("contribution_after"),
+    Col::money("contribution_change"),
 ];
 
 pub fn rows(changes: &[Change]) -> impl Iterator<Item = Vec<String>> + '_ {

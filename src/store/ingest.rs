@@ -772,7 +772,7 @@ fn not_committed(e: Error, store: &Path) -> Error {
 
 fn write_rejects(path: &Path, rejects: &[crate::input::rejects::Reject]) -> Result<()> {
     let mut w = csv::Writer::from_path(path).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
-    w.write_record(REJECTS_HEADER).map_err(anyhow::Error::from)?;
+    w.write_record(REJECTS_HEADER.iter().map(|c| c.name)).map_err(anyhow::Error::from)?;
     for r in rejects_rows(rejects) {
         w.write_record(&r).map_err(anyhow::Error::from)?;
     }
