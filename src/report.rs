@@ -231,13 +231,55 @@ impl Col {
 }
 
 /// A table as it was staged, its rows kept for the workbook (§11): the same fields as its
-/// CSV file, typed by its columns.
-#[derive(Debug, Clone)]
+/// CSV file, typed by its columns. The fields are kept in one text, a national table's
+/// millions of them without a string each.
+#[derive(Debug, Clone, Default)]
 pub struct Kept {
     /// The CSV file's name (`levy.csv`).
     pub file: String,
     pub cols: Vec<Col>,
-    pub rows: Vec<Vec<String>>,
+    cells: Cells,
+}
+
+/// Fields one after the other in one text: where each field ends, and where each row's
+/// fields end.
+#[derive(Debug, Clone, Default)]
+pub struct Cells {
+    text: String,
+    ends: Vec<usize>,
+    rows: Vec<usize>,
+}
+
+impl Cells {
+    fn push(&mut self, field: &str) {
+        self.text.push_str(field);
+        self.ends.push(self.text.len());
+    }
+    fn end_row(&mut self) {
+        self.rows.push(self.ends.len());
+    }
+    fn append(&mut self, other: Cells) {
+        let (t, e) = (self.text.len(), self.ends.len());
+        self.text.push_str(&other.text);
+        self.ends.extend(other.ends.into_iter().map(|x| x + t));
+        self.rows.extend(other.rows.into_iter().map(|x| x + e));
+    }
+}
+
+impl Kept {
+    /// The rows, each as its fields.
+    pub fn rows(&self) -> impl Iterator<Item = Vec<&str>> + '_ {
+        let c = &self.cells;
+        (0..c.rows.len()).map(move |r| {
+            let (from, to) = (if r == 0 { 0 } else { c.rows[r - 1] }, c.rows[r]);
+            (from..to)
+                .map(|i| {
+                    let start = if i == 0 { 0 } else { c.ends[i - 1] };
+                    c.text.get(start..c.ends[i]).unwrap_or("")
+                })
+                .collect()
+        })
+    }
 }
 
 pub struct Staging {
@@ -285,17 +327,18 @@ impl Staging {
         let fail = |e: csv::Error| Error::Other(anyhow::anyhow!("{}: cannot write: {e}", path.display()));
         let mut w = csv::Writer::from_path(&path).map_err(fail)?;
         w.write_record(cols.iter().map(|c| c.name)).map_err(fail)?;
-        let mut kept = self.kept.is_some().then(Vec::new);
+        let mut kept = self.kept.is_some().then(Cells::default);
         for r in rows {
             w.write_record(&r).map_err(fail)?;
             if let Some(k) = kept.as_mut() {
-                k.push(r);
+                r.iter().for_each(|f| k.push(f));
+                k.end_row();
             }
         }
         w.flush().map_err(|e| io(&path, "write", e))?;
         self.files.push(name.to_string());
-        if let (Some(all), Some(rows)) = (self.kept.as_mut(), kept) {
-            all.push(Kept { file: name.to_string(), cols: cols.to_vec(), rows });
+        if let (Some(all), Some(cells)) = (self.kept.as_mut(), kept) {
+            all.push(Kept { file: name.to_string(), cols: cols.to_vec(), cells });
         }
         Ok(())
     }
@@ -311,29 +354,32 @@ impl Staging {
         row: impl Fn(&T, &mut Fields<'_>) + Sync,
     ) -> Result<()> {
         use rayon::prelude::*;
-        let chunks: Vec<Vec<u8>> = items
+        let keep = self.kept.is_some();
+        // Each chunk's bytes and, for the workbook, the same fields one by one.
+        let parts: Vec<(Vec<u8>, Option<Cells>)> = items
             .par_chunks(8192)
             .map(|chunk| {
                 let mut buf = Vec::with_capacity(chunk.len() * 160);
+                let mut cells = keep.then(Cells::default);
                 for item in chunk {
-                    let mut f = Fields { buf: &mut buf, first: true, cells: None };
+                    let mut f = Fields { buf: &mut buf, first: true, cells: cells.as_mut() };
                     row(item, &mut f);
                     buf.push(b'\n');
+                    if let Some(c) = cells.as_mut() {
+                        c.end_row();
+                    }
                 }
-                buf
+                (buf, cells)
             })
             .collect();
+        let mut chunks = Vec::with_capacity(parts.len());
+        let mut kept = Cells::default();
+        for (bytes, cells) in parts {
+            chunks.push(bytes);
+            kept.append(cells.unwrap_or_default());
+        }
         if let Some(all) = self.kept.as_mut() {
-            // The same fields, one by one, for the workbook.
-            let rows: Vec<Vec<String>> = items
-                .par_iter()
-                .map(|item| {
-                    let (mut buf, mut cells) = (Vec::new(), Vec::with_capacity(cols.len()));
-                    row(item, &mut Fields { buf: &mut buf, first: true, cells: Some(&mut cells) });
-                    cells
-                })
-                .collect();
-            all.push(Kept { file: name.to_string(), cols: cols.to_vec(), rows });
+            all.push(Kept { file: name.to_string(), cols: cols.to_vec(), cells: kept });
         }
         let path = self.path(name);
         let mut file = std::io::BufWriter::new(fs::File::create(&path).map_err(|e| io(&path, "create", e))?);
@@ -410,8 +456,8 @@ impl Staging {
 pub struct Fields<'a> {
     buf: &'a mut Vec<u8>,
     first: bool,
-    /// Each field as its own text instead (the workbook's cells).
-    cells: Option<&'a mut Vec<String>>,
+    /// Each field as its own text too (the workbook's cells).
+    cells: Option<&'a mut Cells>,
 }
 
 impl Fields<'_> {
@@ -425,22 +471,19 @@ impl Fields<'_> {
         }
         self.first = false;
     }
-    /// A field written by `write`: into the row's bytes, or as a cell of its own.
+    /// A field written by `write` into the row's bytes (and kept as a cell).
     fn field(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
-        if let Some(cells) = self.cells.as_deref_mut() {
-            let mut b = Vec::new();
-            write(&mut b);
-            cells.push(String::from_utf8_lossy(&b).into_owned());
-            return;
-        }
         self.sep();
+        let start = self.buf.len();
         write(self.buf);
+        if let Some(cells) = self.cells.as_deref_mut() {
+            cells.push(std::str::from_utf8(&self.buf[start..]).unwrap_or(""));
+        }
     }
     /// A text field, quoted when it holds a comma, a quote or a line end.
     pub fn text(&mut self, s: &str) {
         if let Some(cells) = self.cells.as_deref_mut() {
-            cells.push(s.to_string());
-            return;
+            cells.push(s);
         }
         self.sep();
         if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {

@@ -91,8 +91,7 @@ impl Book {
         }
         let header: Vec<String> = cols.iter().map(|c| c.name.to_string()).collect();
         let (date, money) = (self.date.clone(), self.money.clone());
-        for r in &table.rows {
-            let mut values: Vec<&str> = r.iter().map(String::as_str).collect();
+        for mut values in table.rows() {
             if with_quarter {
                 values.insert(0, quarter);
             }
