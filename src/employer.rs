@@ -77,6 +77,7 @@ mod tests {
             max_daily_benefit_cents: 100_000,
             max_rejected_share: crate::rules::Decimal { units: 1, scale: 0 },
             max_quarter_drop: crate::rules::Decimal { units: 10, scale: 0 },
+            regularisation_due_lag: 1,
         }
     }
 

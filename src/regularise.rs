@@ -29,6 +29,8 @@ pub struct Plan {
     pub out: PathBuf,
     /// §6: a version is compared only if `assess` would assess it.
     pub gates: crate::run::Gates,
+    /// The office's lines and date of the corrected notices (§12.3).
+    pub office: crate::html::letters::Office,
 }
 
 impl Plan {
@@ -41,7 +43,16 @@ impl Plan {
         out: PathBuf,
     ) -> Result<Plan> {
         let resolved = crate::run::Resolved::new(set, quarters, None, false)?;
-        Ok(Plan { store, resolved, from, to, bill: false, out, gates: crate::run::Gates::default() })
+        Ok(Plan {
+            store,
+            resolved,
+            from,
+            to,
+            bill: false,
+            out,
+            gates: crate::run::Gates::default(),
+            office: crate::html::letters::Office::embedded()?,
+        })
     }
 }
 
@@ -152,6 +163,11 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
         )?;
     }
     st.json("summary.json", &summary)?;
+    // §12.3: a corrected notice for every employer whose amount changes, in its language.
+    let notices = corrected_notices(&plan, &after, &changes, &incapacities, &journal)?;
+    if !notices.is_empty() {
+        st.texts_in("letters", notices)?;
+    }
     st.publish()?;
     let page = page(&plan, (from, to), &summary, (bill, refund), &changes)?;
     let path = publication.path("report.html");
@@ -214,6 +230,57 @@ fn billed_version(plan: &Plan, journal: &[crate::store::journal::Entry]) -> Resu
     }
 }
 
+/// The reference of an employer's next corrected notice of a quarter (§12.3): the
+/// original's, with `/R1`, `/R2` … counting the regularisations the journal holds.
+fn corrected_reference(journal: &[crate::store::journal::Entry], c: &EmployerChange) -> (String, String) {
+    let original = c.contribution.reference(c.quarter, &c.employer_id);
+    let n =
+        crate::store::journal::regularisations(journal, &c.quarter.to_string(), c.contribution.short_name(), &original);
+    let next = format!("{original}/R{}", n + 1);
+    (original, next)
+}
+
+/// §12.3: per employer whose amount changes, its corrected notice (file, page), in the
+/// language of its register row in the version compared.
+fn corrected_notices(
+    plan: &Plan,
+    after: &crate::dataset::Dataset,
+    changes: &[EmployerChange],
+    incapacities: &[IncapacityChange],
+    journal: &[crate::store::journal::Entry],
+) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for c in changes {
+        if c.difference()? == 0 {
+            continue;
+        }
+        let Some(rules) = plan.resolved.rules.iter().find(|r| r.quarter == c.quarter) else { continue };
+        // The difference is collected (or refunded) regularisation_due_lag quarters after
+        // the quarter of the notice's date.
+        let collected = Quarter::of_day(plan.office.day()).offset(rules.shared.regularisation_due_lag);
+        let (original, reference) = corrected_reference(journal, c);
+        let row = after.register.rows.iter().find(|r| r.quarter == c.quarter && r.employer_id == c.employer_id);
+        let to = crate::html::letters::Recipient {
+            employer_id: &c.employer_id,
+            language: row.and_then(|r| r.language.as_deref()),
+            contact: after.register.contacts.get(&(c.employer_id.clone(), c.quarter.0)),
+        };
+        let corrected = correction::notice::Corrected {
+            change: c,
+            incapacities: incapacities
+                .iter()
+                .filter(|i| i.employer_id == c.employer_id && Quarter::of_day(i.incapacity_start) == c.quarter)
+                .collect(),
+            original,
+            reference,
+            collected,
+        };
+        let html = correction::notice::notice(&corrected, &plan.office, &to)?;
+        out.push((crate::html::letters::file_name(&c.employer_id), html));
+    }
+    Ok(out)
+}
+
 /// What a regularisation bills (§12.2): per quarter and contribution the net, and the
 /// references of the corrected notices, `/R1`, `/R2` … after the original's (§12.2).
 fn bills(
@@ -233,9 +300,7 @@ fn bills(
                 continue;
             }
             employers += 1;
-            let original = c.contribution.reference(quarter, &c.employer_id);
-            let n = crate::store::journal::regularisations(journal, &t.quarter, c.contribution.short_name(), &original);
-            references.push(format!("{original}/R{}", n + 1));
+            references.push(corrected_reference(journal, c).1);
         }
         let contribution = crate::contribution::ALL
             .into_iter()

@@ -62,6 +62,10 @@ pub trait Wing: Sync {
     fn short_name(&self) -> &'static str;
     /// Its code in the regularisation's tables (`invalidity_levy`, `solidarity`).
     fn code(&self) -> &'static str;
+    /// Its name in a notice's language (`fr`, `nl`, `de`), as the law names it.
+    fn local_name(&self, lang: &str) -> &'static str;
+    /// The legal basis its notices cite, in the notice's language.
+    fn basis(&self, lang: &str) -> &'static str;
     /// The first part of its notices' references (`RESP`, `SOLI`).
     fn notice_code(&self) -> &'static str;
     /// The rule-set parameter that switches it on.

@@ -19,6 +19,10 @@ use responsa::regularise::{self, Plan};
 ///                                     status, indemnified days or amount differs, added and
 ///                                     withdrawn ones included
 ///   summary.json, report.html         employers and amounts to bill, to refund, the net
+///   letters/EMPLOYER_ID.html          per employer whose amount changes, its corrected notice
+///                                     in its language (the original's reference with /R1,
+///                                     /R2 …, the difference to pay or a credit note, the
+///                                     quarter it is collected in, the causes in words)
 /// `causes` names what moved: the employer's own inputs (`entries 2→3`, `wage base Q-1`,
 /// `fte3y 2023Q2`, `average headcount`, `register: nace`, `incapacity_end`,
 /// `part_time_resumption`, `daily_benefit`, `added`, `withdrawn`) then the pools it is
@@ -71,6 +75,11 @@ pub struct Args {
     /// billed on the --to version, and `responsa history` no longer lists them.
     #[arg(long)]
     pub bill: bool,
+    /// The office's lines of the corrected notices (sender, contact, appeal, signature in
+    /// fr, nl and de) and their date: a copy of data/letters.toml with its bracketed lines
+    /// filled in (the embedded one, which says what to fill in, by default).
+    #[arg(long, value_name = "FILE")]
+    pub letters: Option<PathBuf>,
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
@@ -86,6 +95,9 @@ pub fn run(a: Args) -> Result<()> {
         max_rejected_share: a.max_rejected_share,
     };
     plan.bill = a.bill;
+    if let Some(f) = &a.letters {
+        plan.office = responsa::html::letters::Office::from_file(f)?;
+    }
     let pb = super::spinner(a.quiet);
     let outcome = regularise::run(plan, &|m: &str| pb.set_message(m.to_string()));
     pb.finish_and_clear();

@@ -34,6 +34,16 @@ impl Wing for Levy {
     fn notice_code(&self) -> &'static str {
         "RESP"
     }
+    fn basis(&self, lang: &str) -> &'static str {
+        crate::words::words(lang).basis
+    }
+    fn local_name(&self, lang: &str) -> &'static str {
+        match lang {
+            "nl" => "responsabiliseringsbijdrage",
+            "de" => "Verantwortungsbeitrag",
+            _ => "cotisation de responsabilisation",
+        }
+    }
     fn switch(&self) -> &'static str {
         "levy.in_force"
     }

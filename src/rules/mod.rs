@@ -116,6 +116,9 @@ parameters! {
         max_rejected_share: Decimal = Decimal,
         /// In percent of the median volume of the quarters a computation reads (§6).
         max_quarter_drop: Decimal = Decimal,
+        /// Quarters after the quarter of a corrected notice's date in which its difference
+        /// is collected or refunded (§12.3).
+        regularisation_due_lag: i32 = Count,
     }
 
     /// The parameters of the invalidity-inflow levy (§3).

@@ -30,6 +30,10 @@ struct Notice {
     basis: &'static str,
 }
 
+/// The legal basis the notices cite.
+pub const BASIS: &str =
+    "Loi de décembre 2025 exécutant une politique renforcée de retour au travail en cas d'incapacité de travail (M.B. 30.12.2025).";
+
 /// The notice of one employer owing the solidarity contribution (§8), in its language:
 /// its due incapacities with their windows, indemnified days and amounts, the total and
 /// the quarter it is collected in. `None` when it owes nothing.
@@ -78,7 +82,7 @@ pub fn notice(
         incapacities,
         total: amount,
         due,
-        basis: "Loi de décembre 2025 exécutant une politique renforcée de retour au travail en cas d'incapacité de travail (M.B. 30.12.2025).",
+        basis: BASIS,
     };
     render(&notice).map(Some)
 }

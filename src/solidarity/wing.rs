@@ -34,6 +34,16 @@ impl Wing for Solidarity {
     fn notice_code(&self) -> &'static str {
         "SOLI"
     }
+    fn basis(&self, _lang: &str) -> &'static str {
+        super::notice::BASIS
+    }
+    fn local_name(&self, lang: &str) -> &'static str {
+        match lang {
+            "nl" => "solidariteitsbijdrage",
+            "de" => "Solidaritätsbeitrag",
+            _ => "cotisation de solidarité",
+        }
+    }
     fn switch(&self) -> &'static str {
         "solidarity.in_force"
     }

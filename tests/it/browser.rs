@@ -208,3 +208,104 @@ document.body.setAttribute('data-clipped', clipped);
     assert_eq!(attr("data-overlaps"), 0, "no two labels overlap");
     assert_eq!(attr("data-clipped"), 0, "no label cut by the chart's edge");
 }
+
+/// §12.3: after a wage correction, a late entry and corrected daily benefits, billed and
+/// regularised, one corrected notice per employer whose amount changes, in its language,
+/// whose difference is regularisation.csv's, with its own reference and the original's;
+/// a refund is a credit note.
+#[test]
+fn corrected_notices_in_each_language_and_contribution() {
+    let w = Workdir::new();
+    let ex = format!("{}/data/example", env!("CARGO_MANIFEST_DIR"));
+    assert!(w.run(&["ingest", "--data", &ex, "--store", "store", "-q"]).status.success());
+    for q in ["2023Q4", "2026Q1"] {
+        let o = w.run(&["assess", "--quarter", q, "--store", "store", "--out", &format!("billed-{q}"), "--bill", "-q"]);
+        assert!(o.status.success(), "{}", show(&o));
+    }
+    // The corrected extract: E01's (nl) and B01's (fr) wages of 2023Q3, a late entry of
+    // E03 (de); the daily benefits of E02 (fr, lower: a refund), E04 (nl) and P01 (de).
+    let read = |f: &str| std::fs::read_to_string(format!("{ex}/{f}")).expect("example");
+    w.write("corr/employers.csv", read("employers.csv"));
+    let lines = read("employment.csv")
+        .replacen("2023Q3,E01,E01-W000,1,2019-06-30,true,9123.45,", "2023Q3,E01,E01-W000,1,2019-06-30,true,9223.45,", 1)
+        .replacen(
+            "2023Q3,B01,B01-W000,1,2012-03-01,true,3000.00,",
+            "2023Q3,B01,B01-W000,1,2012-03-01,true,3100.00,",
+            1,
+        );
+    w.write("corr/employment.csv", lines);
+    w.write(
+        "corr/invalidity.csv",
+        format!("{}E03-W950,E03,2022-11-20,2023-11-20,1975-03-01,2010-01-01,false\n", read("invalidity.csv")),
+    );
+    let inc = read("incapacity.csv")
+        .replacen(
+            "E02-W001,E02,2026-01-05,,1980-06-15,2015-01-01,ordinary,false,,64.15",
+            "E02-W001,E02,2026-01-05,,1980-06-15,2015-01-01,ordinary,false,,60.00",
+            1,
+        )
+        .replacen(
+            "E04-W001,E04,2026-01-05,,1985-09-09,2014-04-01,ordinary,false,2026-02-18,70.00",
+            "E04-W001,E04,2026-01-05,,1985-09-09,2014-04-01,ordinary,false,2026-02-18,75.00",
+            1,
+        )
+        .replacen(
+            "P01-W001,P01,2026-01-05,,1982-02-02,2016-01-01,ordinary,false,,64.15",
+            "P01-W001,P01,2026-01-05,,1982-02-02,2016-01-01,ordinary,false,,70.00",
+            1,
+        );
+    w.write("corr/incapacity.csv", inc);
+    let o = w.run(&["ingest", "--data", "corr", "--store", "store"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let euros = |cents: i64, lang: &str| {
+        let (int, dec) = ((cents.abs() / 100).to_string(), cents.abs() % 100);
+        let sep = if lang == "fr" { "\u{202f}" } else { "." };
+        let mut grouped = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push_str(sep);
+            }
+            grouped.push(c);
+        }
+        format!("{grouped},{dec:02}&nbsp;EUR")
+    };
+    let cents = |s: &str| -> i64 { s.replace(['.', '-'], "").parse().expect("an amount") };
+    for (q, expected) in [
+        ("2023Q4", vec![("B01", "fr", "RESP"), ("E01", "nl", "RESP"), ("E03", "de", "RESP")]),
+        ("2026Q1", vec![("E02", "fr", "SOLI"), ("E04", "nl", "SOLI"), ("P01", "de", "SOLI")]),
+    ] {
+        let out = format!("reg-{q}");
+        let o = w.run(&["regularise", "--store", "store", "--quarter", q, "--out", &out, "-q"]);
+        assert!(o.status.success(), "{}", show(&o));
+        let rows = read_csv(&w.path(&format!("{out}/regularisation.csv")));
+        let changed: Vec<&str> =
+            rows.iter().filter(|r| r["difference"] != "0.00").map(|r| r["employer_id"].as_str()).collect();
+        assert_eq!(changed, expected.iter().map(|e| e.0).collect::<Vec<_>>(), "{q}: {rows:?}");
+        for (id, lang, code) in expected {
+            let row = rows.iter().find(|r| r["employer_id"] == id).expect("its row");
+            let file = format!("{out}/letters/{id}.html");
+            let (notice, stderr) = open(&w, &file, &["--dump-dom"]);
+            no_console_message(&stderr, &file);
+            assert!(notice.contains(&format!("lang=\"{lang}\"")), "{id}: {lang}");
+            assert!(notice.contains(&format!("{code}/{q}/{id}/R1")), "{id}: its reference");
+            assert!(notice.contains(&format!("{code}/{q}/{id}<")), "{id}: the original's reference");
+            let d = cents(&row["difference"]);
+            assert!(
+                notice.contains(&euros(d, lang)),
+                "{id}: the difference {} in {lang}:\n{notice}",
+                row["difference"]
+            );
+            assert!(notice.contains(&euros(cents(&row["amount_before"]), lang)), "{id}: billed");
+            assert!(notice.contains(&euros(cents(&row["amount_after"]), lang)), "{id}: corrected");
+            if row["difference"].starts_with('-') {
+                assert!(
+                    notice.contains("Note de crédit") || notice.contains("Creditnota") || notice.contains("Gutschrift")
+                );
+            }
+        }
+    }
+    let (e03, _) = open(&w, "reg-2023Q4/letters/E03.html", &["--dump-dom"]);
+    assert!(e03.contains("Eintritte in die Invalidität: 3→4"), "the cause in words");
+    let (e02, _) = open(&w, "reg-2026Q1/letters/E02.html", &["--dump-dom"]);
+    assert!(e02.contains("Note de crédit") && e02.contains("indemnité journalière"), "a refund, its cause in words");
+}

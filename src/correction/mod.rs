@@ -4,6 +4,8 @@
 //! [`crate::solidarity::regularise`]); [`crate::regularise`] runs them on two versions of
 //! the store. No I/O here.
 
+pub mod notice;
+
 use serde::Serialize;
 
 use crate::contribution::Contribution;
