@@ -63,6 +63,9 @@ struct Listed<'a, S: serde::Serialize> {
     gaps: &'a [crate::run::Gap],
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     no_notice_nothing_due: &'a [String],
+    /// §11: the office's lines the notices carry unfilled (the bracketed defaults).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notices_unfilled: &'a [String],
 }
 
 /// What a run did: the terminal's summary of each quarter, and the wall time at which
@@ -100,6 +103,8 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
     // report.html of each quarter, written once the trend over the run's quarters is known.
     let mut pages: Vec<(PathBuf, crate::html::Page)> = Vec::new();
     let mut summaries = Vec::new();
+    // §11: whether any notice carries an unfilled office line, said once per run.
+    let mut any_unfilled = false;
     // §12.2: what each quarter and contribution bills, for the store's journal.
     let mut bills: Vec<crate::store::journal::Bill> = Vec::new();
     let bill = |c: Contribution, q: Quarter, owing: Vec<(&str, i64)>| -> Result<crate::store::journal::Bill> {
@@ -147,6 +152,7 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
         let gaps = crate::run::gaps(&loaded, q, &on[i]);
         let mut nothing_due: Vec<String> = Vec::new();
         let mut parts: Vec<(Contribution, crate::assessed::Summary)> = Vec::new();
+        let mut wrote_notices = false;
         for (k, c) in on[i].iter().enumerate() {
             let wing = c.wing();
             let a = wing.assess(&loaded, r.clone())?;
@@ -171,6 +177,7 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
             mark(&format!("writing the {} notices of {q}", c.short_name()));
             nothing_due.extend(a.nothing_due());
             let notices = a.notices(&loaded, &plan.office)?;
+            wrote_notices |= !notices.is_empty();
             if !notices.is_empty() {
                 st.texts_in("letters", notices)?;
             }
@@ -204,7 +211,12 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
         text.push_str(&crate::input::rejects::terminal_lines(&loaded.inputs));
         st.csv("rejects.csv", report::REJECTS_HEADER, report::rejects_rows(&loaded.rejects))?;
         let summary = crate::assessed::summary(parts)?;
-        st.json("summary.json", &Listed { summary, gaps: &gaps, no_notice_nothing_due: &nothing_due })?;
+        let unfilled = if wrote_notices { plan.office.unfilled() } else { Vec::new() };
+        any_unfilled |= !unfilled.is_empty();
+        st.json(
+            "summary.json",
+            &Listed { summary, gaps: &gaps, no_notice_nothing_due: &nothing_due, notices_unfilled: &unfilled },
+        )?;
         if let Some(b) = book.as_mut() {
             let qs = q.to_string();
             let path = run.path("responsa.xlsx");
@@ -233,6 +245,13 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
         std::fs::write(&path, crate::html::render(&page)?).map_err(|e| crate::error::io(&path, "write", e))?;
     }
     run.publish()?;
+    if any_unfilled {
+        summaries.push(format!(
+            "warning: the notices carry the office's bracketed default lines ({}): fill in a copy of \
+             data/letters.toml and pass it with --letters FILE before sending them\n",
+            plan.office.unfilled().join(", ")
+        ));
+    }
     // §12.2: recorded once the notices are where the journal says.
     if let Some(store) = &plan.bill {
         let n = crate::store::journal::record(store, &plan.out, bills).map_err(|e| {

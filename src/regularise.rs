@@ -165,6 +165,7 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
     st.json("summary.json", &summary)?;
     // §12.3: a corrected notice for every employer whose amount changes, in its language.
     let notices = corrected_notices(&plan, &after, &changes, &incapacities, &journal)?;
+    let unfilled = if notices.is_empty() { Vec::new() } else { plan.office.unfilled() };
     if !notices.is_empty() {
         st.texts_in("letters", notices)?;
     }
@@ -201,6 +202,13 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
         ));
     }
     text.push_str(&billed);
+    if !unfilled.is_empty() {
+        text.push_str(&format!(
+            "warning: the corrected notices carry the office's bracketed default lines ({}): fill in a copy of \
+             data/letters.toml and pass it with --letters FILE before sending them\n",
+            unfilled.join(", ")
+        ));
+    }
     Ok(Outcome { from, to, totals, text })
 }
 

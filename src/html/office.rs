@@ -52,6 +52,22 @@ impl Office {
         Ok(o)
     }
 
+    /// The office's lines still holding a bracketed default of `data/letters.toml`, as
+    /// `language.line` (`fr.contact`): notices written with them are not ready to send.
+    pub fn unfilled(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (lang, l) in [("fr", &self.fr), ("nl", &self.nl), ("de", &self.de)] {
+            for (name, v) in
+                [("sender", &l.sender), ("contact", &l.contact), ("appeal", &l.appeal), ("signature", &l.signature)]
+            {
+                if v.trim_start().starts_with('[') {
+                    out.push(format!("{lang}.{name}"));
+                }
+            }
+        }
+        out
+    }
+
     /// The date printed on the notices, in days since 1970-01-01: the file's, else today.
     pub fn day(&self) -> i32 {
         crate::parse::parse_date(&self.date).unwrap_or_else(|_| {

@@ -304,3 +304,32 @@ fn a_dialect_mismatch_names_the_users_file() {
     assert!(!err.contains("responsa-dialect"), "no temporary copy named: {err}");
     assert!(err.contains("data/example/") && err.contains("separated by commas"), "{err}");
 }
+
+/// §11: notices written with the office's bracketed default lines are said once per run,
+/// on the terminal and in summary.json; a filled letters file silences it.
+#[test]
+fn notices_with_unfilled_office_lines_are_said_once() {
+    let w = Workdir::new();
+    let out = ok(
+        &w,
+        &["assess", "--quarters", "2023Q3..2023Q4", "--data", &example(), "--out", "out", "--allow-incomplete-data"],
+    );
+    assert_eq!(out.matches("warning: the notices carry the office's bracketed default lines").count(), 1, "{out}");
+    let summary: serde_json::Value = serde_json::from_str(&w.read("out/2023Q4/summary.json")).expect("summary");
+    assert!(summary["notices_unfilled"].as_array().is_some_and(|a| a.iter().any(|v| v == "fr.contact")), "{summary}");
+    let filled = std::fs::read_to_string(format!("{}/../letters.toml", example()))
+        .expect("letters.toml")
+        .lines()
+        .map(|l| match l.split_once(" = \"[") {
+            Some((k, _)) => format!("{k} = \"filled in\""),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    w.write("office.toml", filled);
+    let out =
+        ok(&w, &["assess", "--quarter", "2023Q4", "--data", &example(), "--out", "ok", "--letters", "office.toml"]);
+    assert!(!out.contains("bracketed default lines"), "{out}");
+    let summary: serde_json::Value = serde_json::from_str(&w.read("ok/summary.json")).expect("summary");
+    assert!(summary.get("notices_unfilled").is_none(), "{summary}");
+}
