@@ -13,7 +13,10 @@ use responsa::quarter::{Quarter, QuarterRange};
 /// of DATA (or STORE), decides every employer's status, warning and levy, or every
 /// incapacity's contribution, and writes the reports to OUT. The rule set says which
 /// contribution applies to which quarter (`responsa rules --quarter Q`): the invalidity
-/// levy up to 2025Q4; a quarter where none that responsa computes is in force is refused.
+/// levy (cotisation de responsabilisation, §3) up to 2025Q4, the solidarity contribution
+/// (cotisation de solidarité, §8) from 2026Q1; a quarter where none that responsa computes
+/// is in force is refused. With --store STORE --bill, what the run bills is recorded in
+/// the store's journal (§12.2).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Inputs, in DATA (or ingested into STORE), each as NAME.csv, NAME.parquet, or a folder NAME/

@@ -4,7 +4,6 @@
 
 use super::assess::Assessment;
 use super::status::Status;
-use crate::report::fmt_ratio;
 
 use crate::html::{bars, euros, figure, Mark, Page, Rule, Scatter, Table, Tick, TrendValue, SHOWN};
 
@@ -83,10 +82,10 @@ pub fn levy_page(a: &Assessment) -> Page {
                     _ => "emp",
                 },
                 title: format!(
-                    "{}: {} × sector, {} × private, {} entries — {}",
+                    "{}: {} the sector, {} the private sector, {} entries — {}",
                     e.employer_id,
-                    fmt_ratio(e.sector_multiple),
-                    fmt_ratio(e.private_multiple),
+                    multiple(e.sector_multiple),
+                    multiple(e.private_multiple),
                     e.pool.entries_total(),
                     levy_status_words(e.status, r)
                 ),
@@ -173,7 +172,13 @@ pub fn levy_page(a: &Assessment) -> Page {
         legend: vec![
             ("emp liable", "liable".to_string()),
             ("emp warned", "warned (W2, W3): near the thresholds".to_string()),
-            ("emp", format!("not liable (fewer than {} entries, or below a factor)", r.min_cases)),
+            (
+                "emp",
+                format!(
+                    "not liable (fewer than {} entries, below a factor, or a sector too small to compare)",
+                    r.min_cases
+                ),
+            ),
         ],
         width: w,
         height: h + 20.0,
