@@ -31,6 +31,8 @@ pub struct Plan {
     pub gates: crate::run::Gates,
     /// The office's lines and date of the corrected notices (§12.3).
     pub office: crate::html::letters::Office,
+    /// `--xlsx`: the tables in one workbook.
+    pub xlsx: bool,
 }
 
 impl Plan {
@@ -52,6 +54,7 @@ impl Plan {
             out,
             gates: crate::run::Gates::default(),
             office: crate::html::letters::Office::embedded()?,
+            xlsx: false,
         })
     }
 }
@@ -154,6 +157,9 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
     progress(&format!("writing {}", plan.out.display()));
     let publication = crate::report::Publication::new(&plan.out)?;
     let mut st = publication.staging("")?;
+    if plan.xlsx {
+        st.keep_tables();
+    }
     st.csv("regularisation.csv", correction::HEADER, correction::rows(&changes)?)?;
     if plan.resolved.needs().incapacity {
         st.csv(
@@ -169,8 +175,29 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
     if !notices.is_empty() {
         st.texts_in("letters", notices)?;
     }
+    // --xlsx: the regularisation's tables in one workbook, a summary sheet first (§11).
+    if plan.xlsx {
+        let path = publication.path("responsa.xlsx");
+        let mut book = crate::xlsx::Book::new();
+        let range = crate::store::ranges(&plan.resolved.quarters.iter().map(|q| q.to_string()).collect::<Vec<_>>());
+        for table in st.kept() {
+            book.add_table(&range, table, &path)?;
+        }
+        for t in &totals {
+            book.summarise(crate::xlsx::SummaryLine {
+                quarter: t.quarter.clone(),
+                contribution: t.contribution.clone(),
+                employers: t.employers_changed,
+                owing: t.employers_to_bill,
+                amount: t.cents.0 - t.cents.1,
+                due_quarter: String::new(),
+                rejected_rows: 0,
+            });
+        }
+        book.save(&path)?;
+    }
     st.publish()?;
-    let page = page(&plan, (from, to), &summary, (bill, refund), &changes)?;
+    let page = page(&plan, (from, to), &summary, (bill, refund), &changes, &incapacities)?;
     let path = publication.path("report.html");
     std::fs::write(&path, crate::html::render(&page)?).map_err(|e| crate::error::io(&path, "write", e))?;
     publication.publish()?;
@@ -189,16 +216,18 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
     }
     for t in &totals {
         text.push_str(&format!(
-            "{} {}: {} employers changed; to bill {} employers, {}; to refund {} employers, {}; net {}{}\n",
+            "{} {}: {} changed; to bill {}, {}; to refund {}, {}; net {}{}\n",
             t.quarter,
-            t.contribution,
-            t.employers_changed,
-            t.employers_to_bill,
+            t.contribution.replace('_', " "),
+            plural(t.employers_changed, "employer", "employers"),
+            plural(t.employers_to_bill, "employer", "employers"),
             t.to_bill,
-            t.employers_to_refund,
+            plural(t.employers_to_refund, "employer", "employers"),
             t.to_refund,
             t.net,
-            t.incapacities_changed.map(|n| format!(" ({n} incapacities changed)")).unwrap_or_default()
+            t.incapacities_changed
+                .map(|n| format!(" ({} changed)", plural(n, "incapacity", "incapacities")))
+                .unwrap_or_default()
         ));
     }
     text.push_str(&billed);
@@ -337,9 +366,21 @@ fn page(
     s: &Summary<'_>,
     (bill, refund): (i64, i64),
     changes: &[EmployerChange],
+    incapacities: &[IncapacityChange],
 ) -> Result<crate::html::Page> {
     use crate::html::{euros, Figure, Page, Table};
     let figure = |label: &str, value: String| Figure { label: label.to_string(), value };
+    let words = |c: &EmployerChange, code: &str| -> String {
+        if code.is_empty() {
+            return String::new();
+        }
+        match plan.resolved.rules.iter().find(|r| r.quarter == c.quarter) {
+            Some(r) => c.contribution.wing().status_words(code, r),
+            None => code.to_string(),
+        }
+    };
+    let causes =
+        |cs: &[String]| cs.iter().map(|x| correction::notice::cause_words(x, "en")).collect::<Vec<_>>().join("; ");
     let mut sorted: Vec<(&EmployerChange, i64)> =
         changes.iter().map(|c| Ok((c, c.difference()?))).collect::<Result<_>>()?;
     sorted.sort_by(|a, b| b.1.abs().cmp(&a.1.abs()).then_with(|| a.0.employer_id.cmp(&b.0.employer_id)));
@@ -348,19 +389,16 @@ fn page(
         .iter()
         .take(SHOWN)
         .map(|(c, d)| {
+            let (b, a) = (words(c, &c.status_before), words(c, &c.status_after));
             vec![
                 c.employer_id.clone(),
                 c.quarter.to_string(),
-                correction::contribution_code(c.contribution).to_string(),
-                if c.status_before == c.status_after {
-                    c.status_after.clone()
-                } else {
-                    format!("{} → {}", c.status_before, c.status_after)
-                },
+                c.contribution.short_name().to_string(),
+                if b == a { a } else { format!("{b} → {a}") },
                 euros(c.amount_before),
                 euros(c.amount_after),
                 euros(*d),
-                c.causes.join("; "),
+                causes(&c.causes),
             ]
         })
         .collect();
@@ -370,32 +408,88 @@ fn page(
     } else {
         "Every employer whose status or amount differs; positive: to bill, negative: to refund.".to_string()
     };
+    let mut tables = vec![Table {
+        id: "regularisation".into(),
+        title: "What changed, and why".into(),
+        note,
+        header: ["employer", "quarter", "contribution", "status", "billed", "corrected", "difference", "causes"]
+            .map(String::from)
+            .to_vec(),
+        numeric: vec![false, false, false, false, true, true, true, false],
+        rows,
+    }];
+    if !incapacities.is_empty() {
+        let days = |s: Option<crate::correction::IncapacityState>| {
+            s.map_or("—".to_string(), |s| s.indemnified_days.to_string())
+        };
+        let amount = |s: Option<crate::correction::IncapacityState>| s.map_or("—".to_string(), |s| euros(s.amount));
+        let rows = incapacities
+            .iter()
+            .take(SHOWN)
+            .map(|i| {
+                Ok(vec![
+                    i.employer_id.clone(),
+                    i.worker_id.clone(),
+                    crate::quarter::format_date(i.incapacity_start),
+                    format!("{} → {}", days(i.before), days(i.after)),
+                    amount(i.before),
+                    amount(i.after),
+                    euros(i.difference()?),
+                    causes(&i.causes),
+                ])
+            })
+            .collect::<Result<Vec<_>>>()?;
+        tables.push(Table {
+            id: "incapacities".into(),
+            title: "The incapacities that changed".into(),
+            note: "Each incapacity whose status, indemnified days or contribution differs, added and withdrawn ones \
+                   included; every one is in regularisation_incapacities.csv."
+                .into(),
+            header: [
+                "employer",
+                "worker",
+                "incapacity start",
+                "indemnified days",
+                "before",
+                "after",
+                "difference",
+                "causes",
+            ]
+            .map(String::from)
+            .to_vec(),
+            numeric: vec![false, false, false, true, true, true, true, false],
+            rows,
+        });
+    }
+    let collected = plan
+        .resolved
+        .rules
+        .first()
+        .map(|r| Quarter::of_day(plan.office.day()).offset(r.shared.regularisation_due_lag).to_string())
+        .unwrap_or_default();
     Ok(Page {
         title: format!("Regularisation — {}", crate::store::ranges(&quarters)),
         subtitle: format!("Version {to} of the store against version {from} ({})", plan.store.display()),
         figures: vec![
-            figure("employers to bill", format!("{} · {}", s.employers_to_bill, euros(bill))),
-            figure("employers to refund", format!("{} · {}", s.employers_to_refund, euros(refund))),
+            figure(&plural(s.employers_to_bill, "employer to bill", "employers to bill"), euros(bill)),
+            figure(&plural(s.employers_to_refund, "employer to refund", "employers to refund"), euros(refund)),
             figure("net", euros(bill - refund)),
+            figure("collected or refunded in", collected),
         ],
         scatter: None,
         charts: Vec::new(),
         trend: None,
         quality: Vec::new(),
         quality_notes: Vec::new(),
-        tables: vec![Table {
-            id: "regularisation".into(),
-            title: "What changed, and why".into(),
-            note,
-            header: ["employer", "quarter", "contribution", "status", "before", "after", "difference", "causes"]
-                .map(String::from)
-                .to_vec(),
-            numeric: vec![false, false, false, false, true, true, true, false],
-            rows,
-        }],
+        tables,
         footer: "responsa regularise: both versions assessed under the same rule set; causes name what moved, \
                  from the employer's own inputs to the pools it is compared with."
             .into(),
         trend_values: Vec::new(),
     })
+}
+
+/// `1 employer`, `2 employers`.
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

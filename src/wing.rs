@@ -66,6 +66,9 @@ pub trait Wing: Sync {
     fn local_name(&self, lang: &str) -> &'static str;
     /// The legal basis its notices cite, in the notice's language.
     fn basis(&self, lang: &str) -> &'static str;
+    /// A status code of its assessments (`fewer_than_3_cases`) in words, with the rule
+    /// set's thresholds; an unknown code as it is.
+    fn status_words(&self, code: &str, r: &Rules) -> String;
     /// The first part of its notices' references (`RESP`, `SOLI`).
     fn notice_code(&self) -> &'static str;
     /// The rule-set parameter that switches it on.

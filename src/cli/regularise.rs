@@ -80,6 +80,10 @@ pub struct Args {
     /// filled in (the embedded one, which says what to fill in, by default).
     #[arg(long, value_name = "FILE")]
     pub letters: Option<PathBuf>,
+    /// Also write the regularisation's tables into OUT/responsa.xlsx: a summary sheet, then
+    /// one sheet per table; money in euros, dates as dates, filters.
+    #[arg(long)]
+    pub xlsx: bool,
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
@@ -95,6 +99,7 @@ pub fn run(a: Args) -> Result<()> {
         max_rejected_share: a.max_rejected_share,
     };
     plan.bill = a.bill;
+    plan.xlsx = a.xlsx;
     if let Some(f) = &a.letters {
         plan.office = responsa::html::letters::Office::from_file(f)?;
     }

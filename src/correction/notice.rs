@@ -207,7 +207,11 @@ pub fn notice(c: &Corrected<'_>, office: &Office, to: &Recipient<'_>) -> Result<
 /// A cause of a regularisation (`entries 2→3`, `wage base Q-1`, `daily_benefit` …) in
 /// words of the notice's language; an unknown one as it is.
 pub fn cause_words(cause: &str, lang: &str) -> String {
+    // English for the office's own pages; the notices' languages otherwise.
     let t = |fr: &str, nl: &str, de: &str| in_language(lang, fr, nl, de);
+    if lang == "en" {
+        return english(cause);
+    }
     if let Some(rest) = cause.strip_prefix("entries ") {
         return t(
             &format!("entrées en invalidité : {rest}"),
@@ -267,6 +271,33 @@ pub fn cause_words(cause: &str, lang: &str) -> String {
     }
 }
 
+/// A cause in the words of the office's pages (report.html, the terminal).
+fn english(cause: &str) -> String {
+    if let Some(rest) = cause.strip_prefix("entries ") {
+        return format!("entries into invalidity {rest}");
+    }
+    if let Some(q) = cause.strip_prefix("fte3y ") {
+        return format!("FTE of 3 years' seniority, {q}");
+    }
+    if let Some(field) = cause.strip_prefix("register: ") {
+        return format!("the register's {}", field.replace('_', " "));
+    }
+    if let Some(g) = cause.strip_prefix("sector ratio (group ").and_then(|g| g.strip_suffix(')')) {
+        return format!("ratio of sector group {g}");
+    }
+    if let Some(g) = cause.strip_prefix("sector group ") {
+        return format!("sector group {g}");
+    }
+    match cause {
+        "wage base Q-1" => "wage base of the quarter before".into(),
+        "private ratio" => "private-sector ratio".into(),
+        "added" => "incapacity added".into(),
+        "withdrawn" => "incapacity withdrawn".into(),
+        "rules" => "the rules applied".into(),
+        other => other.replace('_', " "),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,5 +309,7 @@ mod tests {
         assert_eq!(cause_words("daily_benefit", "de"), "Tagesentschädigung");
         assert_eq!(cause_words("sector ratio (group 4711)", "fr"), "ratio du groupe sectoriel 4711");
         assert_eq!(cause_words("something new", "nl"), "something new", "an unknown cause as it is");
+        assert_eq!(cause_words("wage base Q-1", "en"), "wage base of the quarter before");
+        assert_eq!(cause_words("part_time_resumption", "en"), "part time resumption");
     }
 }

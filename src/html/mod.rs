@@ -219,7 +219,8 @@ pub fn euros(cents: i64) -> String {
     let (int, dec) = s.split_once('.').unwrap_or((&s, "00"));
     let neg = int.starts_with('-');
     let out = crate::parse::group_thousands(int.trim_start_matches('-'), ',');
-    format!("€ {}{out}.{dec}", if neg { "-" } else { "" })
+    // A non-breaking space: an amount never wraps between its sign and its figures.
+    format!("€\u{a0}{}{out}.{dec}", if neg { "-" } else { "" })
 }
 
 /// What changed against the quarter before in the run (§11): the employers owing in
@@ -343,10 +344,10 @@ mod tests {
         let q = crate::quarter::Quarter::new(2023, 3).expect("a quarter");
         let t = change_table(q, &m(&[("A", 10_000), ("B", 5_000)]), &m(&[("B", 7_000), ("C", 3_000)]), "liable");
         let cell = |r: usize, c: usize| t.rows[r][c].as_str();
-        assert_eq!((cell(0, 1), cell(0, 3)), ("1", "€ 30.00"), "C newly liable");
-        assert_eq!((cell(1, 1), cell(1, 2)), ("1", "€ 100.00"), "A no longer liable");
-        assert_eq!((cell(2, 1), cell(2, 4)), ("1", "€ 20.00"), "B: 50 → 70");
-        assert_eq!((cell(3, 1), cell(3, 4)), ("3", "€ -50.00"), "in all: 150 → 100");
+        assert_eq!((cell(0, 1), cell(0, 3)), ("1", "€\u{a0}30.00"), "C newly liable");
+        assert_eq!((cell(1, 1), cell(1, 2)), ("1", "€\u{a0}100.00"), "A no longer liable");
+        assert_eq!((cell(2, 1), cell(2, 4)), ("1", "€\u{a0}20.00"), "B: 50 → 70");
+        assert_eq!((cell(3, 1), cell(3, 4)), ("3", "€\u{a0}-50.00"), "in all: 150 → 100");
     }
 
     #[test]

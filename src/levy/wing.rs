@@ -34,6 +34,12 @@ impl Wing for Levy {
     fn notice_code(&self) -> &'static str {
         "RESP"
     }
+    fn status_words(&self, code: &str, r: &Rules) -> String {
+        super::status::Status::ALL
+            .into_iter()
+            .find(|s| s.as_str() == code)
+            .map_or_else(|| code.to_string(), |s| super::page::levy_status_words(s, &r.levy))
+    }
     fn basis(&self, lang: &str) -> &'static str {
         crate::words::words(lang).basis
     }

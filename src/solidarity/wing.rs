@@ -34,6 +34,12 @@ impl Wing for Solidarity {
     fn notice_code(&self) -> &'static str {
         "SOLI"
     }
+    fn status_words(&self, code: &str, r: &Rules) -> String {
+        super::status::Status::ALL
+            .into_iter()
+            .find(|s| s.as_str() == code)
+            .map_or_else(|| code.to_string(), |s| super::page::solidarity_status_words(s, &r.solidarity))
+    }
     fn basis(&self, _lang: &str) -> &'static str {
         super::notice::BASIS
     }

@@ -140,7 +140,7 @@ fn every_warned_employer_has_a_letter_and_no_other() {
     let o = w.run(&["assess", "--quarter", "2026Q1", "--data", &ex, "--out", "s", "-q"]);
     assert!(o.status.success(), "{}", show(&o));
     let page = w.read("s/report.html");
-    assert!(page.contains("Contribution by employer size") && page.contains("€ 2,215.00"), "solidarity report");
+    assert!(page.contains("Contribution by employer size") && page.contains("€\u{a0}2,215.00"), "solidarity report");
     let owing: std::collections::BTreeSet<String> = read_csv(&w.path("s/solidarity_by_employer.csv"))
         .into_iter()
         .filter(|r| r["contribution"] != "0.00")

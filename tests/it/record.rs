@@ -333,3 +333,30 @@ fn notices_with_unfilled_office_lines_are_said_once() {
     let summary: serde_json::Value = serde_json::from_str(&w.read("ok/summary.json")).expect("summary");
     assert!(summary.get("notices_unfilled").is_none(), "{summary}");
 }
+
+/// The regularisation's page and terminal speak in words, say where the difference is
+/// collected and count right; --xlsx writes its tables into a workbook.
+#[test]
+fn a_regularisation_in_words_and_in_a_workbook() {
+    use calamine::Reader;
+    let w = Workdir::new();
+    ok(&w, &["ingest", "--data", &example(), "--store", "store", "-q"]);
+    ok(&w, &["assess", "--quarter", "2023Q4", "--store", "store", "--out", "billed", "--bill", "-q"]);
+    let header = "worker_id,employer_id,primary_incapacity_start,invalidity_start,birth_date,seniority_date,resumption_authorized\n";
+    w.write("late/invalidity.csv", format!("{header}E03-W950,E03,2022-11-20,2023-11-20,1975-03-01,2010-01-01,false\n"));
+    ok(&w, &["ingest", "--data", "late", "--store", "store", "--amend", "-q"]);
+    let out = ok(&w, &["regularise", "--store", "store", "--quarter", "2023Q4", "--out", "reg", "--xlsx"]);
+    assert!(out.contains("invalidity levy: 1 employer changed; to bill 1 employer, 2812.50"), "{out}");
+    let page = w.read("reg/report.html");
+    assert!(
+        !page.contains("below_sector_multiple") && page.contains("below 2× its sector → liable"),
+        "statuses in words"
+    );
+    assert!(page.contains("entries into invalidity 3→4"), "causes in words");
+    assert!(page.contains("€\u{a0}2,812.50") && page.contains("collected or refunded in"), "amounts that never wrap");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(w.path("reg/responsa.xlsx")).expect("the workbook");
+    assert_eq!(book.sheet_names(), ["summary", "regularisation"]);
+    let sheet = book.worksheet_range("regularisation").expect("its sheet");
+    let row: Vec<String> = sheet.rows().nth(1).expect("E03's row").iter().map(|c| c.to_string()).collect();
+    assert_eq!((row[0].as_str(), row[7].as_str()), ("E03", "2812.5"), "{row:?}");
+}
