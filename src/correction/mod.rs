@@ -6,6 +6,10 @@
 
 pub mod notice;
 
+/// What a cause that moved without deciding is told (§12.3: a pool's ratio that moved
+/// without changing the status is named as such, so that a wage-only change reads as one).
+pub const NOT_DECIDING: &str = " (moved; the status did not change)";
+
 use serde::Serialize;
 
 use crate::contribution::Contribution;

@@ -207,6 +207,15 @@ pub fn notice(c: &Corrected<'_>, office: &Office, to: &Recipient<'_>) -> Result<
 /// A cause of a regularisation (`entries 2→3`, `wage base Q-1`, `daily_benefit` …) in
 /// words of the notice's language; an unknown one as it is.
 pub fn cause_words(cause: &str, lang: &str) -> String {
+    if let Some(base) = cause.strip_suffix(super::NOT_DECIDING) {
+        let tail = match lang {
+            "en" => " (moved; the status did not change)",
+            "nl" => " (gewijzigd, zonder gevolg voor de status)",
+            "de" => " (geändert, ohne Folge für den Status)",
+            _ => " (modifié, sans effet sur le statut)",
+        };
+        return format!("{}{tail}", cause_words(base, lang));
+    }
     // English for the office's own pages; the notices' languages otherwise.
     let t = |fr: &str, nl: &str, de: &str| in_language(lang, fr, nl, de);
     if lang == "en" {

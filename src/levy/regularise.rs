@@ -5,7 +5,7 @@
 
 use std::cmp::Ordering;
 
-use crate::correction::{cause, EmployerChange};
+use crate::correction::{cause, EmployerChange, NOT_DECIDING};
 
 use super::assess::{Assessment, EmployerRow};
 use super::reference::Reference;
@@ -44,7 +44,7 @@ pub fn compare(before: &Assessment, after: &Assessment) -> Vec<EmployerChange> {
             continue;
         }
         let causes = match (x, y) {
-            (Some(x), Some(y)) => causes(before, x, after, y),
+            (Some(x), Some(y)) => deciding(causes(before, x, after, y), x.status == y.status),
             (None, _) => vec!["added".to_string()],
             (_, None) => vec!["withdrawn".to_string()],
         };
@@ -64,6 +64,18 @@ pub fn compare(before: &Assessment, after: &Assessment) -> Vec<EmployerChange> {
 }
 
 /// What moved between an employer's two rows, its own inputs first, then the pools.
+/// When the status is the same, only the wage base decided the amount (§3.6): every other
+/// value that moved is named as not deciding.
+fn deciding(causes: Vec<String>, same_status: bool) -> Vec<String> {
+    if !same_status {
+        return causes;
+    }
+    causes
+        .into_iter()
+        .map(|c| if c == "wage base Q-1" || c == "rules" { c } else { format!("{c}{NOT_DECIDING}") })
+        .collect()
+}
+
 fn causes(before: &Assessment, x: &EmployerRow, after: &Assessment, y: &EmployerRow) -> Vec<String> {
     let mut c = Vec::new();
     let r = Reference::of(after.quarter());

@@ -764,6 +764,7 @@ mod regularisation {
         case_14_incapacity_added,
         case_15_incapacity_withdrawn,
         case_16_incapacity_status_no_amount,
+        case_17_wage_base_with_pools_moving,
     );
 
     fn dir() -> std::path::PathBuf {
