@@ -58,24 +58,66 @@ pub fn render(a: &Assessment, employer: &str, name: Option<&str>, lang: &str) ->
         quarter_words(a.due_quarter(), lang)
     ));
     out.push_str(&format!(
-        "{:<14} {:<11} {:<11} {:>5} {:>14}  {}\n",
+        "{:<14} {:<11} {:<11} {:<23} {:>5} {:>12} {:>14}  {}\n",
         t("Travailleur", "Werknemer", "Arbeitnehmer"),
         t("Début", "Begin", "Beginn"),
-        t("Fin période", "Einde", "Ende"),
+        t("Fin", "Einde", "Ende"),
+        t("Période couverte", "Gedekte periode", "Erfasster Zeitraum"),
         t("Jours", "Dagen", "Tage"),
+        t("Indemnité/j", "Uitkering/d", "Geld/Tag"),
         t("Cotisation", "Bijdrage", "Beitrag"),
         t("Statut", "Status", "Status")
     ));
+    let plain = |cents: i64| euros(cents, lang).replace('\u{a0}', " ").replace('\u{202f}', " ");
     for i in &mine {
         out.push_str(&format!(
-            "{:<14} {:<11} {:<11} {:>5} {:>14}  {}\n",
+            "{:<14} {:<11} {:<11} {:<23} {:>5} {:>12} {:>14}  {}\n",
             i.row.worker_id,
             day_month_year(i.row.incapacity_start),
-            day_month_year(i.window.end),
+            i.row.incapacity_end.map_or_else(|| "—".to_string(), day_month_year),
+            format!("{} – {}", day_month_year(i.window.start), day_month_year(i.window.end)),
             i.days.indemnified,
-            euros(i.contribution, lang).replace('\u{a0}', " "),
+            plain(i.row.daily_benefit),
+            plain(i.contribution),
             status_words(i.status, a, lang)
         ));
+    }
+    // §8.2: every event that removes days from the period covered, with its date.
+    let mut events = Vec::new();
+    for i in &mine {
+        let w = &i.row.worker_id;
+        if let (Some(end), true) = (i.row.incapacity_end, i.days.after_end > 0) {
+            let (d, n) = (day_month_year(end), i.days.after_end);
+            events.push(t(
+                &format!("{w} : fin de l'incapacité le {d} — {n} jour(s) de la période après cette date non comptés"),
+                &format!(
+                    "{w}: einde van de arbeidsongeschiktheid op {d} — {n} dag(en) van de periode daarna niet geteld"
+                ),
+                &format!("{w}: Ende der Arbeitsunfähigkeit am {d} — {n} Tag(e) des Zeitraums danach nicht gezählt"),
+            ));
+        }
+        if let (Some(res), true) = (i.row.part_time_resumption, i.days.after_resumption > 0) {
+            let (d, n) = (day_month_year(res), i.days.after_resumption);
+            events.push(t(
+                &format!("{w} : reprise à temps partiel le {d} — {n} jour(s) à partir de cette date non comptés"),
+                &format!("{w}: deeltijdse werkhervatting op {d} — {n} dag(en) vanaf die datum niet geteld"),
+                &format!("{w}: Teilzeitwiederaufnahme am {d} — {n} Tag(e) ab diesem Datum nicht gezählt"),
+            ));
+        }
+        if i.days.no_benefit_weekday > 0 {
+            let n = i.days.no_benefit_weekday;
+            events.push(t(
+                &format!("{w} : {n} dimanche(s) de la période, sans indemnité, non comptés"),
+                &format!("{w}: {n} zondag(en) van de periode, zonder uitkering, niet geteld"),
+                &format!("{w}: {n} Sonntag(e) des Zeitraums, ohne Krankengeld, nicht gezählt"),
+            ));
+        }
+    }
+    if !events.is_empty() {
+        out.push_str(&format!("\n{}\n", t("Jours non comptés :", "Niet getelde dagen:", "Nicht gezählte Tage:")));
+        for e in events {
+            out.push_str(&format!("  - {e}\n"));
+        }
     }
     out.push_str(&format!(
         "\n{} {} × {}.\n",
@@ -93,7 +135,8 @@ pub fn render(a: &Assessment, employer: &str, name: Option<&str>, lang: &str) ->
     ));
     // Each reason that applies to one of its incapacities, with its own source; reasons
     // resting on the same act and article are listed together.
-    let mut seen: Vec<Status> = mine.iter().map(|i| i.status).collect();
+    // "Due" is the outcome, not a reason.
+    let mut seen: Vec<Status> = mine.iter().map(|i| i.status).filter(|s| *s != Status::Due).collect();
     seen.sort();
     seen.dedup();
     let mut by_source: Vec<(String, Vec<String>)> = Vec::new();

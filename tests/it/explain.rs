@@ -253,3 +253,22 @@ fn an_explanation_for_the_employer_is_in_its_language_without_internal_reference
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", crate::common::show(&o));
 }
+
+/// §8.2, §11: the employer's page of a solidarity quarter: per incapacity its start, end,
+/// period covered, days counted, daily benefit and amount; every event that removes days,
+/// with its date; "due" is the outcome, not a reason.
+#[test]
+fn a_solidarity_explanation_for_the_employer_names_what_removes_days() {
+    let w = Workdir::new();
+    let ex = format!("{}/data/example", env!("CARGO_MANIFEST_DIR"));
+    let o = w.run(&["explain", "--quarter", "2026Q1", "--employer", "E04", "--data", &ex, "--for", "employer"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("04/02/2026 – 03/04/2026") && text.contains("70,00 EUR") && text.contains("252,00 EUR"),
+        "{text}"
+    );
+    assert!(text.contains("deeltijdse werkhervatting op 18/02/2026"), "the resumption that ends the days: {text}");
+    assert!(text.contains("2 zondag(en)"), "the Sundays: {text}");
+    assert!(!text.contains("\n  - verschuldigd"), "due is no reason: {text}");
+}
