@@ -68,7 +68,7 @@ pub fn render(a: &Assessment, employer: &str, name: Option<&str>, lang: &str) ->
         t("Cotisation", "Bijdrage", "Beitrag"),
         t("Statut", "Status", "Status")
     ));
-    let plain = |cents: i64| euros(cents, lang).replace('\u{a0}', " ").replace('\u{202f}', " ");
+    let plain = |cents: i64| euros(cents, lang).replace(['\u{a0}', '\u{202f}'], " ");
     for i in &mine {
         out.push_str(&format!(
             "{:<14} {:<11} {:<11} {:<23} {:>5} {:>12} {:>14}  {}\n",
