@@ -116,20 +116,6 @@ impl QuarterEntry {
         }
         Ok(bytes)
     }
-
-    /// Whether the quarter holds other data than `other`: a file whose bytes differ (or,
-    /// for the rows of invalidity and incapacity, whose rows differ whatever folder they
-    /// were read from).
-    pub fn differs(&self, other: &QuarterEntry) -> bool {
-        let names: std::collections::BTreeSet<&String> = self.files.keys().chain(other.files.keys()).collect();
-        names.into_iter().any(|n| match (self.files.get(n), other.files.get(n)) {
-            (Some(a), Some(b)) => {
-                let same = a.sha256 == b.sha256 || (!a.content.is_empty() && a.content == b.content);
-                !same || a.sha256.is_empty()
-            }
-            _ => true,
-        })
-    }
 }
 
 /// One version of the store: what an ingest committed (`versions/NNNNNNNN.json`).
