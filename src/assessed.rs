@@ -87,3 +87,25 @@ pub fn summary(parts: Vec<(Contribution, Summary)>) -> Result<serde_json::Value>
     }
     Ok(main)
 }
+
+/// The wing's own assessment behind an assessed quarter of the same contribution.
+pub fn own<T: 'static>(a: &dyn Assessed) -> Result<&T> {
+    a.as_any().downcast_ref::<T>().ok_or_else(|| {
+        anyhow::anyhow!("{} compared with another contribution's assessment", a.contribution().short_name()).into()
+    })
+}
+
+/// A what-if of the wing's own type, when there is one.
+pub fn what_if_of<T: 'static>(w: Option<&dyn Any>) -> Option<&T> {
+    w.and_then(|w| w.downcast_ref::<T>())
+}
+
+/// Notices rendered on every core: `render` gives an item's (file, page), or nothing.
+pub fn rendered<T: Sync>(
+    items: &[T],
+    render: impl Fn(&T) -> Result<Option<(String, String)>> + Sync + Send,
+) -> Result<Vec<(String, String)>> {
+    use rayon::prelude::*;
+    let all: Vec<Option<(String, String)>> = items.par_iter().map(render).collect::<Result<_>>()?;
+    Ok(all.into_iter().flatten().collect())
+}

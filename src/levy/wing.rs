@@ -117,30 +117,27 @@ impl Assessed for Assessment {
     }
     /// §11: a letter for every warned employer, in its language; none asks for 0.00 (§6).
     fn notices(&self, data: &Dataset, office: &crate::html::letters::Office) -> Result<Vec<(String, String)>> {
-        use rayon::prelude::*;
         let q = Assessment::quarter(self);
         let warned: Vec<&super::assess::EmployerRow> =
             self.employers.iter().filter(|e| e.warning.is_some() && e.levy != Some(0)).collect();
-        let rendered: Vec<Option<(String, String)>> = warned
-            .par_iter()
-            .map(|e| {
-                let to = crate::html::letters::Recipient {
-                    employer_id: &e.employer_id,
-                    language: e.language.as_deref(),
-                    contact: data.register.contacts.get(&(e.employer_id.clone(), q.0)),
-                };
-                let html = super::notice::letter(self, e, office, &to)?;
-                Ok(html.map(|html| (crate::html::letters::file_name(&e.employer_id), html)))
-            })
-            .collect::<Result<_>>()?;
-        Ok(rendered.into_iter().flatten().collect())
+        crate::assessed::rendered(&warned, |e| {
+            let to = crate::html::letters::Recipient {
+                employer_id: &e.employer_id,
+                language: e.language.as_deref(),
+                contact: data.register.contacts.get(&(e.employer_id.clone(), q.0)),
+            };
+            let html = super::notice::letter(self, e, office, &to)?;
+            Ok(html.map(|html| (crate::html::letters::file_name(&e.employer_id), html)))
+        })
     }
     fn what_if(&self, reference: &dyn Assessed) -> Result<Box<dyn Any + Send>> {
-        let reference = own(reference)?;
+        let reference = crate::assessed::own::<Assessment>(reference)?;
         Ok(Box::new(super::whatif::compare(reference, self)))
     }
     fn what_if_terminal(&self, what_if: &dyn Any) -> String {
-        what_if.downcast_ref::<WhatIf>().map(|(_, t)| super::whatif::terminal(t)).unwrap_or_default()
+        crate::assessed::what_if_of::<WhatIf>(Some(what_if))
+            .map(|(_, t)| super::whatif::terminal(t))
+            .unwrap_or_default()
     }
     fn stage(
         &self,
@@ -148,7 +145,7 @@ impl Assessed for Assessment {
         inputs: &BTreeMap<&'static str, InputCounts>,
         what_if: Option<&dyn Any>,
     ) -> Result<Summary> {
-        let what_if = what_if.and_then(|w| w.downcast_ref::<WhatIf>()).map(|(c, t)| (c.as_slice(), t));
+        let what_if = crate::assessed::what_if_of::<WhatIf>(what_if).map(|(c, t)| (c.as_slice(), t));
         let summary = super::report::stage(st, self, inputs, what_if)?;
         let main = serde_json::to_value(&summary).map_err(anyhow::Error::from)?;
         Ok(Summary { part: main.clone(), main })
@@ -160,7 +157,10 @@ impl Assessed for Assessment {
         super::report::terminal_summary(self, rejected)
     }
     fn regularise(&self, before: &dyn Assessed) -> Result<Regularised> {
-        Ok(Regularised { employers: super::regularise::compare(own(before)?, self), incapacities: None })
+        Ok(Regularised {
+            employers: super::regularise::compare(crate::assessed::own::<Assessment>(before)?, self),
+            incapacities: None,
+        })
     }
     fn explain(&self, data: &Dataset, employer: &str, json: bool) -> Result<String> {
         let x = super::explain::explain(data, self, employer)?;
@@ -181,10 +181,3 @@ impl Assessed for Assessment {
 
 /// What a what-if found: the employers that differ and the totals.
 type WhatIf = (Vec<super::whatif::Change>, super::whatif::Totals);
-
-/// The levy's own assessment behind an assessed quarter of the same contribution.
-fn own(a: &dyn Assessed) -> Result<&Assessment> {
-    a.as_any()
-        .downcast_ref::<Assessment>()
-        .ok_or_else(|| anyhow::anyhow!("a levy compared with another contribution's assessment").into())
-}

@@ -106,31 +106,28 @@ impl Assessed for Assessment {
     }
     /// §11: a notice for every employer owing the contribution, in its language.
     fn notices(&self, data: &Dataset, office: &crate::html::letters::Office) -> Result<Vec<(String, String)>> {
-        use rayon::prelude::*;
         let q = Assessment::quarter(self);
         let register: std::collections::HashMap<&str, &crate::input::register::RegisterRow> =
             data.register.at(q).into_iter().map(|row| (row.employer_id.as_str(), row)).collect();
         let owing: Vec<&super::assess::EmployerTotal> = self.employers.iter().filter(|e| e.contribution > 0).collect();
-        let rendered: Vec<Option<(String, String)>> = owing
-            .par_iter()
-            .map(|e| {
-                let to = crate::html::letters::Recipient {
-                    employer_id: &e.employer_id,
-                    language: register.get(e.employer_id.as_str()).and_then(|row| row.language.as_deref()),
-                    contact: data.register.contacts.get(&(e.employer_id.clone(), q.0)),
-                };
-                let html = super::notice::notice(self, &e.employer_id, office, &to)?;
-                Ok(html.map(|html| (crate::html::letters::file_name(&e.employer_id), html)))
-            })
-            .collect::<Result<_>>()?;
-        Ok(rendered.into_iter().flatten().collect())
+        crate::assessed::rendered(&owing, |e| {
+            let to = crate::html::letters::Recipient {
+                employer_id: &e.employer_id,
+                language: register.get(e.employer_id.as_str()).and_then(|row| row.language.as_deref()),
+                contact: data.register.contacts.get(&(e.employer_id.clone(), q.0)),
+            };
+            let html = super::notice::notice(self, &e.employer_id, office, &to)?;
+            Ok(html.map(|html| (crate::html::letters::file_name(&e.employer_id), html)))
+        })
     }
     fn what_if(&self, reference: &dyn Assessed) -> Result<Box<dyn Any + Send>> {
-        let reference = own(reference)?;
+        let reference = crate::assessed::own::<Assessment>(reference)?;
         Ok(Box::new(super::whatif::compare(reference, self)))
     }
     fn what_if_terminal(&self, what_if: &dyn Any) -> String {
-        what_if.downcast_ref::<WhatIf>().map(|(_, t)| super::whatif::terminal(t)).unwrap_or_default()
+        crate::assessed::what_if_of::<WhatIf>(Some(what_if))
+            .map(|(_, t)| super::whatif::terminal(t))
+            .unwrap_or_default()
     }
     fn stage(
         &self,
@@ -138,7 +135,7 @@ impl Assessed for Assessment {
         inputs: &BTreeMap<&'static str, InputCounts>,
         what_if: Option<&dyn Any>,
     ) -> Result<Summary> {
-        let what_if = what_if.and_then(|w| w.downcast_ref::<WhatIf>()).map(|(c, t)| (c.as_slice(), t));
+        let what_if = crate::assessed::what_if_of::<WhatIf>(what_if).map(|(c, t)| (c.as_slice(), t));
         let part = super::report::stage(st, self, what_if)?;
         let part_value = serde_json::to_value(&part).map_err(anyhow::Error::from)?;
         let main = serde_json::to_value(super::report::summary(self, inputs, part)).map_err(anyhow::Error::from)?;
@@ -155,7 +152,7 @@ impl Assessed for Assessment {
         s
     }
     fn regularise(&self, before: &dyn Assessed) -> Result<Regularised> {
-        let (employers, incapacities) = super::regularise::compare(own(before)?, self);
+        let (employers, incapacities) = super::regularise::compare(crate::assessed::own::<Assessment>(before)?, self);
         Ok(Regularised { employers, incapacities: Some(incapacities) })
     }
     fn explain(&self, _data: &Dataset, employer: &str, json: bool) -> Result<String> {
@@ -174,10 +171,3 @@ impl Assessed for Assessment {
 
 /// What a what-if found: the incapacities that differ and the totals.
 type WhatIf = (Vec<super::whatif::Change>, super::whatif::Totals);
-
-/// The contribution's own assessment behind an assessed quarter of the same contribution.
-fn own(a: &dyn Assessed) -> Result<&Assessment> {
-    a.as_any()
-        .downcast_ref::<Assessment>()
-        .ok_or_else(|| anyhow::anyhow!("a solidarity contribution compared with another's assessment").into())
-}
