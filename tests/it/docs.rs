@@ -178,3 +178,75 @@ fn the_cron_script_runs_as_written_and_says_what_failed() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("no responsa at /nonexistent/responsa"), "{err}");
 }
+
+/// Every command the README shows on the example runs as shown (§11), in order, in one
+/// scratch folder where `data/` is the repository's. A command on other data says so by
+/// its placeholders (DIR, STORE, FILE, a path under /srv or /extracts, a correction folder
+/// the README describes, alternatives with `|`): those are templates, not run. The cron
+/// script is run by its own test.
+#[test]
+fn every_command_the_readme_shows_on_the_example_runs() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let w = crate::common::Workdir::new();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(root().join("data"), w.path("data")).expect("link data/");
+    let mut commands: Vec<String> = Vec::new();
+    let mut in_block = false;
+    let mut pending = String::new();
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_block = line == "```sh";
+            continue;
+        }
+        if !in_block {
+            continue;
+        }
+        let line = line.split(" #").next().unwrap_or_default().trim_end();
+        let joined = format!("{pending}{}", line.trim_start());
+        if let Some(head) = joined.strip_suffix('\\') {
+            pending = format!("{} ", head.trim_end());
+            continue;
+        }
+        pending.clear();
+        commands.push(joined);
+    }
+    let templates = ["DIR", "STORE", "FILE", "/srv/", "/extracts/", "corrections/", "|", "[", "0123456789", "<"];
+    let mut ran = 0;
+    for c in &commands {
+        if let Some(args) = c.strip_prefix("cp ") {
+            let v: Vec<&str> = args.split_whitespace().collect();
+            std::fs::copy(w.path(v[0]), w.path(v[1])).expect("the README's cp");
+            continue;
+        }
+        let args = match (c.strip_prefix("cargo run --release -- "), c.strip_prefix("responsa ")) {
+            (Some(a), _) | (_, Some(a)) => a,
+            _ => continue,
+        };
+        if templates.iter().any(|t| args.contains(t)) {
+            continue;
+        }
+        let argv: Vec<&str> = args.split_whitespace().collect();
+        let o = w.run(&argv);
+        assert!(o.status.success(), "README: `{c}`\n{}", crate::common::show(&o));
+        ran += 1;
+    }
+    assert!(ran >= 15, "the README's example commands were found and run: {ran}");
+    // The commands quoted in the text on the example (`assess --quarters … --data
+    // data/example`), with an --out of their own where they name none.
+    let mut quoted = 0;
+    for (k, span) in readme.split('`').skip(1).step_by(2).enumerate() {
+        let is_command = ["assess --", "explain --", "funds --"].iter().any(|c| span.starts_with(c));
+        if !is_command || !span.contains("data/example") || templates.iter().any(|t| span.contains(t)) {
+            continue;
+        }
+        let mut argv: Vec<String> = span.split_whitespace().map(str::to_string).collect();
+        if !span.starts_with("explain") && !span.contains("--out") {
+            argv.extend(["--out".to_string(), format!("quoted-{k}")]);
+        }
+        let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+        let o = w.run(&argv);
+        assert!(o.status.success(), "README: `{span}`\n{}", crate::common::show(&o));
+        quoted += 1;
+    }
+    assert!(quoted >= 2, "the commands quoted in the README's text were found and run: {quoted}");
+}
