@@ -60,21 +60,7 @@ fn path(store: &Path, n: u64) -> std::path::PathBuf {
 /// Every entry, in order (none for a store never billed).
 pub fn read(store: &Path) -> Result<Vec<Entry>> {
     let dir = store.join(JOURNAL);
-    let rd = match std::fs::read_dir(&dir) {
-        Ok(rd) => rd,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(io(&dir, "read", e)),
-    };
-    let mut numbers = Vec::new();
-    for e in rd {
-        let e = e.map_err(|e| io(&dir, "read", e))?;
-        let name = e.file_name().to_string_lossy().to_string();
-        // `NNNNNNNN.json`; a half-written `.NNNNNNNN.json.PID.tmp` of a killed run is not one.
-        if let Some(n) = name.strip_suffix(".json").filter(|s| s.len() == 8).and_then(|s| s.parse::<u64>().ok()) {
-            numbers.push(n);
-        }
-    }
-    numbers.sort_unstable();
+    let numbers = super::numbered(&dir)?;
     numbers
         .into_iter()
         .map(|n| {
@@ -123,28 +109,14 @@ pub fn record(store: &Path, folder: &Path, bills: Vec<Bill>) -> Result<u64> {
     let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
     let entry = Entry { entry: next, time, folder: folder.display().to_string(), bills };
     let dir = store.join(JOURNAL);
-    std::fs::create_dir_all(&dir).map_err(|e| io(&dir, "create", e))?;
-    let target = path(store, next);
-    let tmp = dir.join(format!(".{next:08}.json.{}.tmp", std::process::id()));
     let text = serde_json::to_string_pretty(&entry).map_err(anyhow::Error::from)? + "\n";
-    {
-        use std::io::Write;
-        let mut f = std::fs::File::create(&tmp).map_err(|e| io(&tmp, "write", e))?;
-        f.write_all(text.as_bytes()).map_err(|e| io(&tmp, "write", e))?;
-        f.sync_all().map_err(|e| io(&tmp, "write", e))?;
-    }
     // Test hook: hold the written entry before it is linked, so that a test can kill the
     // run at that moment and find the journal whole.
-    if let Some(ms) = std::env::var("RESPONSA_PAUSE_BEFORE_JOURNAL_MS").ok().and_then(|v| v.parse().ok()) {
-        std::thread::sleep(std::time::Duration::from_millis(ms));
-    }
-    let linked = std::fs::hard_link(&tmp, &target);
-    let _ = std::fs::remove_file(&tmp);
-    linked.map_err(|e| {
-        Error::Structure(format!(
-            "{}: cannot record journal entry {next}: {e} (an entry is never replaced)",
-            target.display()
-        ))
+    let pause = std::env::var("RESPONSA_PAUSE_BEFORE_JOURNAL_MS").ok().and_then(|v| v.parse().ok());
+    super::link_new(&dir, next, &text, "journal entry", || {
+        if let Some(ms) = pause {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
     })?;
     // What killed runs left: their half-written entries.
     if let Ok(rd) = std::fs::read_dir(&dir) {

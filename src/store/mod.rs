@@ -187,17 +187,22 @@ fn version_path(store: &Path, n: u64) -> std::path::PathBuf {
 /// The version numbers the store holds, in order (empty: none, or a store written before
 /// versions).
 pub fn numbers(store: &Path) -> Result<Vec<u64>> {
-    let dir = store.join(VERSIONS);
-    let rd = match std::fs::read_dir(&dir) {
+    numbered(&store.join(VERSIONS))
+}
+
+/// The numbers of the `NNNNNNNN.json` files of a folder, in order (none when it is
+/// missing): the store's versions and its journal. A half-written `.NNNNNNNN.json.PID.tmp`
+/// of a killed run is not one.
+pub(crate) fn numbered(dir: &Path) -> Result<Vec<u64>> {
+    let rd = match std::fs::read_dir(dir) {
         Ok(rd) => rd,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(io(&dir, "read", e)),
+        Err(e) => return Err(io(dir, "read", e)),
     };
     let mut out = Vec::new();
     for e in rd {
-        let e = e.map_err(|e| io(&dir, "read", e))?;
+        let e = e.map_err(|e| io(dir, "read", e))?;
         let name = e.file_name().to_string_lossy().to_string();
-        // `NNNNNNNN.json`; a half-written `.NNNNNNNN.json.tmp` of a killed ingest is not one.
         if let Some(n) = name.strip_suffix(".json").filter(|s| s.len() == 8).and_then(|s| s.parse().ok()) {
             out.push(n);
         }
@@ -377,25 +382,28 @@ fn read_legacy(store: &Path) -> Result<Option<Version>> {
 /// Commits a version: written aside, then linked under its number, which fails rather
 /// than replace a version that exists.
 fn commit(store: &Path, v: &Version) -> Result<()> {
-    let dir = store.join(VERSIONS);
-    std::fs::create_dir_all(&dir).map_err(|e| io(&dir, "create", e))?;
-    let target = version_path(store, v.version);
-    let tmp = dir.join(format!(".{:08}.json.{}.tmp", v.version, std::process::id()));
     let text = serde_json::to_string_pretty(v).map_err(anyhow::Error::from)? + "\n";
+    link_new(&store.join(VERSIONS), v.version, &text, "version", || {})
+}
+
+/// Writes `text` aside in `dir`, then links it as `NNNNNNNN.json`: the file appears whole
+/// or not at all, and an existing one is never replaced (the versions, the journal).
+/// `before_link` runs between the two (a test hook).
+pub(crate) fn link_new(dir: &Path, n: u64, text: &str, what: &str, before_link: impl FnOnce()) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, "create", e))?;
+    let target = dir.join(format!("{n:08}.json"));
+    let tmp = dir.join(format!(".{n:08}.json.{}.tmp", std::process::id()));
     {
         use std::io::Write;
         let mut f = std::fs::File::create(&tmp).map_err(|e| io(&tmp, "write", e))?;
         f.write_all(text.as_bytes()).map_err(|e| io(&tmp, "write", e))?;
         f.sync_all().map_err(|e| io(&tmp, "write", e))?;
     }
+    before_link();
     let linked = std::fs::hard_link(&tmp, &target);
     let _ = std::fs::remove_file(&tmp);
     linked.map_err(|e| {
-        Error::Structure(format!(
-            "{}: cannot commit version {}: {e} (a version is never replaced)",
-            target.display(),
-            v.version
-        ))
+        Error::Structure(format!("{}: cannot commit {what} {n}: {e} (it is never replaced)", target.display()))
     })
 }
 
