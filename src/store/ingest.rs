@@ -282,18 +282,19 @@ fn read_and_commit(
         }
         quarters_now.insert(q, e);
     }
+    let done = |version: u64, batch: String| Ingested {
+        version,
+        nothing_new: batch.is_empty(),
+        quarters: all_quarters.iter().copied().collect(),
+        replaced: replaced.clone(),
+        changed: changed.clone(),
+        changes: changes.clone(),
+        rejected: rejects.len() as u64,
+        batch,
+    };
     if let Some(m) = old.as_ref().filter(|_| changed.is_empty()) {
         // §12.1: what the latest version holds already is not committed again.
-        return Ok(Ingested {
-            version: m.version,
-            nothing_new: true,
-            quarters: all_quarters.into_iter().collect(),
-            replaced,
-            changed,
-            changes,
-            rejected: rejects.len() as u64,
-            batch: String::new(),
-        });
+        return Ok(done(m.version, String::new()));
     }
     // §6: volumes hold in every stored quarter whose computation reads the lines brought.
     if with_register && !opts.gates.allow_incomplete_data {
@@ -328,16 +329,7 @@ fn read_and_commit(
     }
     super::commit(store, &version)?;
     clean(store)?;
-    Ok(Ingested {
-        version: version.version,
-        nothing_new: false,
-        quarters: all_quarters.into_iter().collect(),
-        replaced,
-        changed,
-        changes,
-        rejected: rejects.len() as u64,
-        batch: id,
-    })
+    Ok(done(version.version, id))
 }
 
 /// What an extract brings, read and checked row by row (§6): the first stage of an ingest.
@@ -597,7 +589,9 @@ fn compare(
                 df.with_column(Column::new("address".into(), address))?;
             }
             let same = slot.put("register.parquet", &mut df, String::new())?;
-            let employers = match (same, slot.old("register.parquet")?) {
+            // The stored file is read back only when the new one differs from it.
+            let old = if same { None } else { slot.old("register.parquet")? };
+            let employers = match (same, old) {
                 (true, _) => Changes::same(df.height()),
                 (false, Some(old)) => compare::diff(
                     &compare::keyed(&old, compare::REGISTER_KEY)?,
@@ -632,12 +626,15 @@ fn compare(
                 "wages_cents" => com.iter().map(|c| c.wages).collect::<Vec<_>>(),
             )?;
             let same_com = slot.put("committees.parquet", &mut com_df, String::new())?;
-            let lines = match (same_occ && same_com, slot.old("occupation.parquet")?, slot.old("committees.parquet")?) {
-                (true, _, _) => Changes::same(occ_df.height()),
-                (false, Some(o), Some(c)) => {
-                    compare::diff(&compare::employment(&o, &c)?, &compare::employment(&occ_df, &com_df)?)
+            let lines = if same_occ && same_com {
+                Changes::same(occ_df.height())
+            } else {
+                match (slot.old("occupation.parquet")?, slot.old("committees.parquet")?) {
+                    (Some(o), Some(c)) => {
+                        compare::diff(&compare::employment(&o, &c)?, &compare::employment(&occ_df, &com_df)?)
+                    }
+                    _ => Changes { added: occ_df.height() as u64, ..Changes::default() },
                 }
-                _ => Changes { added: occ_df.height() as u64, ..Changes::default() },
             };
             said.insert("employment".into(), lines);
         }
