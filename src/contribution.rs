@@ -130,8 +130,8 @@ mod tests {
     #[test]
     fn a_levy_what_if_for_2026() {
         let text = crate::rules::DEFAULT_RULES.replace(
-            "\"2026Q1\" = { value = false, source = { act = \"Loi de décembre 2025",
-            "\"2026Q1\" = { value = true, source = { act = \"what-if: Loi de décembre 2025",
+            "\"2026Q1\" = { value = false, source = { act = \"law-2025-12\"",
+            "\"2026Q1\" = { value = true, source = { act = \"what-if\"",
         );
         let set = RuleSet::parse(&text, "what-if").unwrap();
         let r = set.resolve(q("2026Q2"), false).unwrap();

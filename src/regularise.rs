@@ -311,6 +311,7 @@ fn corrected_notices(
             original,
             reference,
             collected,
+            rules,
         };
         let html = correction::notice::notice(&corrected, &plan.office, &to)?;
         out.push((crate::html::letters::file_name(&c.employer_id), html));

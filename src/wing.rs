@@ -64,8 +64,11 @@ pub trait Wing: Sync {
     fn code(&self) -> &'static str;
     /// Its name in a notice's language (`fr`, `nl`, `de`), as the law names it.
     fn local_name(&self, lang: &str) -> &'static str;
-    /// The legal basis its notices cite, in the notice's language.
-    fn basis(&self, lang: &str) -> &'static str;
+    /// The legal basis its notices cite, in the notice's language: the acts and articles
+    /// of its switch's value in force, from the rule set (§12.3).
+    fn basis(&self, r: &Rules, lang: &str) -> String {
+        r.citation_of(self.switch(), lang).to_string()
+    }
     /// A status code of its assessments (`fewer_than_3_cases`) in words, with the rule
     /// set's thresholds; an unknown code as it is.
     fn status_words(&self, code: &str, r: &Rules) -> String;

@@ -126,7 +126,6 @@ pub struct Words {
     pub sector: &'static str,
     pub private: &'static str,
     pub closing: &'static str,
-    pub basis: &'static str,
 }
 
 pub const FR: Words = Words {
@@ -154,7 +153,6 @@ pub const FR: Words = Words {
     sector: "Votre secteur, NACE",
     private: "Secteur privé",
     closing: "Nous restons à votre disposition pour toute question. Veuillez agréer, Madame, Monsieur, nos salutations distinguées.",
-    basis: "Loi-programme du 27 décembre 2021, art. 140 à 147 (M.B. 31.12.2021), modifiée par la loi du 20 novembre 2022.",
 };
 
 pub const NL: Words = Words {
@@ -182,7 +180,6 @@ pub const NL: Words = Words {
     sector: "Uw sector, NACE",
     private: "Privésector",
     closing: "Voor vragen staan wij tot uw beschikking. Met vriendelijke groeten.",
-    basis: "Programmawet van 27 december 2021, art. 140 tot 147 (B.S. 31.12.2021), gewijzigd bij de wet van 20 november 2022.",
 };
 
 pub const DE: Words = Words {
@@ -210,7 +207,6 @@ pub const DE: Words = Words {
     sector: "Ihr Sektor, NACE",
     private: "Privatsektor",
     closing: "Für Fragen stehen wir Ihnen gerne zur Verfügung. Mit freundlichen Grüßen.",
-    basis: "Programmgesetz vom 27. Dezember 2021, Art. 140 bis 147 (B.S. 31.12.2021), abgeändert durch das Gesetz vom 20. November 2022.",
 };
 
 /// The letter's language: `nl`, `de`, else French.

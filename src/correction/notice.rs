@@ -104,7 +104,7 @@ struct Notice {
     head: Head,
     intro: String,
     correction: Correction,
-    basis: &'static str,
+    basis: String,
 }
 
 /// One corrected notice to write.
@@ -117,6 +117,8 @@ pub struct Corrected<'a> {
     pub reference: String,
     /// The quarter the difference is collected or refunded in (§12.3).
     pub collected: Quarter,
+    /// The rules of the quarter, whose sources the notice cites.
+    pub rules: &'a crate::rules::Rules,
 }
 
 /// The corrected notice, in the recipient's language.
@@ -199,7 +201,7 @@ pub fn notice(c: &Corrected<'_>, office: &Office, to: &Recipient<'_>) -> Result<
             causes,
             incapacities,
         },
-        basis: wing.basis(lang),
+        basis: wing.basis(c.rules, lang),
     };
     render(&notice)
 }

@@ -71,7 +71,7 @@ pub fn render(a: &Assessment, e: &EmployerRow, name: Option<&str>, lang: &str) -
         name.map(|n| format!(" — {n}")).unwrap_or_default()
     ));
     out.push_str(&format!("{}: {}\n", t("Décision", "Beslissing", "Entscheidung"), status_words(e.status, a, lang)));
-    out.push_str(&format!("  ({})\n\n", a.rules.citation_of(decided_by(e.status))));
+    out.push_str(&format!("  ({})\n\n", a.rules.citation_of(decided_by(e.status), lang)));
     // Out of scope or sheltered: the rule that excludes the employer is the whole story.
     if matches!(e.status, Status::OutOfScope | Status::ShelteredWorkshop) {
         out.push_str(&t(

@@ -39,7 +39,7 @@ struct Letter {
     private_threshold: String,
     meaning: String,
     thresholds: String,
-    basis: &'static str,
+    basis: String,
 }
 
 /// Why the sector group is the one used: the levels tried that held too few employers to
@@ -152,7 +152,7 @@ pub fn letter(a: &Assessment, e: &EmployerRow, office: &Office, to: &Recipient<'
         private_threshold: format!("{pf}× / {wpf}×"),
         meaning,
         thresholds,
-        basis: words(lang).basis,
+        basis: super::LEVY.wing().basis(&a.rules, lang),
     };
     render(&letter).map(Some)
 }

@@ -40,9 +40,6 @@ impl Wing for Levy {
             .find(|s| s.as_str() == code)
             .map_or_else(|| code.to_string(), |s| super::page::levy_status_words(s, &r.levy))
     }
-    fn basis(&self, lang: &str) -> &'static str {
-        crate::words::words(lang).basis
-    }
     fn local_name(&self, lang: &str) -> &'static str {
         match lang {
             "nl" => "responsabiliseringsbijdrage",

@@ -234,14 +234,14 @@ struct DatedFile {
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
-    /// The act: its kind, date and title (`Loi-programme du 27 décembre 2021`).
+    /// The act, by its key in the rule file's `[acts]`.
     pub act: String,
-    /// Article and paragraph (`art. 142, § 1er`).
+    /// Other acts the value rests on (an amending law, a royal decree), by key.
+    #[serde(default)]
+    pub also: Vec<String>,
+    /// Article and paragraph (`art. 142, § 1`), as all three languages write them.
     #[serde(default)]
     pub article: Option<String>,
-    /// Publication date in the Moniteur belge / Belgisch Staatsblad, `YYYY-MM-DD`.
-    #[serde(default)]
-    pub moniteur: Option<String>,
     /// A link to the text (ejustice ELI, or the office's published instructions).
     #[serde(default)]
     pub url: Option<String>,
@@ -251,22 +251,92 @@ pub struct Source {
     pub reading: Option<String>,
 }
 
-impl std::fmt::Display for Source {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.act)?;
-        if let Some(a) = &self.article {
-            write!(f, ", {a}")?;
+/// The languages a notice is written in, as the rule file keys an act's titles.
+pub const LANGUAGES: [&str; 3] = ["fr", "nl", "de"];
+
+/// An act the rule set cites, with its title in each notice language (§12.3).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Act {
+    pub fr: String,
+    pub nl: String,
+    pub de: String,
+    /// The languages whose text is exact: the official title as published, or the act's
+    /// kind and date alone. Elsewhere the text is ours, and a citation says so.
+    pub exact: Vec<String>,
+    /// Publication date in the Moniteur belge / Belgisch Staatsblad, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub moniteur: Option<String>,
+}
+
+impl Act {
+    /// Its text in `lang` (French for a language the rule file does not key).
+    pub fn title(&self, lang: &str) -> &str {
+        match lang {
+            "nl" => &self.nl,
+            "de" => &self.de,
+            _ => &self.fr,
+        }
+    }
+
+    /// Its citation in `lang`: the title, marked when it is not exact there (a French
+    /// title left untranslated, or our translation), and the publication date.
+    pub fn cite(&self, lang: &str, article: Option<&str>) -> String {
+        let mut s = self.title(lang).to_string();
+        if !self.exact.iter().any(|l| l == lang) {
+            let french = lang != "fr" && self.title(lang) == self.fr;
+            s.push_str(match (lang, french) {
+                ("nl", true) => " (Franse titel; geen officiële vertaling)",
+                ("nl", false) => " (niet-officiële vertaling van de titel)",
+                ("de", true) => " (französischer Titel; keine amtliche Übersetzung)",
+                ("de", false) => " (nichtamtliche Übersetzung des Titels)",
+                _ => " (intitulé non officiel)",
+            });
+        }
+        if let Some(a) = article {
+            s.push_str(", ");
+            s.push_str(a);
         }
         if let Some(m) = &self.moniteur {
-            write!(f, " (M.B. {m})")?;
+            let journal = if lang == "fr" { "M.B." } else { "B.S." };
+            s.push_str(&format!(" ({journal} {})", day_month_year(m)));
         }
+        s
+    }
+}
+
+/// `2021-12-31` → `31.12.2021`, as citations date a publication.
+fn day_month_year(iso: &str) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] => format!("{d}.{m}.{y}"),
+        _ => iso.to_string(),
+    }
+}
+
+impl Source {
+    /// The analyst's form (explanations, `responsa rules`): the French title of each act,
+    /// the article, the publication, the link and the reading.
+    fn describe(&self, acts: &BTreeMap<String, Act>) -> String {
+        let mut s = self.citation(acts, "fr");
         if let Some(u) = &self.url {
-            write!(f, " <{u}>")?;
+            s.push_str(&format!(" <{u}>"));
         }
         if let Some(r) = &self.reading {
-            write!(f, " [reading: {r}]")?;
+            s.push_str(&format!(" [reading: {r}]"));
         }
-        Ok(())
+        s
+    }
+
+    /// The acts and article in `lang`, as a notice cites them: the act with its article,
+    /// then the acts it also rests on.
+    fn citation(&self, acts: &BTreeMap<String, Act>, lang: &str) -> String {
+        let mut parts = Vec::new();
+        if let Some(a) = acts.get(&self.act) {
+            parts.push(a.cite(lang, self.article.as_deref()));
+        }
+        parts.extend(self.also.iter().filter_map(|k| acts.get(k)).map(|a| a.cite(lang, None)));
+        parts.join("; ")
     }
 }
 
@@ -296,6 +366,8 @@ pub struct RuleSet {
     pub origin: String,
     pub sha256: String,
     pub parameters: BTreeMap<String, Parameter>,
+    /// The acts the sources cite, by key.
+    pub acts: BTreeMap<String, Act>,
 }
 
 /// The value of one parameter in force for a quarter, with where it comes from.
@@ -305,8 +377,9 @@ pub struct Provenance {
     pub value: String,
     pub from: Quarter,
     pub source: String,
-    /// The act and article alone, as a notice to an employer cites them.
-    pub citation: String,
+    /// The acts and article alone, as a notice to an employer cites them, in each of
+    /// [`LANGUAGES`].
+    pub citation: [String; 3],
     pub description: String,
     pub rule: String,
 }
@@ -346,7 +419,28 @@ impl RuleSet {
         let raw: BTreeMap<String, toml::Value> = toml::from_str(text).map_err(|e| syntax_error(text, origin, &e))?;
         let known = || parameters().map(|(n, _)| n).collect::<Vec<_>>().join(", ");
         let mut parameters = BTreeMap::new();
+        let mut acts: BTreeMap<String, Act> = BTreeMap::new();
         for (group, table) in raw {
+            if group == "acts" {
+                let toml::Value::Table(members) = table else {
+                    return Err(bad("'acts' must be a group of acts ([acts.KEY])".to_string()));
+                };
+                for (key, value) in members {
+                    let act = Act::deserialize(value).map_err(|e| {
+                        bad(format!("act '{key}': {e} (each act has its title as fr, nl and de, and exact)"))
+                    })?;
+                    for lang in LANGUAGES {
+                        if act.title(lang).trim().is_empty() {
+                            return Err(bad(format!("act '{key}': its {lang} title is empty")));
+                        }
+                    }
+                    if let Some(l) = act.exact.iter().find(|l| !LANGUAGES.contains(&l.as_str())) {
+                        return Err(bad(format!("act '{key}': exact names '{l}' (languages: fr, nl, de)")));
+                    }
+                    acts.insert(key, act);
+                }
+                continue;
+            }
             if let Some((_, new)) = RENAMED.iter().find(|(old, _)| *old == group) {
                 return Err(bad(format!(
                     "'{group}' is now '{new}': the rule file groups its parameters by contribution ([{new}] and \
@@ -401,8 +495,25 @@ impl RuleSet {
                 return Err(bad(format!("missing parameter '{name}'")));
             }
         }
+        // Every act a source names is defined, with its three titles: a notice never
+        // cites an act it cannot name in the employer's language (§12.3).
+        for p in parameters.values() {
+            for d in &p.values {
+                for key in std::iter::once(&d.source.act).chain(&d.source.also) {
+                    if !acts.contains_key(key) {
+                        return Err(bad(format!(
+                            "parameter '{}' from {}: the source names act '{key}', which [acts] does not define \
+                             (known: {})",
+                            p.name,
+                            d.from,
+                            acts.keys().cloned().collect::<Vec<_>>().join(", ")
+                        )));
+                    }
+                }
+            }
+        }
         let sha256 = hex(&Sha256::digest(text.as_bytes()));
-        Ok(RuleSet { origin: origin.to_string(), sha256, parameters })
+        Ok(RuleSet { origin: origin.to_string(), sha256, parameters, acts })
     }
 
     /// The value of `name` in force at `q`: the one with the latest `from` not after `q`.
@@ -483,11 +594,8 @@ impl Resolver<'_> {
             name: name.to_string(),
             value: display_value(&d.value),
             from: d.from,
-            source: d.source.to_string(),
-            citation: match &d.source.article {
-                Some(a) => format!("{}, {a}", d.source.act),
-                None => d.source.act.clone(),
-            },
+            source: d.source.describe(&self.set.acts),
+            citation: LANGUAGES.map(|lang| d.source.citation(&self.set.acts, lang)),
             description: p.description.clone(),
             rule: p.rule.clone(),
         });
@@ -594,9 +702,11 @@ impl Type {
 }
 
 impl Rules {
-    /// The act and article of a parameter's value, as an employer is told them.
-    pub fn citation_of(&self, name: &str) -> &str {
-        self.provenance.iter().find(|p| p.name == name).map(|p| p.citation.as_str()).unwrap_or("")
+    /// The acts and article of a parameter's value, as an employer is told them in
+    /// `lang` (fr, nl, de; French otherwise).
+    pub fn citation_of(&self, name: &str, lang: &str) -> &str {
+        let i = LANGUAGES.iter().position(|l| *l == lang).unwrap_or(0);
+        self.provenance.iter().find(|p| p.name == name).map(|p| p.citation[i].as_str()).unwrap_or("")
     }
 
     /// Where a parameter's value comes from, for explanations.
@@ -760,6 +870,27 @@ mod tests {
         let set = RuleSet::parse(&dated_change, "t").unwrap();
         assert_eq!(set.resolve(q("2023Q4"), false).unwrap().levy.sector_factor.to_string(), "2");
         assert_eq!(set.resolve(q("2024Q1"), false).unwrap().levy.sector_factor.to_string(), "1.8");
+    }
+
+    /// §12.3: every act a source names is defined, with its three titles.
+    #[test]
+    fn acts_are_defined_with_three_titles() {
+        let undefined = DEFAULT_RULES.replacen("act = \"law-2025-12\"", "act = \"law-2025\"", 1);
+        let e = RuleSet::parse(&undefined, "t").unwrap_err().to_string();
+        assert!(e.contains("names act 'law-2025', which [acts] does not define"), "{e}");
+        let no_german = DEFAULT_RULES.replacen("de = \"Programmgesetz vom 27. Dezember 2021\"\n", "", 1);
+        let e = RuleSet::parse(&no_german, "t").unwrap_err().to_string();
+        assert!(e.contains("act 'lp-2021-12-27'") && e.contains("de"), "{e}");
+        let set = RuleSet::embedded().unwrap();
+        let r = set.resolve(q("2023Q4"), false).unwrap();
+        assert_eq!(
+            r.citation_of("levy.rate_percent", "nl"),
+            "Programmawet van 27 december 2021, art. 143 (B.S. 31.12.2021)"
+        );
+        assert_eq!(
+            r.citation_of("levy.rate_percent", "fr"),
+            "Loi-programme du 27 décembre 2021, art. 143 (M.B. 31.12.2021)"
+        );
     }
 
     /// A rule file written before the parameters were grouped names the new key.

@@ -141,7 +141,7 @@ pub fn render(a: &Assessment, employer: &str, name: Option<&str>, lang: &str) ->
     seen.dedup();
     let mut by_source: Vec<(String, Vec<String>)> = Vec::new();
     for s in seen {
-        let mut sources: Vec<&str> = s.parameters().iter().map(|p| a.rules.citation_of(p)).collect();
+        let mut sources: Vec<&str> = s.parameters().iter().map(|p| a.rules.citation_of(p, lang)).collect();
         sources.dedup();
         let source = sources.join("; ");
         match by_source.iter_mut().find(|(c, _)| *c == source) {
@@ -155,5 +155,7 @@ pub fn render(a: &Assessment, employer: &str, name: Option<&str>, lang: &str) ->
             out.push_str(&format!("  - {s}\n"));
         }
     }
+    let basis = super::SOLIDARITY.wing().basis(&a.rules, lang);
+    out.push_str(&format!("\n{}\n  {basis}\n", t("Base légale :", "Rechtsgrond:", "Rechtsgrundlage:")));
     out
 }

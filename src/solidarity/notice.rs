@@ -27,12 +27,8 @@ struct Notice {
     incapacities: Vec<IncapacityLine>,
     total: String,
     due: String,
-    basis: &'static str,
+    basis: String,
 }
-
-/// The legal basis the notices cite.
-pub const BASIS: &str =
-    "Loi de décembre 2025 exécutant une politique renforcée de retour au travail en cas d'incapacité de travail (M.B. 30.12.2025).";
 
 /// The notice of one employer owing the solidarity contribution (§8), in its language:
 /// its due incapacities with their windows, indemnified days and amounts, the total and
@@ -82,7 +78,7 @@ pub fn notice(
         incapacities,
         total: amount,
         due,
-        basis: BASIS,
+        basis: super::SOLIDARITY.wing().basis(&a.rules, lang),
     };
     render(&notice).map(Some)
 }

@@ -40,9 +40,6 @@ impl Wing for Solidarity {
             .find(|s| s.as_str() == code)
             .map_or_else(|| code.to_string(), |s| super::page::solidarity_status_words(s, &r.solidarity))
     }
-    fn basis(&self, _lang: &str) -> &'static str {
-        super::notice::BASIS
-    }
     fn local_name(&self, lang: &str) -> &'static str {
         match lang {
             "nl" => "solidariteitsbijdrage",

@@ -287,6 +287,8 @@ fn corrected_notices_in_each_language_and_contribution() {
             let (notice, stderr) = open(&w, &file, &["--dump-dom"]);
             no_console_message(&stderr, &file);
             assert!(notice.contains(&format!("lang=\"{lang}\"")), "{id}: {lang}");
+            let held = crate::common::cites_in_its_language(&notice, lang, &file);
+            assert!(!held.is_empty(), "{id}: the corrected notice cites its act in {lang}");
             assert!(notice.contains(&format!("{code}/{q}/{id}/R1")), "{id}: its reference");
             assert!(notice.contains(&format!("{code}/{q}/{id}<")), "{id}: the original's reference");
             let d = cents(&row["difference"]);

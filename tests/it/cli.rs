@@ -48,7 +48,10 @@ fn rules_prints_every_parameter_with_its_source() {
     for (p, _) in responsa::rules::parameters() {
         assert!(s.contains(p), "rules output lacks {p}:\n{s}");
     }
-    assert!(s.contains("art. 142, § 1er (M.B. 2021-12-31)"), "{s}");
+    assert!(
+        s.contains("Loi-programme du 27 décembre 2021, art. 142, § 1 (M.B. 31.12.2021); Loi du 20 novembre 2022"),
+        "{s}"
+    );
 }
 
 #[test]

@@ -91,7 +91,9 @@ pub fn rules_with_all(changes: &[(&str, &str, &str)]) -> String {
     for (name, from, value) in changes {
         let header = format!("[{name}.values]");
         let at = lines.iter().position(|l| *l == header).unwrap_or_else(|| panic!("no parameter {name}"));
-        let line = format!("\"{from}\" = {{ value = {value}, source = {{ act = \"what-if of a test\" }} }}");
+        let line = format!(
+            "\"{from}\" = {{ value = {value}, source = {{ act = \"what-if\", reading = \"what-if of a test\" }} }}"
+        );
         let key = format!("\"{from}\" =");
         let end = (at + 1..lines.len()).find(|&i| !lines[i].starts_with('"')).unwrap_or(lines.len());
         match (at + 1..end).find(|&i| lines[i].starts_with(&key)) {
@@ -121,3 +123,26 @@ macro_rules! cases {
     };
 }
 pub(crate) use cases;
+
+/// §12.3: a text written in `lang` cites every act in that language: it holds no act's
+/// title of another language where the two differ (a German letter citing a French title
+/// left untranslated holds it as its own German text, marked). Returns the acts' titles in
+/// `lang` that `text` holds, for the caller to check the ones it expects.
+pub fn cites_in_its_language(text: &str, lang: &str, what: &str) -> Vec<String> {
+    let text = text.replace("&#x27;", "'").replace("&#39;", "'").replace("&amp;", "&").replace("&nbsp;", " ");
+    let set = responsa::rules::RuleSet::embedded().expect("the embedded rules");
+    let mut held = Vec::new();
+    for (key, act) in &set.acts {
+        let own = act.title(lang);
+        for other in responsa::rules::LANGUAGES {
+            let title = act.title(other);
+            if other != lang && title != own {
+                assert!(!text.contains(title), "{what} ({lang}) cites act '{key}' in {other}: «{title}»\n{text}");
+            }
+        }
+        if text.contains(own) {
+            held.push(own.to_string());
+        }
+    }
+    held
+}
