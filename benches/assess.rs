@@ -55,7 +55,8 @@ fn benches(c: &mut Criterion) {
         let tag = if format == OutputFormat::Csv { "csv" } else { "parquet" };
         g.bench_function(format!("assess_whole_{tag}"), |b| {
             b.iter(|| {
-                let loaded = load(&dir, Default::default(), &rules, &[q], LEVY, &|_| {}).expect("load");
+                let loaded =
+                    load(&dir, Default::default(), Default::default(), &rules, &[q], LEVY, &|_| {}).expect("load");
                 let a = assess(&loaded, rules.clone()).expect("assess");
                 responsa::levy::report::write(&out, &a, &loaded.rejects, &loaded.inputs, None).expect("write");
             })
@@ -78,12 +79,13 @@ fn benches(c: &mut Criterion) {
                     rules.levy.min_seniority_years,
                     responsa::input::employment::RowBounds::of(&rules.shared),
                     &[q],
+                    &responsa::occupation::Reading { rules: rules.dmfa.clone(), employer: Default::default() },
                 )
                 .expect("aggregate")
             })
         });
         if format == OutputFormat::Csv {
-            let loaded = load(&dir, Default::default(), &rules, &[q], LEVY, &|_| {}).expect("load");
+            let loaded = load(&dir, Default::default(), Default::default(), &rules, &[q], LEVY, &|_| {}).expect("load");
             g.bench_function("decide", |b| b.iter(|| assess(&loaded, rules.clone()).expect("assess")));
             let a = assess(&loaded, rules.clone()).expect("assess");
             g.bench_function("write", |b| {

@@ -61,6 +61,7 @@ pub struct Needs {
 pub fn load(
     data: &Path,
     dialect: crate::input::dialect::Dialect,
+    dmfa_employer: crate::dmfa::EmployerKey,
     rules: &Rules,
     quarters: &[Quarter],
     needs: Needs,
@@ -114,6 +115,7 @@ pub fn load(
         rules.levy.min_seniority_years,
         crate::input::employment::RowBounds::of(&rules.shared),
         quarters,
+        &occupation::Reading { rules: rules.dmfa.clone(), employer: dmfa_employer },
     )?;
     rejects.sort();
     let mut emp_rejects = occupation.rejects.clone();

@@ -101,6 +101,7 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
     let source = crate::run::Source {
         origin: crate::run::Origin::Store(plan.store.clone(), None),
         dialect: crate::input::dialect::Dialect::Standard,
+        dmfa_employer: crate::dmfa::EmployerKey::default(),
     };
     let batches = plan.store.join("batches");
     let read = |v: u64| -> Result<crate::dataset::Dataset> {

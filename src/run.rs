@@ -62,6 +62,7 @@ pub fn line_rules(rules: &[Rules]) -> Result<&Rules> {
 pub fn open(
     from: &Origin,
     dialect: crate::input::dialect::Dialect,
+    dmfa_employer: crate::dmfa::EmployerKey,
     rules: &[Rules],
     quarters: &[Quarter],
     needs: Needs,
@@ -69,7 +70,7 @@ pub fn open(
 ) -> Result<Dataset> {
     let lines = line_rules(rules)?;
     let mut data = match from {
-        Origin::Data(d) => dataset::load(d, dialect, lines, quarters, needs, progress)?,
+        Origin::Data(d) => dataset::load(d, dialect, dmfa_employer, lines, quarters, needs, progress)?,
         Origin::Store(s, v) => crate::store::load(s, *v, rules, lines, quarters, needs, progress)?,
     };
     crate::input::rejects::count_reasons(&mut data.inputs, &data.rejects);
@@ -81,6 +82,8 @@ pub fn open(
 pub struct Source {
     pub origin: Origin,
     pub dialect: crate::input::dialect::Dialect,
+    /// Which identifier of a DmfA declaration is the register's key (§13).
+    pub dmfa_employer: crate::dmfa::EmployerKey,
 }
 
 impl Source {
@@ -93,15 +96,13 @@ impl Source {
         needs: Needs,
         progress: &dyn Fn(&str),
     ) -> Result<Dataset> {
-        open(&self.origin, self.dialect, rules, quarters, needs, progress)
+        open(&self.origin, self.dialect, self.dmfa_employer, rules, quarters, needs, progress)
     }
 
     /// The same source at another version of its store (a regularisation reads two).
     pub fn at_version(&self, version: u64) -> Result<Source> {
         match &self.origin {
-            Origin::Store(s, _) => {
-                Ok(Source { origin: Origin::Store(s.clone(), Some(version)), dialect: self.dialect })
-            }
+            Origin::Store(s, _) => Ok(Source { origin: Origin::Store(s.clone(), Some(version)), ..self.clone() }),
             Origin::Data(d) => {
                 Err(crate::error::Error::Usage(format!("{}: versions are a store's: give --store STORE", d.display())))
             }

@@ -22,6 +22,9 @@ pub enum ScaleArg {
 pub enum FormatArg {
     Csv,
     Parquet,
+    /// The employment lines as DmfA declarations (dmfa/QUARTER-NNN.xml, §13); the other
+    /// inputs as CSV.
+    Dmfa,
 }
 
 /// Write synthetic inputs at tiny, small or national scale, deterministically.
@@ -50,7 +53,8 @@ pub struct Args {
     /// Folder to write the inputs into (employers, employment, invalidity, incapacity).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// The files' format: `csv` or `parquet` (the same columns).
+    /// The files' format: `csv` or `parquet` (the same columns), or `dmfa` (the employment
+    /// lines as DmfA declarations, the other inputs as CSV).
     #[arg(long, value_enum, default_value = "csv")]
     pub format: FormatArg,
     /// The quarters to cover.
@@ -77,6 +81,7 @@ pub fn run(a: Args) -> Result<()> {
         format: match a.format {
             FormatArg::Csv => OutputFormat::Csv,
             FormatArg::Parquet => OutputFormat::Parquet,
+            FormatArg::Dmfa => OutputFormat::Dmfa,
         },
         quarters: a.quarters,
         faults: a.faults,

@@ -50,6 +50,10 @@ pub struct Args {
     /// a Belgian locale: `;` separator, decimal comma, byte-order mark).
     #[arg(long, value_enum, default_value = "standard", value_name = "DIALECT")]
     pub csv_dialect: super::DialectArg,
+    /// With DmfA declarations (`dmfa/*.xml`, `*.xml.gz`, read instead of `employment`,
+    /// §13): the declaration's identifier that is the register's employer_id.
+    #[arg(long, value_enum, default_value = "company-id", value_name = "ID")]
+    pub dmfa_employer_id: super::DmfaEmployerArg,
     /// The store (created when missing).
     #[arg(long, value_name = "STORE")]
     pub store: PathBuf,
@@ -101,7 +105,8 @@ pub fn run(a: Args) -> Result<()> {
         strict: a.strict,
         max_rejected_share: a.max_rejected_share,
     };
-    let opts = Options::new(&set, a.seniority_bound, gates, mode)?;
+    let opts =
+        Options { dmfa_employer: a.dmfa_employer_id.into(), ..Options::new(&set, a.seniority_bound, gates, mode)? };
     let pb = super::spinner(a.quiet);
     let done = responsa::store::ingest(&a.data, a.csv_dialect.into(), &a.store, &opts, &|m: &str| {
         pb.set_message(m.to_string())

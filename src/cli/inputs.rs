@@ -23,12 +23,17 @@ pub struct Inputs {
     /// a Belgian locale: `;` separator, decimal comma, byte-order mark).
     #[arg(long, value_enum, default_value = "standard", value_name = "DIALECT")]
     pub csv_dialect: super::DialectArg,
+    /// With a data folder holding DmfA declarations (`dmfa/*.xml`, `*.xml.gz`, read
+    /// instead of `employment`, §13): the declaration's identifier that is the register's
+    /// employer_id.
+    #[arg(long, value_enum, default_value = "company-id", value_name = "ID")]
+    pub dmfa_employer_id: super::DmfaEmployerArg,
 }
 
 impl Inputs {
     /// Where the run reads: the library's [`Source`].
     pub fn source(&self) -> Result<Source> {
         let origin = Origin::of(self.data.as_deref(), self.store.as_deref(), self.store_version)?;
-        Ok(Source { origin, dialect: self.csv_dialect.into() })
+        Ok(Source { origin, dialect: self.csv_dialect.into(), dmfa_employer: self.dmfa_employer_id.into() })
     }
 }

@@ -8,6 +8,7 @@ pub mod generate;
 pub mod history;
 pub mod ingest;
 pub mod inputs;
+pub mod lines;
 pub mod regularise;
 pub mod rules;
 
@@ -31,6 +32,26 @@ impl From<DialectArg> for responsa::input::dialect::Dialect {
         match d {
             DialectArg::Standard => responsa::input::dialect::Dialect::Standard,
             DialectArg::Belgian => responsa::input::dialect::Dialect::Belgian,
+        }
+    }
+}
+
+/// Which identifier of a DmfA declaration is the register's employer key
+/// (`--dmfa-employer-id`, §13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum DmfaEmployerArg {
+    /// `CompanyID`, the enterprise number: ten digits, leading zeros restored.
+    #[default]
+    CompanyId,
+    /// `NOSSRegistrationNbr`, the office's registration number, as written.
+    Noss,
+}
+
+impl From<DmfaEmployerArg> for responsa::dmfa::EmployerKey {
+    fn from(d: DmfaEmployerArg) -> Self {
+        match d {
+            DmfaEmployerArg::CompanyId => responsa::dmfa::EmployerKey::CompanyId,
+            DmfaEmployerArg::Noss => responsa::dmfa::EmployerKey::Noss,
         }
     }
 }
@@ -73,6 +94,7 @@ pub enum Command {
     Regularise(regularise::Args),
     Rules(rules::Args),
     Generate(generate::Args),
+    Lines(lines::Args),
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -95,6 +117,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Regularise(a) => regularise::run(a),
         Command::Rules(a) => rules::run(a),
         Command::Generate(a) => generate::run(a),
+        Command::Lines(a) => lines::run(a),
     }
 }
 

@@ -91,6 +91,8 @@ impl Table {
 pub enum Format {
     Csv,
     Parquet,
+    /// A DmfA declaration file, `.xml` or `.xml.gz` (§13): employment lines only.
+    Dmfa,
 }
 
 /// One checked input file.
@@ -114,7 +116,7 @@ impl InputFile {
     pub fn line_offset(&self) -> i64 {
         match self.format {
             Format::Csv => 2,
-            Format::Parquet => 1,
+            Format::Parquet | Format::Dmfa => 1,
         }
     }
 }
@@ -168,6 +170,11 @@ pub fn open_in(data: &Path, table: Table, dialect: dialect::Dialect) -> Result<S
         return Err(Error::Structure(format!("{}: no such data directory", data.display())));
     }
     not_a_store(data)?;
+    if table == Table::Employment {
+        if let Some(source) = dmfa_source(data)? {
+            return Ok(source);
+        }
+    }
     let candidates: Vec<PathBuf> = [format!("{name}.csv"), format!("{name}.parquet"), name.to_string()]
         .iter()
         .map(|n| data.join(n))
@@ -209,10 +216,54 @@ pub fn open_in(data: &Path, table: Table, dialect: dialect::Dialect) -> Result<S
                 let names = check_parquet_schema(&path, table)?;
                 (names, 0, Vec::new())
             }
+            Format::Dmfa => (Vec::new(), 0, Vec::new()),
         };
         files.push(InputFile { path, format, names, width, positions, dialect });
     }
     Ok(Source { table, files })
+}
+
+/// The DmfA folder of a data folder (§13), read instead of `employment`; both at once is
+/// a structural error.
+fn dmfa_source(data: &Path) -> Result<Option<Source>> {
+    let dir = data.join(crate::dmfa::FOLDER);
+    if !dir.is_dir() {
+        return Ok(None);
+    }
+    let name = Table::Employment.name();
+    if let Some(other) = [format!("{name}.csv"), format!("{name}.parquet"), name.to_string()]
+        .iter()
+        .map(|n| data.join(n))
+        .find(|p| p.exists())
+    {
+        return Err(Error::Structure(format!(
+            "{}: holds both {} and {}: the employment lines come from one of them; keep one",
+            data.display(),
+            dir.display(),
+            other.display()
+        )));
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| Error::Structure(format!("{}: cannot list the folder: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| crate::dmfa::is_dmfa_file(p))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Error::Structure(format!("{}: folder holds no .xml or .xml.gz file", dir.display())));
+    }
+    let files = files
+        .into_iter()
+        .map(|path| InputFile {
+            path,
+            format: Format::Dmfa,
+            names: Vec::new(),
+            width: 0,
+            positions: Vec::new(),
+            dialect: dialect::Dialect::Standard,
+        })
+        .collect();
+    Ok(Some(Source { table: Table::Employment, files }))
 }
 
 fn normalise_header(h: &str) -> String {

@@ -134,6 +134,14 @@ impl Source {
             files.push(match f.format {
                 Format::Csv => csv_rows(f, width, i as u32)?,
                 Format::Parquet => parquet_rows(self, f, width, i as u32)?,
+                Format::Dmfa => {
+                    return Err(crate::error::Error::at(
+                        &f.path,
+                        None,
+                        None,
+                        "a DmfA file holds employment lines only (§13), not this input",
+                    ))
+                }
             });
         }
         if files.len() == 1 {

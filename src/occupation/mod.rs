@@ -24,7 +24,10 @@
 //! null reaches the computations that read them.
 
 mod csv;
+mod dmfa;
 mod parquet;
+
+pub use dmfa::{lines as dmfa_lines, Made as DmfaLine, Reading};
 
 use polars::prelude::{InitHashMaps, PlHashMap, PlHashSet};
 use rayon::prelude::*;
@@ -121,6 +124,8 @@ struct Params<'r> {
     /// The store: the quarters it ingests, sorted; a line of another quarter is a fault
     /// (it would be stored nowhere). `None`: every quarter.
     kept_quarters: Option<Vec<i32>>,
+    /// How DmfA files are read (§13), when the source holds some.
+    dmfa: Option<&'r Reading>,
 }
 
 /// Sums of one run (or, after merging, one group).
@@ -371,8 +376,9 @@ fn hash_id(b: &[u8]) -> u64 {
 
 /// Reads every file of the employment source into parts, in parallel.
 fn read_parts(source: &Source, p: &Params<'_>) -> Result<(Vec<Part>, Vec<Reject>, Option<String>)> {
-    let (csv, parquet): (Vec<InputFile>, Vec<InputFile>) =
-        source.files.iter().cloned().partition(|f| f.format == Format::Csv);
+    let (dmfa, files): (Vec<InputFile>, Vec<InputFile>) =
+        source.files.iter().cloned().partition(|f| f.format == Format::Dmfa);
+    let (csv, parquet): (Vec<InputFile>, Vec<InputFile>) = files.into_iter().partition(|f| f.format == Format::Csv);
     let mut parts = Vec::new();
     let mut rejects = Vec::new();
     let mut hasher = Sha256::new();
@@ -385,19 +391,26 @@ fn read_parts(source: &Source, p: &Params<'_>) -> Result<(Vec<Part>, Vec<Reject>
     if !parquet.is_empty() {
         parts.extend(parquet::parquet_files(&Source { table: source.table, files: parquet.clone() }, p)?);
     }
-    let sha256 = parquet.is_empty().then(|| crate::rules::hex(&hasher.finalize()));
+    if !dmfa.is_empty() {
+        let (ps, rs) = dmfa::dmfa_files(&dmfa, p)?;
+        parts.extend(ps);
+        rejects.extend(rs);
+    }
+    let sha256 = (parquet.is_empty() && dmfa.is_empty()).then(|| crate::rules::hex(&hasher.finalize()));
     Ok((parts, rejects, sha256))
 }
 
-/// Aggregates the employment lines (§3.2, §3.4, §3.8) for the assessed quarters.
+/// Aggregates the employment lines (§3.2, §3.4, §3.8) for the assessed quarters; DmfA
+/// files are read under `dmfa` (§13).
 pub fn aggregate(
     source: &Source,
     register: &Register,
     min_seniority_years: u32,
     bounds: RowBounds,
     assessed: &[Quarter],
+    dmfa: &Reading,
 ) -> Result<Occupation> {
-    aggregate_with(source, register, min_seniority_years, bounds, assessed, None, None)
+    aggregate_with(source, register, min_seniority_years, bounds, assessed, None, None, dmfa)
 }
 
 /// [`aggregate`] for the store (§9): every quarter's headcounts and committee wages,
@@ -409,11 +422,13 @@ pub fn aggregate_for_store(
     bound: u32,
     bounds: RowBounds,
     ingested: &[Quarter],
+    dmfa: &Reading,
 ) -> Result<Occupation> {
     let kept = Some(ingested.iter().map(|q| q.0).collect::<Vec<_>>());
-    aggregate_with(source, register, bound.min(MAX_BOUND), bounds, &[], Some(bound.min(MAX_BOUND)), kept)
+    aggregate_with(source, register, bound.min(MAX_BOUND), bounds, &[], Some(bound.min(MAX_BOUND)), kept, dmfa)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn aggregate_with(
     source: &Source,
     register: &Register,
@@ -422,6 +437,7 @@ fn aggregate_with(
     assessed: &[Quarter],
     bound: Option<u32>,
     kept_quarters: Option<Vec<i32>>,
+    dmfa: &Reading,
 ) -> Result<Occupation> {
     let kept_quarters = kept_quarters.map(|mut k| {
         k.sort_unstable();
@@ -447,6 +463,7 @@ fn aggregate_with(
         bound,
         all_quarters: bound.is_some(),
         kept_quarters,
+        dmfa: Some(dmfa),
     };
     let (mut parts, mut rejects, sha256) = read_parts(source, &p)?;
 

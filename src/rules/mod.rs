@@ -46,13 +46,16 @@ pub enum Type {
     Weekdays,
     /// A day of the year, `MM-DD`.
     MonthDay,
+    /// A non-empty list of code numbers (0 to 999): the DmfA's service and remuneration
+    /// codes (§13).
+    Numbers,
 }
 
 /// The week days as the rule file writes them, Monday first (index 0).
 pub const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 /// The groups of the rule file: `[GROUP.NAME]` (§5).
-pub const GROUPS: [&str; 4] = ["shared", "levy", "solidarity", "funds"];
+pub const GROUPS: [&str; 5] = ["shared", "levy", "solidarity", "funds", "dmfa"];
 
 /// Declares the parameters of one part of the rules, once each: the field of the
 /// resolved struct, its Rust type, the rule file's type of its values and its name in
@@ -166,6 +169,17 @@ parameters! {
         /// Calendar years (the payment's and the next ones) within which a fund allocates
         /// what it was paid; the rest goes back to the office.
         allocation_years: u32 = Count,
+    }
+
+    /// How an employment line is read from a DmfA occupation (§13): readings of ours,
+    /// the office's own formula not being published.
+    DmfaRules in "dmfa" {
+        /// Remuneration codes whose amounts are the line's wages.
+        wage_codes: Vec<u16> = Numbers,
+        /// Service codes of paid time, counted in the line's FTE.
+        paid_service_codes: Vec<u16> = Numbers,
+        /// Weeks of a quarter, the FTE's denominator.
+        weeks_per_quarter: u32 = Count,
     }
 }
 
@@ -393,6 +407,7 @@ pub struct Rules {
     pub levy: LevyRules,
     pub solidarity: SolidarityRules,
     pub funds: FundsRules,
+    pub dmfa: DmfaRules,
     pub origin: String,
     pub sha256: String,
     pub provenance: Vec<Provenance>,
@@ -571,6 +586,7 @@ impl RuleSet {
             levy: LevyRules::resolve(&mut r)?,
             solidarity: SolidarityRules::resolve(&mut r)?,
             funds: FundsRules::resolve(&mut r)?,
+            dmfa: DmfaRules::resolve(&mut r)?,
             origin: self.origin.clone(),
             sha256: self.sha256.clone(),
             provenance: r.provenance,
@@ -671,6 +687,11 @@ impl FromParam for Vec<usize> {
         v.as_array()?.iter().map(|x| x.as_integer().and_then(|i| usize::try_from(i).ok())).collect()
     }
 }
+impl FromParam for Vec<u16> {
+    fn from_param(_: Type, v: &toml::Value) -> Option<Vec<u16>> {
+        v.as_array()?.iter().map(|x| x.as_integer().and_then(|i| u16::try_from(i).ok())).collect()
+    }
+}
 impl FromParam for [bool; 7] {
     fn from_param(_: Type, v: &toml::Value) -> Option<[bool; 7]> {
         as_weekdays(v)
@@ -697,6 +718,7 @@ impl Type {
             Type::Code => "a code",
             Type::Weekdays => "a list of week days, \"monday\" … \"sunday\"",
             Type::MonthDay => "a day of the year, \"MM-DD\"",
+            Type::Numbers => "a non-empty list of code numbers, 0 to 999",
         }
     }
 }
@@ -744,6 +766,7 @@ fn type_ok(ty: Type, v: &toml::Value) -> bool {
         Type::Code => v.as_str().is_some_and(|s| !s.trim().is_empty()),
         Type::Weekdays => as_weekdays(v).is_some(),
         Type::MonthDay => as_month_day(v).is_some(),
+        Type::Numbers => Vec::<u16>::from_param(ty, v).is_some_and(|n| !n.is_empty() && n.iter().all(|&c| c <= 999)),
     }
 }
 

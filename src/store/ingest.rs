@@ -69,6 +69,8 @@ pub struct Options<'a> {
     pub rules: crate::rules::Rules,
     pub gates: crate::dataset::Gates,
     pub mode: Mode,
+    /// Which identifier of a DmfA declaration is the register's key (§13).
+    pub dmfa_employer: crate::dmfa::EmployerKey,
 }
 
 impl<'a> Options<'a> {
@@ -82,13 +84,22 @@ impl<'a> Options<'a> {
         mode: Mode,
     ) -> Result<Options<'a>> {
         let rules = set.resolve(Quarter::new(9999, 4).unwrap_or(Quarter(0)), true)?;
-        Ok(Options { seniority_bound, bounds: RowBounds::of(&rules.shared), set, rules, gates, mode })
+        Ok(Options {
+            seniority_bound,
+            bounds: RowBounds::of(&rules.shared),
+            set,
+            rules,
+            gates,
+            mode,
+            dmfa_employer: crate::dmfa::EmployerKey::default(),
+        })
     }
 }
 
 fn has_input(data: &Path, t: Table) -> bool {
     let n = t.name();
-    [format!("{n}.csv"), format!("{n}.parquet"), n.to_string()].iter().any(|f| data.join(f).exists())
+    let dmfa = t == Table::Employment && data.join(crate::dmfa::FOLDER).is_dir();
+    dmfa || [format!("{n}.csv"), format!("{n}.parquet"), n.to_string()].iter().any(|f| data.join(f).exists())
 }
 
 /// Where one quarter's new files go, and what the version before held of it. Files are
@@ -449,7 +460,8 @@ fn read(
     let occ = match &employment {
         Some(employment) => {
             progress("aggregating employment lines");
-            let occ = occupation::aggregate_for_store(employment, &reg, seniority_bound, bounds, &ingested)?;
+            let reading = occupation::Reading { rules: opts.rules.dmfa.clone(), employer: opts.dmfa_employer };
+            let occ = occupation::aggregate_for_store(employment, &reg, seniority_bound, bounds, &ingested, &reading)?;
             rejects.extend(occ.rejects.iter().cloned());
             let mut lines = occ.counts.clone();
             if lines.sha256.is_empty() {

@@ -96,6 +96,30 @@ impl Scale {
 pub enum OutputFormat {
     Csv,
     Parquet,
+    /// The employment lines as DmfA declarations (`dmfa/QUARTER-NNN.xml`, §13), the other
+    /// inputs as CSV.
+    Dmfa,
+}
+
+impl OutputFormat {
+    /// The format of the inputs other than the employment lines.
+    fn tables(self) -> OutputFormat {
+        match self {
+            OutputFormat::Dmfa => OutputFormat::Csv,
+            f => f,
+        }
+    }
+}
+
+/// Declarations per DmfA file the generator writes: a national quarter in files that
+/// every core can read side by side.
+const DMFA_DECLARATIONS_PER_FILE: usize = 20_000;
+
+/// A worker's INSS in the generated DmfA: eleven digits, unique within its employer
+/// (slot and generation), as the lines' worker_id is; the distinct workers an employer
+/// counts are the same.
+fn generated_inss(slot: usize, generation: u32) -> String {
+    format!("{:011}", slot as u64 * 1000 + generation as u64)
 }
 
 #[derive(Debug, Clone)]
@@ -255,6 +279,10 @@ struct Rows {
     incapacity: Vec<u8>,
     incapacity_rows: usize,
     cols: Option<Columns>,
+    /// DmfA: one declaration per quarter (index into the quarters), as XML.
+    dmfa: Vec<(usize, String)>,
+    /// DmfA: a line whose FTE no working time gives exactly (a bug of the writer).
+    dmfa_error: Option<String>,
 }
 
 #[derive(Default)]
@@ -359,7 +387,7 @@ fn employment_line(
     let _ = writeln!(out, "{q},{emp},{worker},{fte},{sen},{ins},{wages},{jc}");
 }
 
-fn generate_employer(cfg: &Config, e: &Employer, quarters: &[Quarter]) -> Rows {
+fn generate_employer(cfg: &Config, e: &Employer, quarters: &[Quarter], dmfa: Option<&crate::rules::DmfaRules>) -> Rows {
     // Fault kinds rotate per file, from a different start for each employer.
     let mut fault_counter = e.index;
     let mut inv_fault_counter = e.index;
@@ -382,6 +410,8 @@ fn generate_employer(cfg: &Config, e: &Employer, quarters: &[Quarter]) -> Rows {
         }
         let qs = q.to_string();
         let mut fte_total = 0i64;
+        // DmfA: the quarter's lines (INSS, FTE, seniority, in service, wages, committee).
+        let mut declared: Vec<(String, i64, i32, bool, i64, &str)> = Vec::new();
         for (s, o) in slots.iter_mut().enumerate() {
             let hired = if qi == e.start && e.start > 0 { q.first_day() + rng.gen_range(0..60) } else { o.hired };
             o.hired = hired.min(q.last_day());
@@ -399,6 +429,8 @@ fn generate_employer(cfg: &Config, e: &Employer, quarters: &[Quarter]) -> Rows {
                 cols.in_service.push(!leaving);
                 cols.wages.push(wage as f64 / 100.0);
                 cols.jc.push((!jc.is_empty()).then(|| jc.to_string()));
+            } else if dmfa.is_some() {
+                declared.push((generated_inss(s, o.generation), o.fte_micro, o.hired, !leaving, wage, jc));
             } else {
                 let fte = format_micro(o.fte_micro);
                 let sen = format_date(o.hired);
@@ -441,6 +473,24 @@ fn generate_employer(cfg: &Config, e: &Employer, quarters: &[Quarter]) -> Rows {
                 let next = q.offset(1).first_day() + rng.gen_range(0..45);
                 *o = new_occupant(&mut rng, o.generation + 1, next, e.white_collar_share);
             }
+        }
+        if let Some(r) = dmfa {
+            let lines: Vec<crate::dmfa::write::Line<'_>> = declared
+                .iter()
+                .map(|(inss, fte_micro, sen, ins, wages, jc)| crate::dmfa::write::Line {
+                    inss,
+                    fte_micro: *fte_micro,
+                    seniority_date: *sen,
+                    in_service: *ins,
+                    wages_cents: *wages,
+                    joint_committee: (!jc.is_empty()).then_some(*jc),
+                })
+                .collect();
+            let mut xml = String::with_capacity(lines.len() * 700);
+            if let Err(why) = crate::dmfa::write::declaration(&mut xml, *q, &e.id, &e.id[1..], &lines, r) {
+                rows.dmfa_error.get_or_insert(why);
+            }
+            rows.dmfa.push((qi, xml));
         }
         // Primary incapacities starting in this quarter (§8.1), from 2025 on, drawn
         // from their own random stream so that the other files do not change.
@@ -560,8 +610,10 @@ pub struct Generated {
 }
 
 pub fn generate(cfg: &Config) -> Result<Generated> {
-    if cfg.faults > 0.0 && cfg.format == OutputFormat::Parquet {
-        return Err(Error::Usage("--faults writes CSV only (faulty values cannot be typed in Parquet)".into()));
+    if cfg.faults > 0.0 && cfg.format != OutputFormat::Csv {
+        return Err(Error::Usage(
+            "--faults writes CSV only (faulty values cannot be typed in Parquet, nor written as DmfA)".into(),
+        ));
     }
     if !(0.0..=0.5).contains(&cfg.faults) {
         return Err(Error::Usage("--faults is a share of rows between 0 and 0.5".into()));
@@ -571,7 +623,7 @@ pub fn generate(cfg: &Config) -> Result<Generated> {
     let classes = nace_classes();
     let quarters: Vec<Quarter> = cfg.quarters.iter().collect();
     let emps = employers(cfg, &classes);
-    let ext = if cfg.format == OutputFormat::Csv { "csv" } else { "parquet" };
+    let ext = if cfg.format.tables() == OutputFormat::Csv { "csv" } else { "parquet" };
     let mut summary = Generated { employers: emps.len(), ..Default::default() };
 
     // The register: one row per employer and quarter.
@@ -613,7 +665,7 @@ pub fn generate(cfg: &Config) -> Result<Generated> {
             }
         }
         summary.register_rows = line - 1;
-        if cfg.format == OutputFormat::Csv {
+        if cfg.format.tables() == OutputFormat::Csv {
             std::fs::write(&reg_path, text).map_err(|e| io(&reg_path, "write", e))?;
         } else {
             let mut df = df!(
@@ -633,26 +685,55 @@ pub fn generate(cfg: &Config) -> Result<Generated> {
         ProgressStyle::with_template("{bar:40} {pos}/{len} employers {elapsed}/{eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut emp_out = Sink::new(&cfg.out, "employment", cfg.format, EMPLOYMENT_HEADER)?;
-    let mut inv_out = Sink::new(&cfg.out, "invalidity", cfg.format, INVALIDITY_HEADER)?;
+    let dmfa_rules = match cfg.format {
+        OutputFormat::Dmfa => Some(crate::rules::RuleSet::embedded()?.resolve(Quarter(9999 * 4 + 3), true)?.dmfa),
+        _ => None,
+    };
+    let mut emp_out = if dmfa_rules.is_none() {
+        Some(Sink::new(&cfg.out, "employment", cfg.format, EMPLOYMENT_HEADER)?)
+    } else {
+        None
+    };
+    let mut dmfa_out = match dmfa_rules {
+        Some(_) => Some(sink::DmfaSink::new(&cfg.out, &quarters)?),
+        None => None,
+    };
+    let mut inv_out = Sink::new(&cfg.out, "invalidity", cfg.format.tables(), INVALIDITY_HEADER)?;
     let with_incapacity = quarters.iter().any(|q| Some(*q) >= Quarter::new(2025, 1));
-    let mut inc_out =
-        if with_incapacity { Some(Sink::new(&cfg.out, "incapacity", cfg.format, INCAPACITY_HEADER)?) } else { None };
+    let mut inc_out = if with_incapacity {
+        Some(Sink::new(&cfg.out, "incapacity", cfg.format.tables(), INCAPACITY_HEADER)?)
+    } else {
+        None
+    };
     let mut manifest: Vec<(String, usize, &str, &str)> =
         reg_faults.iter().map(|(l, k, r)| (reg_path.display().to_string(), *l, *k, *r)).collect();
     for chunk in emps.chunks(2_000) {
-        let rows: Vec<Rows> = chunk.par_iter().map(|e| generate_employer(cfg, e, &quarters)).collect();
+        let rows: Vec<Rows> =
+            chunk.par_iter().map(|e| generate_employer(cfg, e, &quarters, dmfa_rules.as_ref())).collect();
         let mut merged = Columns::default();
         for r in rows {
-            for f in &r.employment_faults {
-                manifest.push((emp_out.path.display().to_string(), emp_out.lines + f.row, f.kind, f.reason));
+            if let Some(why) = &r.dmfa_error {
+                return Err(anyhow::anyhow!("generate --format dmfa: {why}").into());
+            }
+            if let Some(emp_out) = &emp_out {
+                for f in &r.employment_faults {
+                    manifest.push((emp_out.path.display().to_string(), emp_out.lines + f.row, f.kind, f.reason));
+                }
             }
             for f in &r.invalidity_faults {
                 manifest.push((inv_out.path.display().to_string(), inv_out.lines + f.row, f.kind, f.reason));
             }
             summary.employment_rows += r.employment_rows;
             summary.invalidity_rows += r.invalidity_rows;
-            emp_out.push_text(&r.employment, r.employment_rows)?;
+            match (&mut emp_out, &mut dmfa_out) {
+                (Some(o), _) => o.push_text(&r.employment, r.employment_rows)?,
+                (None, Some(d)) => {
+                    for (qi, xml) in &r.dmfa {
+                        d.push(*qi, xml)?;
+                    }
+                }
+                (None, None) => {}
+            }
             inv_out.push_text(&r.invalidity, r.invalidity_rows)?;
             summary.incapacity_rows += r.incapacity_rows;
             if let Some(o) = inc_out.as_mut() {
@@ -663,7 +744,9 @@ pub fn generate(cfg: &Config) -> Result<Generated> {
             }
         }
         if cfg.format == OutputFormat::Parquet {
-            emp_out.push_employment(&merged)?;
+            if let Some(emp_out) = emp_out.as_mut() {
+                emp_out.push_employment(&merged)?;
+            }
             inv_out.push_invalidity(&merged)?;
             if let Some(o) = inc_out.as_mut() {
                 o.push_incapacity(&merged)?;
@@ -671,7 +754,12 @@ pub fn generate(cfg: &Config) -> Result<Generated> {
         }
         pb.inc(chunk.len() as u64);
     }
-    emp_out.finish()?;
+    if let Some(emp_out) = emp_out {
+        emp_out.finish()?;
+    }
+    if let Some(d) = dmfa_out {
+        d.finish()?;
+    }
     inv_out.finish()?;
     if let Some(o) = inc_out {
         o.finish()?;

@@ -153,3 +153,67 @@ impl Sink {
         Ok(())
     }
 }
+
+/// A DmfA file being written: its writer, path, number and declarations written.
+type OpenFile = (BufWriter<File>, PathBuf, usize, usize);
+
+/// The DmfA files of `generate --format dmfa` (§13): per quarter, files of
+/// [`super::DMFA_DECLARATIONS_PER_FILE`] declarations, `dmfa/QUARTER-NNN.xml`, written in
+/// employer order.
+pub(super) struct DmfaSink {
+    dir: PathBuf,
+    quarters: Vec<String>,
+    /// Per quarter: the open file.
+    open: Vec<Option<OpenFile>>,
+    /// Per quarter: files opened so far.
+    files: Vec<usize>,
+}
+
+impl DmfaSink {
+    pub(super) fn new(out: &Path, quarters: &[crate::quarter::Quarter]) -> Result<DmfaSink> {
+        let dir = out.join(crate::dmfa::FOLDER);
+        std::fs::create_dir_all(&dir).map_err(|e| io(&dir, "create", e))?;
+        Ok(DmfaSink {
+            dir,
+            quarters: quarters.iter().map(|q| q.to_string()).collect(),
+            open: quarters.iter().map(|_| None).collect(),
+            files: vec![0; quarters.len()],
+        })
+    }
+
+    /// One declaration of quarter `qi`.
+    pub(super) fn push(&mut self, qi: usize, xml: &str) -> Result<()> {
+        if self.open[qi].as_ref().is_some_and(|o| o.3 >= super::DMFA_DECLARATIONS_PER_FILE) {
+            self.close(qi)?;
+        }
+        if self.open[qi].is_none() {
+            let number = self.files[qi];
+            self.files[qi] += 1;
+            let path = self.dir.join(format!("{}-{number:03}.xml", self.quarters[qi]));
+            let f = File::create(&path).map_err(|e| io(&path, "create", e))?;
+            let mut w = BufWriter::with_capacity(1 << 20, f);
+            w.write_all(crate::dmfa::write::HEAD.as_bytes()).map_err(|e| io(&path, "write", e))?;
+            self.open[qi] = Some((w, path, number, 0));
+        }
+        if let Some((w, path, _, n)) = self.open[qi].as_mut() {
+            w.write_all(xml.as_bytes()).map_err(|e| io(path, "write", e))?;
+            *n += 1;
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, qi: usize) -> Result<()> {
+        if let Some((mut w, path, _, _)) = self.open[qi].take() {
+            w.write_all(crate::dmfa::write::TAIL.as_bytes()).map_err(|e| io(&path, "write", e))?;
+            w.flush().map_err(|e| io(&path, "write", e))?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn finish(mut self) -> Result<()> {
+        for qi in 0..self.open.len() {
+            self.close(qi)?;
+        }
+        Ok(())
+    }
+}

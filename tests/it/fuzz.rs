@@ -71,7 +71,9 @@ fn load_and_reconcile(dir: &Path) -> Result<(), TestCaseError> {
     let rules = RuleSet::embedded().expect("rules").resolve(Quarter::new(2023, 4).expect("q"), true).expect("resolved");
     let needs = Needs { invalidity: true, incapacity: false };
     let q = [Quarter::new(2023, 4).expect("q")];
-    let loaded = std::panic::catch_unwind(|| dataset::load(dir, Default::default(), &rules, &q, needs, &|_| {}));
+    let loaded = std::panic::catch_unwind(|| {
+        dataset::load(dir, Default::default(), Default::default(), &rules, &q, needs, &|_| {})
+    });
     let loaded = loaded.map_err(|_| TestCaseError::fail("a reader panicked"))?;
     match loaded {
         Ok(d) => {

@@ -790,3 +790,138 @@ mod regularisation {
         assert_eq!(files, CASES, "tests/golden/regularisation and the cases! list differ");
     }
 }
+
+/// §13: hand-written DmfA declarations (tests/golden/dmfa/*.toml), each with the lines it
+/// must make — FTE, wages, in service, seniority, derived by hand in the case's `because`
+/// — and the occupations it must reject. The harness writes the declarations and a
+/// register of the employers named, runs `responsa lines` and compares every line: as
+/// many lines as expected, each equal to one expected.
+mod dmfa {
+    use crate::common::{read_csv, show, Workdir};
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Case {
+        about: String,
+        /// The `Form`s of one file, between `<DmfAOriginal>` and its end.
+        xml: String,
+        /// The register's employers (each with a row in 2023Q3..2023Q4).
+        employers: Vec<String>,
+        /// An optional `seniority` input (CSV text).
+        #[serde(default)]
+        seniority: Option<String>,
+        #[serde(default)]
+        dmfa_employer_id: Option<String>,
+        #[serde(default)]
+        line: Vec<Line>,
+        #[serde(default)]
+        reject: Vec<RejectRow>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Line {
+        #[serde(default = "q")]
+        quarter: String,
+        employer: String,
+        worker: String,
+        fte: String,
+        wages: String,
+        in_service: bool,
+        seniority: String,
+        #[serde(default)]
+        joint_committee: String,
+        because: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RejectRow {
+        line: i64,
+        reason: String,
+        because: String,
+    }
+
+    fn q() -> String {
+        "2023Q4".into()
+    }
+
+    fn check(test: &str) {
+        let name = test.trim_start_matches("case_");
+        let path = super::golden_dir().join("dmfa").join(format!("{name}.toml"));
+        let text = std::fs::read_to_string(&path).expect("the case file");
+        let case: Case = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(!case.line.is_empty() || !case.reject.is_empty(), "{name}: a case that checks nothing");
+        let w = Workdir::new();
+        let mut register = String::from("quarter,employer_id,nace,employer_category,joint_committee,private_sector\n");
+        for e in &case.employers {
+            for q in ["2023Q3", "2023Q4"] {
+                register.push_str(&format!("{q},{e},47110,010,200,true\n"));
+            }
+        }
+        w.write("data/employers.csv", register);
+        w.write(
+            "data/dmfa/declarations.xml",
+            format!("{}{}{}", responsa::dmfa::write::HEAD, case.xml, responsa::dmfa::write::TAIL),
+        );
+        if let Some(s) = &case.seniority {
+            w.write("data/seniority.csv", s);
+        }
+        let mut args = vec!["lines", "--data", "data", "--out", "out"];
+        if let Some(id) = &case.dmfa_employer_id {
+            args.extend(["--dmfa-employer-id", id.as_str()]);
+        }
+        let o = w.run(&args);
+        assert!(o.status.success(), "{name} ({}): {}", case.about, show(&o));
+        let got = read_csv(&w.path("out/employment.csv"));
+        assert_eq!(got.len(), case.line.len(), "{name}: lines made {got:#?}");
+        for l in &case.line {
+            let found = got.iter().any(|g| {
+                g["quarter"] == l.quarter
+                    && g["employer_id"] == l.employer
+                    && g["worker_id"] == l.worker
+                    && g["fte"] == l.fte
+                    && g["wages"] == l.wages
+                    && g["in_service_at_quarter_end"] == l.in_service.to_string()
+                    && g["seniority_date"] == l.seniority
+                    && g["joint_committee"] == l.joint_committee
+            });
+            assert!(
+                found,
+                "{name}: no line {} {} fte {} wages {} — {}\ngot {got:#?}",
+                l.employer, l.worker, l.fte, l.wages, l.because
+            );
+        }
+        let rejects = read_csv(&w.path("out/rejects.csv"));
+        assert_eq!(rejects.len(), case.reject.len(), "{name}: rejects {rejects:#?}");
+        for r in &case.reject {
+            assert!(
+                rejects.iter().any(|g| g["line"] == r.line.to_string() && g["reason"].contains(&r.reason)),
+                "{name}: no reject at line {} «{}» — {}\ngot {rejects:#?}",
+                r.line,
+                r.reason,
+                r.because
+            );
+        }
+    }
+
+    #[test]
+    fn every_case_has_its_test() {
+        super::listed("dmfa", CASES);
+    }
+
+    crate::common::cases!(
+        case_01_full_time_by_days,
+        case_02_part_time_by_hours,
+        case_03_regime_change,
+        case_04_ending_mid_quarter,
+        case_05_notice_pay_only,
+        case_06_student_block,
+        case_07_two_employers,
+        case_08_duplicate_declaration,
+        case_09_seniority_input,
+        case_10_noss_key,
+        case_11_bad_values,
+    );
+}

@@ -36,11 +36,11 @@ fn rel(path: &Path) -> String {
 /// is the binary's (src/main.rs, src/cli/), above all of them.
 const LAYERS: [&[&str]; 6] = [
     &["error", "quarter", "parse", "rules", "words", "volumes", "employer"],
-    &["input", "occupation", "dataset"],
+    &["input", "dmfa", "occupation", "dataset"],
     &["report", "html", "xlsx"],
     &["wing", "assessed", "contribution", "levy", "solidarity", "correction"],
     &["store"],
-    &["run", "pipeline", "regularise", "explain", "funds", "synth"],
+    &["run", "pipeline", "regularise", "explain", "funds", "lines", "synth"],
 ];
 
 fn layer(module: &str) -> Option<usize> {

@@ -11,6 +11,7 @@ mod citations;
 mod cli;
 mod corrections;
 mod dialect;
+mod dmfa;
 mod docs;
 mod example;
 mod explain;
