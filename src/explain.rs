@@ -55,6 +55,74 @@ pub fn explain(set: &RuleSet, source: &Source, req: &Request) -> Result<String> 
             let a = c.wing().assess(&data, rules.clone())?;
             texts.push(a.explain(&data, employer, req.json)?);
         }
+        // §13: lines read from DmfA declarations are shown as they were made.
+        if let crate::run::Origin::Data(dir) = &source.origin {
+            if !req.json && dir.join(crate::dmfa::FOLDER).is_dir() {
+                texts.push(dmfa_lines(dir, &data.register, rules, source.dmfa_employer, employer)?);
+            }
+        }
     }
     Ok(texts.join("\n"))
+}
+
+/// The most DmfA lines an explanation lists; `responsa lines` lists them all.
+const DMFA_LINES_SHOWN: usize = 40;
+
+/// §13: the employer's employment lines as its DmfA declarations made them — each
+/// occupation's FTE computation (hours or days, the reference week, the paid codes) and
+/// the remuneration codes counted in its wages — and its occupations that made none.
+fn dmfa_lines(
+    dir: &std::path::Path,
+    register: &crate::input::register::Register,
+    rules: &crate::rules::Rules,
+    key: crate::dmfa::EmployerKey,
+    employer: &str,
+) -> Result<String> {
+    use crate::parse::{format_cents, format_micro};
+    let source = crate::input::open(dir, crate::input::Table::Employment)?;
+    let reading = crate::occupation::Reading { rules: rules.dmfa.clone(), employer: key };
+    let bounds = crate::input::employment::RowBounds::of(&rules.shared);
+    let keep = |e: &str| e == employer;
+    let (mut lines, rejects) = crate::occupation::dmfa_lines(&source, register, &reading, bounds, &keep)?;
+    // The latest quarter first: the wage base and the headcounts are read there.
+    lines.sort_by(|a, b| (b.1.quarter, &a.1.worker_id, a.1.line).cmp(&(a.1.quarter, &b.1.worker_id, b.1.line)));
+    let codes = |c: &[u16]| c.iter().map(u16::to_string).collect::<Vec<_>>().join(", ");
+    let mut s = format!(
+        "Employment lines of {employer} from its DmfA declarations (§13): {} line(s), {} occupation(s) without one\n\
+         (paid service codes {}; wage codes {}; {} weeks a quarter: the rule set's readings)\n",
+        lines.len(),
+        rejects.len(),
+        codes(&rules.dmfa.paid_service_codes),
+        codes(&rules.dmfa.wage_codes),
+        rules.dmfa.weeks_per_quarter,
+    );
+    for (file, m) in lines.iter().take(DMFA_LINES_SHOWN) {
+        let wage_codes: Vec<String> =
+            m.wage_codes.iter().map(|(c, a)| format!("code {c} {}", format_cents(*a))).collect();
+        s.push_str(&format!(
+            "  {} worker {} ({}:{}): FTE {} = {}; wages {} = {}; {}; seniority {}{}\n",
+            m.quarter,
+            m.worker_id,
+            file,
+            m.line,
+            format_micro(m.fte),
+            m.basis.describe(),
+            format_cents(m.wages),
+            if wage_codes.is_empty() { "no wage code".to_string() } else { wage_codes.join(" + ") },
+            if m.in_service { "in service at the end" } else { "left before the end" },
+            crate::quarter::format_date(m.seniority_date),
+            if m.seniority_given { " (seniority input)" } else { "" },
+        ));
+    }
+    if lines.len() > DMFA_LINES_SHOWN {
+        s.push_str(&format!(
+            "  … {} more: responsa lines --data {} --employer {employer} --out DIR\n",
+            lines.len() - DMFA_LINES_SHOWN,
+            dir.display()
+        ));
+    }
+    for r in &rejects {
+        s.push_str(&format!("  rejected {}:{}: {}\n", r.file, r.line, r.reason));
+    }
+    Ok(s)
 }

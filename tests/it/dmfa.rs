@@ -74,6 +74,13 @@ fn the_same_data_as_csv_and_as_dmfa_give_the_same_results() {
         );
     }
     assert!(same_outputs(&w, "s-csv", "s-dmfa") >= 4);
+    // §13: explain shows each occupation's FTE computation and its wage codes.
+    let incapacity = w.read("dmfa/incapacity.csv");
+    let employer = incapacity.lines().nth(1).and_then(|l| l.split(',').nth(1)).expect("an incapacity");
+    let text = ok(&w, &["explain", "--quarter", "2026Q1", "--employer", employer, "--data", "dmfa"]);
+    assert!(text.contains(&format!("Employment lines of {employer} from its DmfA declarations")), "{text}");
+    assert!(text.contains("2026Q1 worker") && text.contains("(dmfa/dmfa/2026Q1-000.xml:"), "{text}");
+    assert!(text.contains("/ (13 weeks × ") && text.contains("= code 1 "), "{text}");
     assert!(same_outputs(&w, "s-csv", "csv-2026Q1") >= 4, "the store gives the folder's results");
 }
 
