@@ -35,8 +35,9 @@ if [ -z "${RESPONSA_COMPARE_ONLY:-}${RESPONSA_STORE_ONLY:-}" ]; then
   gen tiny csv "$DATA/tiny-csv"; gen small csv "$DATA/small-csv"
 fi
 if [ -z "${RESPONSA_COMPARE_ONLY:-}" ]; then
-  # 2025Q1..2026Q4: the last levy quarters and the first solidarity quarters (§8).
-  [ -e "$DATA/national26-csv/incapacity.csv" ] || "$BIN" generate --scale national --seed 1 --quarters 2025Q1..2026Q4 --out "$DATA/national26-csv" -q
+  # 2024Q1..2026Q4: the last levy quarters and the first solidarity quarters (§8), each
+  # timed quarter complete (2025Q4 reads 2024Q1..2025Q4, 2026Q1 reads 2025Q1..2025Q4).
+  [ -e "$DATA/national24-csv/incapacity.csv" ] || "$BIN" generate --scale national --seed 1 --quarters 2024Q1..2026Q4 --out "$DATA/national24-csv" -q
 fi
 
 # measure KEY LABEL CMD...: median wall seconds and median peak RSS (MB) over $RUNS runs,
@@ -121,23 +122,36 @@ if [ -n "${RESPONSA_BASELINE:-}" ]; then
   compare base-parquet "national parquet" assess --quarter 2023Q4 --data "$DATA/national-parquet" --out "$OUT/cmp-pq-@RUN@" -q
 fi
 [ -z "${RESPONSA_COMPARE_ONLY:-}" ] || exit 0
-# The solidarity quarter against the levy quarter, on the same national data (§8). The
-# levy quarter 2025Q4 reads lines from 2024Q1, which data from 2025Q1 do not hold: it is
-# measured with --allow-incomplete-data (the cost is the same).
-measure levy-2025q4 "responsa levy 2025Q4 (csv)" "$BIN" assess --quarter 2025Q4 --data "$DATA/national26-csv" --out "$OUT/l25-@RUN@" -q --allow-incomplete-data
-measure solidarity-2026q1 "responsa solidarity 2026Q1 (csv)" "$BIN" assess --quarter 2026Q1 --data "$DATA/national26-csv" --out "$OUT/s26-@RUN@" -q
+# The solidarity quarter against the levy quarter, on the same national data (§8). No timed
+# run uses --allow-incomplete-data: every quarter timed has all the quarters it reads.
+measure levy-2025q4 "responsa levy 2025Q4 (csv)" "$BIN" assess --quarter 2025Q4 --data "$DATA/national24-csv" --out "$OUT/l25-@RUN@" -q
+measure solidarity-2026q1 "responsa solidarity 2026Q1 (csv)" "$BIN" assess --quarter 2026Q1 --data "$DATA/national24-csv" --out "$OUT/s26-@RUN@" -q
 awk '{w[$1]=$2; m[$1]=$3} END { printf "solidarity/levy quarter: time %.2f, memory %.2f\n", w["solidarity-2026q1"]/w["levy-2025q4"], m["solidarity-2026q1"]/m["levy-2025q4"] }' /tmp/responsa-bench.results
 # The quarterly store (§9): ingest of 8 quarters from CSV, one quarter assessed from
 # the store against the same quarter from CSV, the size of the store against the CSV's,
 # and every quarter from 2022Q4 to 2026Q4 in one run from a store of 20 quarters.
 [ -e "$DATA/national20-csv/incapacity.csv" ] || "$BIN" generate --scale national --seed 1 --quarters 2022Q1..2026Q4 --out "$DATA/national20-csv" -q
-measure ingest-8 "responsa ingest 8 quarters (csv)" "$BIN" ingest --data "$DATA/national26-csv" --store "$OUT/store-@RUN@" -q
-measure store-2025q4 "responsa levy 2025Q4 (store)" "$BIN" assess --quarter 2025Q4 --store "$OUT/store-1" --out "$OUT/sl-@RUN@" -q --allow-incomplete-data
+measure ingest-12 "responsa ingest 12 quarters (csv)" "$BIN" ingest --data "$DATA/national24-csv" --store "$OUT/store-@RUN@" -q
+measure store-2025q4 "responsa levy 2025Q4 (store)" "$BIN" assess --quarter 2025Q4 --store "$OUT/store-1" --out "$OUT/sl-@RUN@" -q
 measure store-2026q1 "responsa solidarity 2026Q1 (store)" "$BIN" assess --quarter 2026Q1 --store "$OUT/store-1" --out "$OUT/ss-@RUN@" -q
 awk '{w[$1]=$2} END { printf "store/csv: levy quarter %.1fx as fast, solidarity quarter %.1fx\n", w["levy-2025q4"]/w["store-2025q4"], w["solidarity-2026q1"]/w["store-2026q1"] }' /tmp/responsa-bench.results
-echo "store: $(du -sh "$OUT/store-1" | cut -f1) for $(du -sh "$DATA/national26-csv" | cut -f1) of CSV (8 quarters)"
+echo "store: $(du -sh "$OUT/store-1" | cut -f1) for $(du -sh "$DATA/national24-csv" | cut -f1) of CSV (12 quarters)"
+# The routine: one new quarter's extract (2025Q4) ingested into a store of the seven
+# quarters before it, each run into its own hard-linked copy of that store (an ingest
+# writes new files and never rewrites one).
+Q7=$OUT/q7; QN=$OUT/q-new; mkdir -p "$Q7" "$QN"
+quarter_of='function q(d) { return substr(d,1,4) "Q" int((substr(d,6,2) + 2) / 3) }'
+awk -F, -v dir="$Q7" -v new="$QN" 'FNR == 1 { h = $0; next } { f = ($1 == "2025Q4") ? new : ($1 >= "2024Q1" && $1 <= "2025Q3") ? dir : ""; if (f != "") { if (!(f in head)) { print h > (f "/employers.csv"); head[f] = 1 } print > (f "/employers.csv") } }' "$DATA/national24-csv/employers.csv"
+awk -F, -v dir="$Q7" -v new="$QN" 'FNR == 1 { h = $0; next } { f = ($1 == "2025Q4") ? new : ($1 >= "2024Q1" && $1 <= "2025Q3") ? dir : ""; if (f != "") { if (!(f in head)) { print h > (f "/employment.csv"); head[f] = 1 } print > (f "/employment.csv") } }' "$DATA/national24-csv/employment.csv"
+for t in invalidity:4 incapacity:3; do # the quarter of a row: its invalidity_start, its incapacity_start
+  awk -F, -v dir="$Q7" -v new="$QN" -v col="${t#*:}" "$quarter_of"' FNR == 1 { print > (dir "/'"${t%:*}"'.csv"); print > (new "/'"${t%:*}"'.csv"); next } { x = q($col); if (x == "2025Q4") print > (new "/'"${t%:*}"'.csv"); else if (x >= "2024Q1" && x <= "2025Q3") print > (dir "/'"${t%:*}"'.csv") }' "$DATA/national24-csv/${t%:*}.csv"
+done
+"$BIN" ingest --data "$Q7" --store "$OUT/store7" -q
+for run in w $(seq "$RUNS"); do cp -al "$OUT/store7" "$OUT/store7-$run"; done
+measure ingest-1-into-7 "responsa ingest 1 quarter into 7" "$BIN" ingest --data "$QN" --store "$OUT/store7-@RUN@" -q
+awk '{w[$1]=$2} END { printf "routine: one quarter into a store of seven %.2f of the CSV run of the same quarter\n", w["ingest-1-into-7"]/w["levy-2025q4"] }' /tmp/responsa-bench.results
 [ -e "$DATA/store20/versions" ] || [ -e "$DATA/store20/manifest.json" ] || "$BIN" ingest --data "$DATA/national20-csv" --store "$DATA/store20" -q
-measure store-all "responsa 2022Q4..2026Q4 (store, one run)" "$BIN" assess --quarters 2022Q4..2026Q4 --store "$DATA/store20" --out "$OUT/all-@RUN@" -q --allow-incomplete-data
+measure store-all "responsa 2023Q4..2026Q4 (store, one run)" "$BIN" assess --quarters 2023Q4..2026Q4 --store "$DATA/store20" --out "$OUT/all-@RUN@" -q
 # Corrections (§12): the 20-quarter store with five corrections — incapacity files alone
 # (daily benefits corrected), invalidity files alone (resumptions corrected), and one
 # quarter's register and lines again (wages corrected) — against the same store without
@@ -167,7 +181,7 @@ measure regularise-2026q1 "responsa regularise 2026Q1" "$BIN" regularise --quart
 awk '{w[$1]=$2} END { printf "regularise/assess --store: levy quarter %.2f, solidarity quarter %.2f\n", w["regularise-2025q3"]/w["store-2025q3"], w["regularise-2026q1"]/w["store-2026q1h"] }' /tmp/responsa-bench.results
 [ -n "${RESPONSA_STORE_ONLY:-}" ] && exit 0
 # Five quarters: one run sharing the read, against five separate runs.
-measure five-one-run "responsa 5 quarters, one run" "$BIN" assess --quarters 2022Q4..2023Q4 --data "$DATA/national-csv" --out "$OUT/multi-@RUN@" -q --allow-incomplete-data
-five() { for q in 2022Q4 2023Q1 2023Q2 2023Q3 2023Q4; do "$BIN" assess --quarter $q --data "$DATA/national-csv" --out "$OUT/one-$1-$q" -q --allow-incomplete-data; done; }
+measure five-one-run "responsa 5 quarters, one run" "$BIN" assess --quarters 2023Q4..2024Q4 --data "$DATA/national20-csv" --out "$OUT/multi-@RUN@" -q
+five() { for q in 2023Q4 2024Q1 2024Q2 2024Q3 2024Q4; do "$BIN" assess --quarter $q --data "$DATA/national20-csv" --out "$OUT/one-$1-$q" -q; done; }
 export -f five; export BIN DATA OUT
 measure five-runs "responsa 5 quarters, 5 runs" bash -c 'five "$0"' @RUN@

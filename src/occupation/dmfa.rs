@@ -34,8 +34,8 @@ type Pair = (u32, u64);
 /// What the first pass finds in one file.
 #[derive(Default)]
 struct First {
-    /// (employer as the register keys it, quarter as written, line).
-    declarations: Vec<(String, String, u64)>,
+    /// (employer as the register keys it, quarter as written, file, line).
+    declarations: Vec<(String, String, usize, u64)>,
     starts: PlHashMap<Pair, i32>,
 }
 
@@ -43,6 +43,8 @@ struct FirstPass<'a> {
     register: &'a crate::input::register::Register,
     rules: &'a crate::rules::DmfaRules,
     key: EmployerKey,
+    /// The file's index, in name order.
+    file: usize,
     out: First,
     /// The current declaration's line and register index.
     current: Option<(u64, Option<u32>)>,
@@ -77,7 +79,7 @@ impl Visit for FirstPass<'_> {
     }
     fn declaration(&mut self, d: &Declaration) {
         if let Some(id) = self.key.of(d) {
-            self.out.declarations.push((id, d.quarter.trim().to_string(), d.line));
+            self.out.declarations.push((id, d.quarter.trim().to_string(), self.file, d.line));
         }
     }
 }
@@ -340,29 +342,28 @@ struct Found {
 }
 
 fn first_pass(files: &[InputFile], register: &crate::input::register::Register, reading: &Reading) -> Result<Found> {
-    let firsts: Vec<First> = files
+    // Each thread folds its files into one map of earliest starts, and the threads' maps
+    // are merged: memory holds a few maps, not one per file.
+    let found = files
         .par_iter()
-        .map(|f| {
-            let mut v = FirstPass {
-                register,
-                rules: &reading.rules,
-                key: reading.employer,
-                out: First::default(),
-                current: None,
-            };
+        .enumerate()
+        .try_fold(First::default, |out, (file, f)| {
+            let mut v = FirstPass { register, rules: &reading.rules, key: reading.employer, file, out, current: None };
             xml::read(&f.path, &mut v)?;
-            Ok(v.out)
+            Ok::<First, Error>(v.out)
         })
-        .collect::<Result<_>>()?;
-    let mut declared: Vec<(&str, &str, usize, u64)> = Vec::new();
-    let mut starts: PlHashMap<Pair, i32> = PlHashMap::new();
-    for (i, f) in firsts.iter().enumerate() {
-        declared.extend(f.declarations.iter().map(|(e, q, l)| (e.as_str(), q.as_str(), i, *l)));
-        for (k, s) in &f.starts {
-            let e = starts.entry(*k).or_insert(*s);
-            *e = (*e).min(*s);
-        }
-    }
+        .try_reduce(First::default, |a, b| {
+            let (mut big, small) = if a.starts.len() >= b.starts.len() { (a, b) } else { (b, a) };
+            for (k, s) in small.starts {
+                let e = big.starts.entry(k).or_insert(s);
+                *e = (*e).min(s);
+            }
+            big.declarations.extend(small.declarations);
+            Ok(big)
+        })?;
+    let First { declarations, starts } = found;
+    let mut declared: Vec<(&str, &str, usize, u64)> =
+        declarations.iter().map(|(e, q, f, l)| (e.as_str(), q.as_str(), *f, *l)).collect();
     // §13: a second declaration of one employer and quarter is a duplicate; files in
     // name order, declarations in file order: the first is used.
     declared.sort_unstable();
