@@ -79,7 +79,7 @@ fn benches(c: &mut Criterion) {
                     rules.levy.min_seniority_years,
                     responsa::input::employment::RowBounds::of(&rules.shared),
                     &[q],
-                    &responsa::occupation::Reading { rules: rules.dmfa.clone(), employer: Default::default() },
+                    &responsa::occupation::Reading::new(rules.dmfa.clone(), Default::default()),
                 )
                 .expect("aggregate")
             })

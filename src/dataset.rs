@@ -115,7 +115,7 @@ pub fn load(
         rules.levy.min_seniority_years,
         crate::input::employment::RowBounds::of(&rules.shared),
         quarters,
-        &occupation::Reading { rules: rules.dmfa.clone(), employer: dmfa_employer },
+        &occupation::Reading::new(rules.dmfa.clone(), dmfa_employer),
     )?;
     rejects.sort();
     let mut emp_rejects = occupation.rejects.clone();

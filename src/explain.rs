@@ -80,7 +80,7 @@ fn dmfa_lines(
 ) -> Result<String> {
     use crate::parse::{format_cents, format_micro};
     let source = crate::input::open(dir, crate::input::Table::Employment)?;
-    let reading = crate::occupation::Reading { rules: rules.dmfa.clone(), employer: key };
+    let reading = crate::occupation::Reading::new(rules.dmfa.clone(), key);
     let bounds = crate::input::employment::RowBounds::of(&rules.shared);
     let keep = |e: &str| e == employer;
     let (mut lines, rejects) = crate::occupation::dmfa_lines(&source, register, &reading, bounds, &keep)?;

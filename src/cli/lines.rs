@@ -42,7 +42,7 @@ pub struct Args {
 pub fn run(a: Args) -> Result<()> {
     let set = super::rules::load(a.rules.as_deref())?;
     let rules = set.resolve(Quarter(9999 * 4 + 3), true)?;
-    let reading = responsa::occupation::Reading { rules: rules.dmfa.clone(), employer: a.dmfa_employer_id.into() };
+    let reading = responsa::occupation::Reading::new(rules.dmfa.clone(), a.dmfa_employer_id.into());
     let bounds = responsa::input::employment::RowBounds::of(&rules.shared);
     let w = responsa::lines::write(&a.data, &a.out, &reading, bounds, a.employer.as_deref())?;
     println!(

@@ -21,11 +21,26 @@ use crate::quarter::Quarter;
 
 use super::{Agg, Params, Part};
 
-/// How DmfA files are read: the rule set's readings and the employer key (§13).
-#[derive(Debug, Clone, PartialEq)]
+/// How DmfA files are read: the rule set's readings, the employer key, and the
+/// occupation starts held elsewhere (§13).
+#[derive(Clone)]
 pub struct Reading {
     pub rules: crate::rules::DmfaRules,
     pub employer: EmployerKey,
+    /// The store's earlier extracts: calls its argument with each (employer_id, INSS,
+    /// start) they hold; the earliest start of a worker with an employer is taken over
+    /// those and the extract's own.
+    pub held: Option<std::sync::Arc<Held>>,
+}
+
+/// Occupation starts held elsewhere, told one by one (§13).
+pub type Held = dyn Fn(&mut dyn FnMut(&str, u64, i32)) -> Result<()> + Send + Sync;
+
+impl Reading {
+    /// The rule set's readings and the employer key, nothing held elsewhere.
+    pub fn new(rules: crate::rules::DmfaRules, employer: EmployerKey) -> Reading {
+        Reading { rules, employer, held: None }
+    }
 }
 
 /// A worker and an employer: the key of a seniority date (register index, INSS).
@@ -145,6 +160,8 @@ pub struct Made {
     pub seniority_date: i32,
     /// Whether the seniority date came from the `seniority` input.
     pub seniority_given: bool,
+    /// The earliest occupation start held of the worker with the employer.
+    pub earliest: Option<i32>,
     pub in_service: bool,
     pub joint_committee: Option<String>,
 }
@@ -252,6 +269,7 @@ impl Maker<'_> {
                 .collect(),
             seniority_date,
             seniority_given: given.is_some(),
+            earliest: earliest.copied(),
             in_service: line::in_service(o.values.end, quarter.last_day()),
             joint_committee: o.joint_committee.clone(),
         })
@@ -275,11 +293,17 @@ impl SecondPass<'_> {
 impl Visit for SecondPass<'_> {
     fn occupation(&mut self, d: &Declaration, o: &Occupation) {
         match self.maker.make(d, o) {
-            Ok(m) => {
-                if let Err(fault) = self.agg.push(&m.fields()) {
-                    self.reject(o.line, fault.reason(), Some(&m.employer_id), &m.quarter.to_string());
+            Ok(m) => match self.agg.push(&m.fields()) {
+                Ok(()) => {
+                    // The store keeps each pair's earliest start, for later extracts.
+                    if let (Some(_), Some(e), Some(s), Some(inss)) =
+                        (self.agg.p.bound, m.employer, m.earliest, line::inss(&m.worker_id))
+                    {
+                        self.agg.part.starts.push((e, m.quarter.0, inss, s));
+                    }
                 }
-            }
+                Err(fault) => self.reject(o.line, fault.reason(), Some(&m.employer_id), &m.quarter.to_string()),
+            },
             Err(u) => {
                 self.agg.part.invalid += 1;
                 self.reject(o.line, u.reason, u.employer_id.as_deref(), &u.quarter);
@@ -361,7 +385,15 @@ fn first_pass(files: &[InputFile], register: &crate::input::register::Register, 
             big.declarations.extend(small.declarations);
             Ok(big)
         })?;
-    let First { declarations, starts } = found;
+    let First { declarations, mut starts } = found;
+    // The starts the store holds of earlier extracts, for the pairs this one declares.
+    if let Some(held) = &reading.held {
+        held(&mut |employer: &str, inss: u64, start: i32| {
+            if let Some(s) = register.index.get(employer).and_then(|&e| starts.get_mut(&(e, inss))) {
+                *s = (*s).min(start);
+            }
+        })?;
+    }
     let mut declared: Vec<(&str, &str, usize, u64)> =
         declarations.iter().map(|(e, q, f, l)| (e.as_str(), q.as_str(), *f, *l)).collect();
     // §13: a second declaration of one employer and quarter is a duplicate; files in

@@ -27,7 +27,7 @@ mod csv;
 mod dmfa;
 mod parquet;
 
-pub use dmfa::{lines as dmfa_lines, Made as DmfaLine, Reading};
+pub use dmfa::{lines as dmfa_lines, Held, Made as DmfaLine, Reading};
 
 use polars::prelude::{InitHashMaps, PlHashMap, PlHashSet};
 use rayon::prelude::*;
@@ -85,7 +85,15 @@ pub struct Occupation {
     pub by_committee: Vec<CommitteeWages>,
     pub rejects: Vec<Reject>,
     pub counts: InputCounts,
+    /// The store, lines read from DmfA (§13): per employer, quarter and worker (INSS),
+    /// the earliest occupation start held, sorted; kept so that a later extract's
+    /// regime change finds the start of the service.
+    pub starts: Vec<OccupationStart>,
 }
+
+/// The earliest occupation start of a worker with an employer, declared in a quarter
+/// (§13): employer index, quarter, INSS, start (days since 1970-01-01).
+pub type OccupationStart = (u32, i32, u64, i32);
 
 impl Occupation {
     /// The quarters of one employer, sorted.
@@ -160,6 +168,8 @@ struct Part {
     collected: Vec<(Key, Box<str>)>,
     /// The store: FTE by seniority years of each run.
     buckets: Vec<(Key, Buckets)>,
+    /// The store, DmfA lines: the earliest occupation starts (§13).
+    starts: Vec<OccupationStart>,
 }
 
 /// A rejected CSV line: its line within the block, its reason, and its employer_id and
@@ -597,7 +607,10 @@ fn aggregate_with(
         )
         .into());
     }
-    Ok(Occupation { by_quarter, buckets, by_committee, rejects, counts })
+    let mut starts: Vec<OccupationStart> = parts.iter_mut().flat_map(|p| std::mem::take(&mut p.starts)).collect();
+    starts.par_sort_unstable();
+    starts.dedup_by_key(|s| (s.0, s.1, s.2));
+    Ok(Occupation { by_quarter, buckets, by_committee, rejects, counts, starts })
 }
 
 /// A sum of wages as the cents of an output, or the error that names what overflowed

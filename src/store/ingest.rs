@@ -96,6 +96,36 @@ impl<'a> Options<'a> {
     }
 }
 
+/// The earliest occupation starts of a quarter's DmfA lines (§13), beside its aggregates.
+const STARTS: &str = "starts.parquet";
+
+/// The occupation starts the version `v` holds for the quarters this extract does not
+/// bring again (§13: "the earliest start among the lines held, the store's and the
+/// extract's"), read quarter by quarter when the DmfA reader asks.
+fn held_starts(store: &Path, v: &Version, brought: &BTreeSet<Quarter>) -> std::sync::Arc<occupation::Held> {
+    let entries: Vec<QuarterEntry> = v
+        .quarters
+        .iter()
+        .filter(|(q, e)| e.files.contains_key(STARTS) && !brought.iter().any(|b| b.to_string() == **q))
+        .map(|(_, e)| e.clone())
+        .collect();
+    let store = store.to_path_buf();
+    std::sync::Arc::new(move |each: &mut dyn FnMut(&str, u64, i32)| {
+        for e in &entries {
+            let df = super::read::frame(&store, e, STARTS)?;
+            let ids = df.column("employer_id")?.str()?.clone();
+            let inss = df.column("inss")?.u64()?.clone();
+            let start = df.column("start")?.i32()?.clone();
+            for ((id, w), s) in ids.iter().zip(inss.iter()).zip(start.iter()) {
+                if let (Some(id), Some(w), Some(s)) = (id, w, s) {
+                    each(id, w, s);
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
 fn has_input(data: &Path, t: Table) -> bool {
     let n = t.name();
     let dmfa = t == Table::Employment && data.join(crate::dmfa::FOLDER).is_dir();
@@ -460,7 +490,8 @@ fn read(
     let occ = match &employment {
         Some(employment) => {
             progress("aggregating employment lines");
-            let reading = occupation::Reading { rules: opts.rules.dmfa.clone(), employer: opts.dmfa_employer };
+            let held = old.map(|v| held_starts(store, v, &quarters));
+            let reading = occupation::Reading { rules: opts.rules.dmfa.clone(), employer: opts.dmfa_employer, held };
             let occ = occupation::aggregate_for_store(employment, &reg, seniority_bound, bounds, &ingested, &reading)?;
             rejects.extend(occ.rejects.iter().cloned());
             let mut lines = occ.counts.clone();
@@ -476,6 +507,7 @@ fn read(
             by_committee: Vec::new(),
             rejects: Vec::new(),
             counts: InputCounts::default(),
+            starts: Vec::new(),
         },
     };
     if let Some(c) = reg_counts {
@@ -575,6 +607,10 @@ fn compare(
         let brought = with_register && quarters.contains(&q);
         let carried =
             !brought && ["register.parquet", "occupation.parquet", "committees.parquet"].iter().all(|f| slot.carry(f));
+        if carried {
+            // The occupation starts of DmfA lines go with the lines they were read from.
+            slot.carry(STARTS);
+        }
         if !carried {
             // Sorted by employer_id, as every stored table: readers merge instead of searching.
             let mut rows: Vec<&register::RegisterRow> = if brought {
@@ -638,6 +674,16 @@ fn compare(
                 "wages_cents" => com.iter().map(|c| c.wages).collect::<Vec<_>>(),
             )?;
             let same_com = slot.put("committees.parquet", &mut com_df, String::new())?;
+            // §13: the earliest occupation starts of DmfA lines, for a later extract's.
+            let starts_of: Vec<&occupation::OccupationStart> = occ.starts.iter().filter(|s| s.1 == q.0).collect();
+            if !starts_of.is_empty() {
+                let mut st_df = df!(
+                    "employer_id" => starts_of.iter().map(|s| reg.ids[s.0 as usize].as_str()).collect::<Vec<_>>(),
+                    "inss" => starts_of.iter().map(|s| s.2).collect::<Vec<_>>(),
+                    "start" => starts_of.iter().map(|s| s.3).collect::<Vec<_>>(),
+                )?;
+                slot.put(STARTS, &mut st_df, String::new())?;
+            }
             let lines = if same_occ && same_com {
                 Changes::same(occ_df.height())
             } else {

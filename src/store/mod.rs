@@ -27,8 +27,11 @@
 //! | `committees.parquet` | one per employer and committee carried by lines | `employer_id, joint_committee, wages_cents` |
 //! | `invalidity.parquet` | the invalidity rows starting in the quarter | `file, line, worker_id, employer_id, primary_incapacity_start, invalidity_start, birth_date, seniority_date, resumption_authorized` |
 //! | `incapacity.parquet` | the incapacity rows starting in the quarter | `file, line, worker_id, employer_id, incapacity_start, incapacity_end, birth_date, service_start, worker_type, disability_recognised, part_time_resumption, daily_benefit_cents` |
+//! | `starts.parquet` | lines read from DmfA only (§13): one per employer and worker of the quarter | `employer_id, inss, start` (the earliest occupation start held, for a later extract's regime change) |
 //!
-//! No worker identifier of the employment lines is kept: the law needs only the counts.
+//! No worker identifier of CSV or Parquet employment lines is kept: the law needs only the
+//! counts. Lines read from DmfA keep each worker's INSS with its earliest occupation start,
+//! the one fact a later extract needs of them (§13).
 //! A store written before versions (one `manifest.json`) reads as version 1; the first
 //! ingest into it records that version before its own.
 

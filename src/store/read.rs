@@ -534,6 +534,7 @@ pub fn load(
         by_committee,
         rejects: Vec::new(),
         counts: InputCounts::default(),
+        starts: Vec::new(),
     };
     Ok(Dataset { register, invalidity, incapacity, occupation, rejects, inputs, volumes, version: Some(m.version) })
 }

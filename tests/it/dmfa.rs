@@ -152,3 +152,55 @@ fn a_compressed_declaration_file_reads_as_the_plain_one() {
     assert!(plain.len() > 1000, "{} lines", plain.len());
     assert_eq!(plain, strip("packed/employment.csv"));
 }
+
+/// §13: the earliest start "among the lines held, the store's and the extract's": a
+/// regime change declared in a later extract keeps the seniority of the occupation an
+/// earlier extract, ingested before, declared.
+#[test]
+fn a_later_extract_finds_the_start_the_store_holds() {
+    let w = Workdir::new();
+    let occupation = |start: &str, end: &str| {
+        format!(
+            "<Occupation><OccupationStartingDate>{start}</OccupationStartingDate>{end}<WorkingDaysSystem>500</WorkingDaysSystem>\
+             <RefMeanWorkingHours>3800</RefMeanWorkingHours><MeanWorkingHours>3800</MeanWorkingHours>\
+             <Service><ServiceCode>001</ServiceCode><ServiceNbrDays>6500</ServiceNbrDays></Service>\
+             <Remun><RemunCode>001</RemunCode><RemunAmount>300000</RemunAmount></Remun></Occupation>\n"
+        )
+    };
+    let declaration = |quarter: &str, occupations: &str| {
+        format!(
+            "{}<Form><EmployerDeclaration><Quarter>{quarter}</Quarter><CompanyID>0000000042</CompanyID>\n\
+             <NaturalPerson><INSS>80010100101</INSS><WorkerRecord>\n{occupations}</WorkerRecord></NaturalPerson>\n\
+             </EmployerDeclaration></Form>\n{}",
+            responsa::dmfa::write::HEAD,
+            responsa::dmfa::write::TAIL
+        )
+    };
+    let register = |q: &str| {
+        format!("quarter,employer_id,nace,employer_category,joint_committee,private_sector\n{q},0000000042,47110,010,200,true\n")
+    };
+    // 2023Q3: service since 2015, a new regime from 15/09/2023 (two occupations).
+    w.write("q3/employers.csv", register("2023Q3"));
+    let q3 = occupation("2015-03-01", "<OccupationEndingDate>2023-09-14</OccupationEndingDate>")
+        + &occupation("2023-09-15", "");
+    w.write("q3/dmfa/q3.xml", declaration("20233", &q3));
+    // 2023Q4: the new regime's occupation only.
+    w.write("q4/employers.csv", register("2023Q4"));
+    w.write("q4/dmfa/q4.xml", declaration("20234", &occupation("2023-09-15", "")));
+    ok(&w, &["ingest", "--data", "q3", "--store", "store", "-q"]);
+    ok(&w, &["ingest", "--data", "q4", "--store", "store", "-q"]);
+    // The 2023Q4 line counts 8 completed years (since 01/03/2015), not 0 (since 15/09/2023).
+    let dir = std::fs::read_dir(w.path("store/quarters"))
+        .expect("quarters")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("2023Q4")))
+        .expect("the stored 2023Q4");
+    let df = responsa::input::parquet_frame(&dir.join("occupation.parquet"), None, None).expect("stored aggregates");
+    let fte = |y: usize| df.column(&format!("fte_y{y}")).expect("a bucket").i64().expect("ints").get(0).unwrap_or(-1);
+    assert_eq!((fte(8), fte(0)), (1_000_000, 0), "{df}");
+    // The extract alone, as a folder, knows only its own start.
+    let lines = ok(&w, &["lines", "--data", "q4", "--out", "l4"]);
+    assert!(lines.contains("1 employment line"), "{lines}");
+    assert!(w.read("l4/employment.csv").contains(",2023-09-15,"), "{}", w.read("l4/employment.csv"));
+}
