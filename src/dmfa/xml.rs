@@ -350,8 +350,7 @@ pub fn read(path: &Path, visit: &mut dyn Visit) -> Result<u64> {
             Event::Text(ref t) if stack.last().is_some_and(|t| t.value_of().is_some()) => text.push_str(&t[..]),
             Event::CData(ref t) if stack.last().is_some_and(|t| t.value_of().is_some()) => text.push_str(&t[..]),
             Event::Eof => {
-                if let Some(open) = stack.last() {
-                    let _ = open;
+                if !stack.is_empty() {
                     return Err(Error::at(
                         path,
                         Some(line),
