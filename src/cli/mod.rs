@@ -73,7 +73,8 @@ The quarterly routine: `responsa ingest` the new quarter into a store, then `res
 --store --bill`; `responsa explain` for one employer; `responsa funds` for the sector funds. A \
 correction: `responsa ingest` it (`--amend` or `--replace` for one input alone), `responsa \
 history` lists the billed quarters it made out of date, `responsa regularise` says what to bill \
-or refund and why.\n\n\
+or refund and why. The employment lines may come as the employers' own DmfA declarations (a \
+folder dmfa/ of .xml or .xml.gz files): `responsa lines` shows the lines they make.\n\n\
 Start with `responsa assess --help`. Exit codes: 0 success; 2 usage or structural error (a \
 missing input, a file cut short, a quarter not covered); 3 data that did not hold (an input \
 over max_rejected_share, a quarter's volume dropping, --strict and rows were rejected); 1 \
