@@ -16,7 +16,7 @@
 //! big-rational arithmetic: an employer at exactly twice its sector meets the factor.
 
 use num_bigint::BigInt;
-use num_rational::BigRational;
+use num_rational::{BigRational, Ratio};
 use num_traits::{ToPrimitive, Zero};
 
 use crate::rules::Decimal;
@@ -60,7 +60,42 @@ impl Pool {
         if !self.is_positive() {
             return (self.quarters_used() > 0).then_some(0.0);
         }
+        // The nearest double of the unreduced fraction is the nearest double of the value:
+        // no common divisor need be sought (most pools fit in 128 bits).
+        if let Some((n, d)) = self.exact_fraction() {
+            return Ratio::new_raw(n, d).to_f64();
+        }
         self.exact().and_then(|r| r.to_f64())
+    }
+
+    /// The exact ratio as an unreduced fraction of 128-bit integers, `Σ n·10⁶·Π(other d) /
+    /// (m·Π d)`, when it fits; `None` otherwise (or when no quarter counts).
+    fn exact_fraction(&self) -> Option<(i128, i128)> {
+        let mut terms = [(0i128, 0i128); 4];
+        let mut m = 0;
+        for (n, d) in self.terms() {
+            terms[m] = (n as i128, d as i128);
+            m += 1;
+        }
+        if m == 0 {
+            return None;
+        }
+        let terms = &terms[..m];
+        let mut den = m as i128;
+        for &(_, d) in terms {
+            den = den.checked_mul(d)?;
+        }
+        let mut num = 0i128;
+        for (i, &(n, _)) in terms.iter().enumerate() {
+            let mut term = n.checked_mul(1_000_000)?;
+            for (j, &(_, d)) in terms.iter().enumerate() {
+                if j != i {
+                    term = term.checked_mul(d)?;
+                }
+            }
+            num = num.checked_add(term)?;
+        }
+        Some((num, den))
     }
 
     /// A fast float estimate of the ratio, within a few 1e-16 relative of the exact value.
@@ -132,6 +167,10 @@ pub fn multiple_with(e: &Pool, reference: &Pool, reference_exact: Option<&BigRat
     if !e.is_positive() {
         return Some(0.0);
     }
+    // (n / d) / (N / D) = n·D / (d·N), unreduced: its nearest double is the value's.
+    if let Some((n, d)) = e.exact_fraction() {
+        return BigRational::new_raw(BigInt::from(n) * rr.denom(), BigInt::from(d) * rr.numer()).to_f64();
+    }
     (e.exact()? / rr).to_f64()
 }
 
@@ -174,6 +213,31 @@ mod tests {
         // A hair below: one millionth of an FTE more in a denominator.
         let below = pool([4, 6, 0, 0], [600_001, 2_100_000, 0, 0]);
         assert!(!meets(&below, two, &sector));
+    }
+
+    /// The fast fractions give the same doubles as the reduced big rationals, the pools
+    /// that overflow 128 bits included (they fall back).
+    #[test]
+    fn unreduced_fractions_round_as_the_exact_value() {
+        use proptest::prelude::*;
+        let mut runner = proptest::test_runner::TestRunner::default();
+        let term = (0i64..50, prop_oneof![Just(0i64), 1i64..2_000_000, 1i64..200_000_000_000]);
+        runner
+            .run(&(proptest::array::uniform4(term.clone()), proptest::array::uniform4(term)), |(a, b)| {
+                let p = |t: [(i64, i64); 4]| Pool { entries: t.map(|x| x.0), fte: t.map(|x| x.1) };
+                let (e, r) = (p(a), p(b));
+                let slow_ratio = if e.is_positive() { e.exact().and_then(|x| x.to_f64()) } else { e.ratio() };
+                prop_assert_eq!(e.ratio(), slow_ratio);
+                let slow_multiple = match (e.quarters_used(), r.exact()) {
+                    (0, _) | (_, None) => None,
+                    _ if !r.is_positive() => e.is_positive().then_some(f64::INFINITY),
+                    _ if !e.is_positive() => Some(0.0),
+                    (_, Some(rr)) => (e.exact().expect("counted") / rr).to_f64(),
+                };
+                prop_assert_eq!(multiple(&e, &r), slow_multiple);
+                Ok(())
+            })
+            .expect("the same doubles");
     }
 
     #[test]
