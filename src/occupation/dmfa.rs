@@ -46,7 +46,7 @@ impl Reading {
 /// A worker and an employer: the key of a seniority date (register index, INSS).
 type Pair = (u32, u64);
 
-/// What the first pass finds in one file.
+/// What the first pass finds in the files one thread reads.
 #[derive(Default)]
 struct First {
     /// (employer as the register keys it, quarter as written, file, line).
