@@ -136,9 +136,14 @@ pub fn fte(o: &Occupation, r: &DmfaRules) -> Result<(i64, Basis), Fault> {
     Ok((f, Basis::Days { days, weeks, working_days_system, mean_hours, ref_mean_hours }))
 }
 
+/// The remunerations of the wage codes: those the wages count (§13).
+pub fn counted<'o>(o: &'o Occupation, r: &'o DmfaRules) -> impl Iterator<Item = &'o Remun> {
+    o.remuns.iter().filter(|m| r.wage_codes.contains(&m.code))
+}
+
 /// The occupation's wages in cents: its remunerations of the wage codes (§13).
 pub fn wages(o: &Occupation, r: &DmfaRules) -> Result<i64, Fault> {
-    o.remuns.iter().filter(|m| r.wage_codes.contains(&m.code)).try_fold(0i64, |sum, m| {
+    counted(o, r).try_fold(0i64, |sum, m| {
         sum.checked_add(m.amount).ok_or(Fault { element: "RemunAmount", why: "the amounts add up beyond counting" })
     })
 }

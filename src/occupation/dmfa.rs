@@ -152,10 +152,13 @@ pub struct Made {
     /// Its register index, when the register holds it.
     pub employer: Option<u32>,
     pub worker_id: String,
+    /// `worker_id` as a number.
+    pub inss: u64,
     pub fte: i64,
     pub basis: line::Basis,
     pub wages: i64,
-    /// The remunerations counted in the wages: (code, cents).
+    /// The remunerations counted in the wages: (code, cents); filled when the line is
+    /// listed (`responsa lines`, explanations), not when it is only aggregated.
     pub wage_codes: Vec<(u16, i64)>,
     pub seniority_date: i32,
     /// Whether the seniority date came from the `seniority` input.
@@ -257,16 +260,11 @@ impl Maker<'_> {
             employer_id,
             employer,
             worker_id: o.inss.trim().to_string(),
+            inss,
             fte,
             basis,
             wages,
-            wage_codes: o
-                .values
-                .remuns
-                .iter()
-                .filter(|m| rules.wage_codes.contains(&m.code))
-                .map(|m| (m.code, m.amount))
-                .collect(),
+            wage_codes: Vec::new(),
             seniority_date,
             seniority_given: given.is_some(),
             earliest: earliest.copied(),
@@ -296,10 +294,8 @@ impl Visit for SecondPass<'_> {
             Ok(m) => match self.agg.push(&m.fields()) {
                 Ok(()) => {
                     // The store keeps each pair's earliest start, for later extracts.
-                    if let (Some(_), Some(e), Some(s), Some(inss)) =
-                        (self.agg.p.bound, m.employer, m.earliest, line::inss(&m.worker_id))
-                    {
-                        self.agg.part.starts.push((e, m.quarter.0, inss, s));
+                    if let (Some(_), Some(e), Some(s)) = (self.agg.p.bound, m.employer, m.earliest) {
+                        self.agg.part.starts.push((e, m.quarter.0, m.inss, s));
                     }
                 }
                 Err(fault) => self.reject(o.line, fault.reason(), Some(&m.employer_id), &m.quarter.to_string()),
@@ -336,7 +332,9 @@ impl Visit for Listing<'_> {
         let unmade = match made {
             Ok(m) => match crate::input::employment::check(&m.fields(), self.bounds) {
                 Ok(_) => {
-                    self.lines.push(m);
+                    let rules = &self.maker.reading.rules;
+                    let wage_codes = line::counted(&o.values, rules).map(|r| (r.code, r.amount)).collect();
+                    self.lines.push(Made { wage_codes, ..m });
                     return;
                 }
                 Err(f) => {
