@@ -128,6 +128,18 @@ impl Tag {
     /// The element's name in messages.
     fn name(self) -> &'static str {
         match self {
+            Tag::Root => "DmfAOriginal",
+            Tag::Form => "Form",
+            Tag::EmployerDeclaration => "EmployerDeclaration",
+            Tag::Quarter => "Quarter",
+            Tag::Noss => "NOSSRegistrationNbr",
+            Tag::CompanyId => "CompanyID",
+            Tag::NaturalPerson => "NaturalPerson",
+            Tag::Inss => "INSS",
+            Tag::WorkerRecord => "WorkerRecord",
+            Tag::Occupation => "Occupation",
+            Tag::Service => "Service",
+            Tag::Remun => "Remun",
             Tag::Start => "OccupationStartingDate",
             Tag::End => "OccupationEndingDate",
             Tag::JointCommission => "JointCommissionNbr",
@@ -139,7 +151,7 @@ impl Tag {
             Tag::ServiceHours => "ServiceNbrHours",
             Tag::RemunCode => "RemunCode",
             Tag::RemunAmount => "RemunAmount",
-            _ => "element",
+            Tag::Other => "element",
         }
     }
 }
@@ -375,18 +387,7 @@ pub fn read(path: &Path, visit: &mut dyn Visit) -> Result<u64> {
 
 /// The innermost open element read, by name, for a cut file's message.
 fn open_name(stack: &[Tag]) -> &'static str {
-    match stack.iter().rev().find(|t| **t != Tag::Other) {
-        Some(Tag::Root) => "DmfAOriginal",
-        Some(Tag::Form) => "Form",
-        Some(Tag::EmployerDeclaration) => "EmployerDeclaration",
-        Some(Tag::NaturalPerson) => "NaturalPerson",
-        Some(Tag::WorkerRecord) => "WorkerRecord",
-        Some(Tag::Occupation) => "Occupation",
-        Some(Tag::Service) => "Service",
-        Some(Tag::Remun) => "Remun",
-        Some(t) => t.name(),
-        None => "an element",
-    }
+    stack.iter().rev().find(|t| **t != Tag::Other).map_or("an element", |t| t.name())
 }
 
 /// Closes the innermost element `tag`: a value is stored, a service, remuneration,
