@@ -379,9 +379,17 @@ fn parquet_names(path: &Path) -> Result<Vec<String>> {
     Ok(schema.iter_names().map(|n| n.to_string()).collect())
 }
 
-/// A Parquet file already read into memory (`path` names it in errors).
-pub fn parquet_bytes(path: &Path, bytes: Vec<u8>) -> Result<DataFrame> {
-    parquet_guard(path, move || ParquetReader::new(std::io::Cursor::new(bytes)).finish())
+/// A Parquet file already read into memory (`path` names it in errors): `columns` of it
+/// (all when `None`), decoded on the calling thread — the store's files are small and
+/// read side by side, one per thread; Polars' own threads beside them would only contend.
+pub fn parquet_bytes(path: &Path, bytes: Vec<u8>, columns: Option<&[&str]>) -> Result<DataFrame> {
+    let columns = columns.map(|c| c.iter().map(|s| s.to_string()).collect());
+    parquet_guard(path, move || {
+        ParquetReader::new(std::io::Cursor::new(bytes))
+            .with_columns(columns)
+            .read_parallel(ParallelStrategy::None)
+            .finish()
+    })
 }
 
 /// A Parquet file's metadata (its footer), read once and shared by the reads of its pieces.

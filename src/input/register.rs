@@ -193,7 +193,11 @@ pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<
             (u128::from_be_bytes(b), id.len() as u8, quarter_of(i), i)
         };
         let mut keyed: Vec<(u128, u8, i32, u32)> = valid.par_iter().map(|&i| key(i)).collect();
-        keyed.par_sort_unstable();
+        // An extract lists its quarters one after the other, each by employer: a few
+        // sorted runs, which the stable sort finds and merges (the national register of
+        // eight quarters: 0.11 s, against 0.18 s for an unstable sort on two cores). The
+        // keys are distinct (the row is the last), so stable or not gives the one order.
+        keyed.sort();
         valid = keyed.into_iter().map(|k| k.3).collect();
     } else {
         valid.par_sort_unstable_by(|&a, &b| (id_of(a), quarter_of(a), a).cmp(&(id_of(b), quarter_of(b), b)));

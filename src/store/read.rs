@@ -31,9 +31,14 @@ struct Stored {
 impl Stored {
     /// A stored file of quarter entry `e`, checked against its recorded sha256.
     fn open(store: &Path, e: &QuarterEntry, name: &str) -> Result<Stored> {
+        Stored::open_columns(store, e, name, None)
+    }
+
+    /// The `columns` (all when `None`) of a stored file, checked against its sha256.
+    fn open_columns(store: &Path, e: &QuarterEntry, name: &str, columns: Option<&[&str]>) -> Result<Stored> {
         let path = store.join(&e.file(name)?.path);
         let bytes = e.read(store, name)?;
-        let df = crate::input::parquet_bytes(&path, bytes).map_err(|e| {
+        let df = crate::input::parquet_bytes(&path, bytes, columns).map_err(|e| {
             Error::Structure(format!("{e} (a stored file: the store is damaged; re-ingest this quarter)"))
         })?;
         Ok(Stored { path, df })
@@ -97,6 +102,28 @@ impl Stored {
             return Ok(out);
         }
         self.complete(name, ca.iter())
+    }
+
+    /// The row-wise sum of integer columns (§3.2: the FTE of the seniority buckets kept),
+    /// added column by column into one vector instead of a copy of each.
+    fn sum_ints(&self, names: &[String]) -> Result<Vec<i64>> {
+        let mut sum = vec![0i64; self.height()];
+        for name in names {
+            let c = self.typed(name, |c| c.cast(&DataType::Int64))?;
+            let ca = c.i64().map_err(|e| self.wrong(name, e))?;
+            if ca.null_count() > 0 {
+                return Err(self.damaged(name));
+            }
+            let mut at = 0;
+            for chunk in ca.downcast_iter() {
+                let values = chunk.values().as_slice();
+                for (s, v) in sum[at..at + values.len()].iter_mut().zip(values) {
+                    *s = s.checked_add(*v).ok_or_else(|| self.damaged(name))?;
+                }
+                at += values.len();
+            }
+        }
+        Ok(sum)
     }
 
     fn bools(&self, name: &str) -> Result<Vec<bool>> {
@@ -262,16 +289,17 @@ pub(super) fn register(store: &Path, m: &Version, only: Option<&[Quarter]>, decl
                 };
                 contacts.insert((id[i].to_string(), quarter.0), contact);
             }
-            rows.push(RegisterRow {
-                language: language[i].map(str::to_string),
-                quarter: *quarter,
-                employer_id: id[i].to_string(),
-                nace: nace[i].to_string(),
-                employer_category: cat[i].to_string(),
-                joint_committee: jc[i].to_string(),
-                private_sector: private[i],
-            });
         }
+        // The rows' texts copied on every core: a national quarter is 250,000 rows.
+        rows.par_extend((0..df.height()).into_par_iter().map(|i| RegisterRow {
+            language: language[i].map(str::to_string),
+            quarter: *quarter,
+            employer_id: id[i].to_string(),
+            nace: nace[i].to_string(),
+            employer_category: cat[i].to_string(),
+            joint_committee: jc[i].to_string(),
+            private_sector: private[i],
+        }));
     }
     drop(id_cols);
     drop(frames);
@@ -336,12 +364,15 @@ pub fn load(
         .par_iter()
         .filter_map(|q| m.quarters.get(&q.to_string()).map(|e| (*q, e)))
         .map(|(q, d)| {
-            let df = Stored::open(store, d, "occupation.parquet")?;
+            // Only the columns read: the buckets below min_seniority_years are not.
+            let fte: Vec<String> = (min_years..=m.seniority_bound as usize).map(|y| format!("fte_y{y}")).collect();
+            let mut columns = vec!["employer_id", "lines", "headcount", "wages_cents"];
+            columns.extend(fte.iter().map(String::as_str));
+            let df = Stored::open_columns(store, d, "occupation.parquet", Some(&columns))?;
             let (id, lines, head, wages) =
                 (df.strs("employer_id")?, df.ints("lines")?, df.ints("headcount")?, df.ints("wages_cents")?);
-            let buckets: Vec<Vec<i64>> = (min_years..=m.seniority_bound as usize)
-                .map(|y| df.ints(&format!("fte_y{y}")))
-                .collect::<Result<_>>()?;
+            // §3.2: the FTE of lines with at least min_seniority_years.
+            let fte3y = df.sum_ints(&fte)?;
             // §6: the quarter's volume, of every employer with lines (one row each), not
             // only of the assessed quarters' employers read below.
             let volume = crate::volumes::Volume {
@@ -356,8 +387,7 @@ pub fn load(
                     employer,
                     quarter: q,
                     lines: lines[i],
-                    // §3.2: the FTE of lines with at least min_seniority_years.
-                    fte3y: buckets.iter().map(|b| b[i]).sum(),
+                    fte3y: fte3y[i],
                     headcount: head[i],
                     wages: wages[i],
                 });
@@ -381,23 +411,40 @@ pub fn load(
             Ok((occ, com, (q, volume)))
         })
         .collect::<Result<_>>()?;
-    // By (employer, quarter): each part is sorted by employer, so the concatenation is a
-    // few sorted runs, which a stable sort merges in a few passes.
-    let mut by_quarter: Vec<EmployerQuarter> = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
+    // By (employer, quarter): the parts come in quarter order and hold one row per
+    // employer, so each row's place is known from the count of rows of the employers
+    // before it — one counting pass and one placing pass, no comparison sort.
     let mut by_committee: Vec<CommitteeWages> = Vec::new();
     let mut volumes = BTreeMap::new();
+    let mut start = vec![0usize; sorted_ids.len() + 1];
+    for (o, _, _) in &parts {
+        for g in o {
+            start[g.employer as usize + 1] += 1;
+        }
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    // Every slot is written once: the counts are of these rows.
+    let blank = EmployerQuarter { employer: 0, quarter: Quarter(0), lines: 0, fte3y: 0, headcount: 0, wages: 0 };
+    let mut by_quarter = vec![blank; start[start.len() - 1]];
     for (o, c, (q, v)) in parts {
-        by_quarter.extend(o);
+        for g in o {
+            let at = &mut start[g.employer as usize];
+            by_quarter[*at] = g;
+            *at += 1;
+        }
         by_committee.extend(c);
         volumes.insert(q, v);
     }
-    by_quarter.sort_by_key(|g| (g.employer, g.quarter));
     by_committee.par_sort_unstable();
 
     progress("reading the stored rows");
-    let mut invalidity = Vec::new();
-    let mut incapacity = Vec::new();
-    for (q, e) in &m.quarters {
+    // One stored quarter per thread, each file decoded on its thread.
+    type Rows = (Vec<InvalidityRow>, Vec<IncapacityRow>);
+    let read = |(q, e): (&String, &QuarterEntry)| -> Result<Rows> {
+        let mut invalidity = Vec::new();
+        let mut incapacity = Vec::new();
         let quarter: Quarter = q.parse().map_err(|e: String| anyhow::anyhow!(e))?;
         if needs.invalidity {
             let df = Stored::open(store, e, "invalidity.parquet")?;
@@ -454,6 +501,14 @@ pub fn load(
                 });
             }
         }
+        Ok((invalidity, incapacity))
+    };
+    let parts: Vec<Rows> = m.quarters.par_iter().map(read).collect::<Result<_>>()?;
+    let mut invalidity = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
+    let mut incapacity = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
+    for (inv, inc) in parts {
+        invalidity.extend(inv);
+        incapacity.extend(inc);
     }
     invalidity.sort_by(|a, b| (a.file.as_str(), a.line).cmp(&(b.file.as_str(), b.line)));
     incapacity.sort_by(|a, b| (a.file.as_ref(), a.line).cmp(&(b.file.as_ref(), b.line)));
