@@ -7,6 +7,10 @@
 #   RESPONSA_STORE_ONLY=1 bash benches/national.sh 5
 #                                            (only the store: assess --store against CSV,
 #                                            corrections, regularise, the store's size)
+#   RESPONSA_BASELINE=… RESPONSA_COMPARE_ONLY=1 RESPONSA_STORE_COMPARE=1 bash benches/national.sh 5
+#                                            (CSV and Parquet, then the levy and solidarity
+#                                            quarters from CSV and from a store, each
+#                                            against the earlier build, in turn)
 #
 # An earlier build, for RESPONSA_BASELINE:
 #   git worktree add /tmp/base COMMIT && CARGO_TARGET_DIR=/tmp/base/target \
@@ -116,10 +120,25 @@ compare() { # key label args...
   printf '%-34s %8.2f s %8d MB   (runs: %s)\n' "baseline $label" "$b" "$(($(med "${mb[@]}") / 1024))" "${wb[*]}"
   printf '%-34s %8.2f s %8d MB   (runs: %s)\n' "this build $label" "$c" "$(($(med "${mc[@]}") / 1024))" "${wc[*]}"
   awk -v b="$b" -v c="$c" -v l="$label" 'BEGIN { printf "this build/baseline %s: time %.3f\n", l, c / b }'
+  echo "$key-base $b" >> /tmp/responsa-bench.results
+  echo "$key-cur $c" >> /tmp/responsa-bench.results
 }
 if [ -n "${RESPONSA_BASELINE:-}" ]; then
   [ -n "${RESPONSA_PARQUET_ONLY:-}" ] || compare base-csv "national csv" assess --quarter 2023Q4 --data "$DATA/national-csv" --out "$OUT/cmp-csv-@RUN@" -q
   compare base-parquet "national parquet" assess --quarter 2023Q4 --data "$DATA/national-parquet" --out "$OUT/cmp-pq-@RUN@" -q
+fi
+# RESPONSA_STORE_COMPARE=1 with RESPONSA_BASELINE: the levy quarter 2025Q4 from CSV, and
+# the levy and solidarity quarters from one store of 2024Q1..2026Q4 (ingested once, by this
+# build; both builds read it), each against the earlier build, in turn.
+if [ -n "${RESPONSA_STORE_COMPARE:-}" ] && [ -n "${RESPONSA_BASELINE:-}" ]; then
+  "$BIN" ingest --data "$DATA/national24-csv" --store "$OUT/store-cmp" -q
+  compare base-levy-csv "levy 2025Q4 (csv)" assess --quarter 2025Q4 --data "$DATA/national24-csv" --out "$OUT/cl-@RUN@" -q
+  compare base-levy-store "levy 2025Q4 (store)" assess --quarter 2025Q4 --store "$OUT/store-cmp" --out "$OUT/csl-@RUN@" -q
+  compare base-sol-csv "solidarity 2026Q1 (csv)" assess --quarter 2026Q1 --data "$DATA/national24-csv" --out "$OUT/cs-@RUN@" -q
+  compare base-sol-store "solidarity 2026Q1 (store)" assess --quarter 2026Q1 --store "$OUT/store-cmp" --out "$OUT/css-@RUN@" -q
+  awk '{w[$1]=$2} END { split("base cur", who, " ");
+       for (i = 1; i <= 2; i++) printf "store/csv (%s): levy quarter %.1fx as fast, solidarity quarter %.1fx\n", who[i] == "cur" ? "this build" : "baseline",
+         w["base-levy-csv-" who[i]] / w["base-levy-store-" who[i]], w["base-sol-csv-" who[i]] / w["base-sol-store-" who[i]] }' /tmp/responsa-bench.results
 fi
 [ -z "${RESPONSA_COMPARE_ONLY:-}" ] || exit 0
 # The solidarity quarter against the levy quarter, on the same national data (§8). No timed

@@ -103,6 +103,21 @@ impl Occupation {
         &self.by_quarter[from..to]
     }
 
+    /// Where each employer's quarters start in `by_quarter`, for employers `0..n`, and
+    /// where the last one's end (`n + 1` offsets): one walk, where a run over every
+    /// employer would search twice per employer.
+    pub fn employer_offsets(&self, n: usize) -> Vec<usize> {
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut at = 0;
+        for e in 0..=n {
+            while at < self.by_quarter.len() && (self.by_quarter[at].employer as usize) < e {
+                at += 1;
+            }
+            offsets.push(at);
+        }
+        offsets
+    }
+
     /// The committee wages of one employer, sorted.
     pub fn committees_of(&self, employer: u32) -> &[CommitteeWages] {
         let from = self.by_committee.partition_point(|g| g.employer < employer);
@@ -624,4 +639,36 @@ fn to_cents(sum: i128, register: &Register, key: Key) -> Result<i64> {
             Quarter(key.1)
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_employer_s_quarters_start_where_the_offsets_say() {
+        let g = |employer: u32, q: i32| EmployerQuarter {
+            employer,
+            quarter: Quarter(q),
+            lines: 1,
+            fte3y: 0,
+            headcount: 0,
+            wages: 0,
+        };
+        // Employer 0 has two quarters, 1 none, 2 one, 3 (the last) none.
+        let occupation = Occupation {
+            by_quarter: vec![g(0, 1), g(0, 2), g(2, 1)],
+            buckets: Vec::new(),
+            by_committee: Vec::new(),
+            rejects: Vec::new(),
+            counts: InputCounts::default(),
+            starts: Vec::new(),
+        };
+        let offsets = occupation.employer_offsets(4);
+        assert_eq!(offsets, vec![0, 2, 2, 3, 3]);
+        for e in 0..4u32 {
+            let (from, to) = (offsets[e as usize], offsets[e as usize + 1]);
+            assert_eq!(&occupation.by_quarter[from..to], occupation.of_employer(e), "employer {e}");
+        }
+    }
 }

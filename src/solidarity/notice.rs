@@ -35,16 +35,10 @@ struct Notice {
 /// the quarter it is collected in. `None` when it owes nothing.
 pub fn notice(
     a: &crate::solidarity::assess::Assessment,
-    employer: &str,
+    due_rows: &[&crate::solidarity::assess::Incapacity],
     office: &Office,
     to: &Recipient<'_>,
 ) -> Result<Option<String>> {
-    use crate::solidarity::status::Status;
-    let due_rows: Vec<&crate::solidarity::assess::Incapacity> = a
-        .incapacities
-        .iter()
-        .filter(|i| i.row.employer_id == employer && i.status == Status::Due && i.contribution > 0)
-        .collect();
     if due_rows.is_empty() {
         return Ok(None);
     }

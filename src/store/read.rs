@@ -628,4 +628,41 @@ mod tests {
         assert_eq!(stored.optional_dates("incapacity_end").ok(), Some(vec![Some(2000), None]), "optional: none");
         assert_eq!(stored.optional_strs("language").ok(), Some(vec![None, None]), "absent optional column");
     }
+
+    #[test]
+    fn the_seniority_buckets_are_summed_row_by_row_and_only_the_columns_asked_are_read() {
+        let dir = tempfile::tempdir().expect("a scratch folder");
+        let path = dir.path().join("occupation.parquet");
+        let mut df = DataFrame::new_infer_height(vec![
+            Column::new("fte_y2".into(), vec![Some(7i64), Some(1)]),
+            Column::new("fte_y3".into(), vec![Some(1_000_000i64), Some(2)]),
+            Column::new("fte_y4".into(), vec![Some(500_000i64), None]),
+            Column::new("fte_y5".into(), vec![Some(i64::MAX), Some(0)]),
+        ])
+        .expect("a frame");
+        ParquetWriter::new(std::fs::File::create(&path).expect("a file")).finish(&mut df).expect("written");
+        let file = super::super::StoredFile {
+            path: "occupation.parquet".into(),
+            sha256: String::new(),
+            batch: String::new(),
+            content: String::new(),
+        };
+        let entry = QuarterEntry {
+            batch: String::new(),
+            files: [("occupation.parquet".to_string(), file)].into(),
+            volume: None,
+        };
+        let columns = ["fte_y3", "fte_y4", "fte_y5"];
+        let stored = Stored::open_columns(dir.path(), &entry, "occupation.parquet", Some(&columns)).expect("read");
+        assert!(stored.df.column("fte_y2").is_err(), "a bucket below the rule's years is not read");
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // Row 0: 1 + 0.5 FTE at three years or more; row 1 misses its four-year bucket.
+        let missing = stored.sum_ints(&names(&["fte_y3", "fte_y4"])).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(missing.contains("'fte_y4'") && missing.contains("re-ingest"), "not summed as 0: {missing}");
+        let overflow = stored.sum_ints(&names(&["fte_y3", "fte_y5"])).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(overflow.contains("'fte_y5'"), "a sum that does not fit is no wrapped number: {overflow}");
+        assert_eq!(stored.sum_ints(&names(&["fte_y3"])).ok(), Some(vec![1_000_000, 2]));
+        let reopened = Stored::open_columns(dir.path(), &entry, "occupation.parquet", None).expect("read");
+        assert_eq!(reopened.df.width(), 4, "no projection: every column");
+    }
 }
