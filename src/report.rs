@@ -21,13 +21,57 @@ pub fn fmt_ratio(x: Option<f64>) -> String {
 
 /// A ratio written into `buf`: empty when undefined, `inf`, else its shortest decimal.
 fn write_ratio(buf: &mut Vec<u8>, x: Option<f64>) {
-    use std::io::Write;
     match x {
         None => {}
         Some(v) if v.is_infinite() => buf.extend_from_slice(b"inf"),
-        Some(v) => {
-            let _ = write!(buf, "{v}");
+        Some(v) if v.is_nan() => buf.extend_from_slice(b"NaN"),
+        Some(v) => write_shortest(buf, v),
+    }
+}
+
+/// A finite double as Rust's `{}` writes it — the shortest digits that read back as the
+/// same double, never an exponent — from ryu's digits, which come four times faster (a
+/// national assessment.csv holds 1.25 million ratios).
+fn write_shortest(buf: &mut Vec<u8>, v: f64) {
+    let mut ryu = ryu::Buffer::new();
+    let text = ryu.format_finite(v).as_bytes();
+    let (negative, text) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    // ryu writes `d.ddd`, `0.000ddd` or `d.ddde±x`: its digits, and where the point falls.
+    let (mantissa, exponent) = match text.iter().position(|c| *c == b'e') {
+        Some(i) => {
+            let e = std::str::from_utf8(&text[i + 1..]).ok().and_then(|e| e.parse::<i32>().ok()).unwrap_or(0);
+            (&text[..i], e)
         }
+        None => (text, 0),
+    };
+    let dot = mantissa.iter().position(|c| *c == b'.').unwrap_or(mantissa.len());
+    let mut digits: Vec<u8> = mantissa.iter().copied().filter(|c| *c != b'.').collect();
+    let mut point = dot as i32 + exponent;
+    let leading = digits.iter().take_while(|d| **d == b'0').count();
+    digits.drain(..leading);
+    point -= leading as i32;
+    while digits.last() == Some(&b'0') {
+        digits.pop();
+    }
+    if negative {
+        buf.push(b'-');
+    }
+    if digits.is_empty() {
+        buf.push(b'0');
+    } else if point <= 0 {
+        buf.extend_from_slice(b"0.");
+        buf.extend(std::iter::repeat_n(b'0', point.unsigned_abs() as usize));
+        buf.extend_from_slice(&digits);
+    } else if point as usize >= digits.len() {
+        buf.extend_from_slice(&digits);
+        buf.extend(std::iter::repeat_n(b'0', point as usize - digits.len()));
+    } else {
+        buf.extend_from_slice(&digits[..point as usize]);
+        buf.push(b'.');
+        buf.extend_from_slice(&digits[point as usize..]);
     }
 }
 
@@ -572,6 +616,38 @@ mod tests {
         assert_eq!(String::from_utf8_lossy(&buf), "0.7,,inf,0.0125,60");
     }
     use super::*;
+
+    fn shortest(v: f64) -> String {
+        let mut buf = Vec::new();
+        write_shortest(&mut buf, v);
+        String::from_utf8(buf).unwrap_or_default()
+    }
+
+    #[test]
+    fn ratios_are_written_as_rust_writes_them() {
+        for v in
+            [0.0, -0.0, 1.0, 0.5, 0.1, 1e-7, 1.5e-7, 1e-5, 0.0030111300154111293, 123.456, 1e15, 1e16, 1.2e17, 5e-324]
+        {
+            assert_eq!(shortest(v), format!("{v}"), "{v:e}");
+        }
+        assert_eq!(fmt_ratio(Some(f64::INFINITY)), "inf");
+        assert_eq!(fmt_ratio(None), "");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_double_is_written_as_rust_writes_it(bits in proptest::prelude::any::<u64>()) {
+            let v = f64::from_bits(bits);
+            proptest::prop_assume!(v.is_finite());
+            proptest::prop_assert_eq!(shortest(v), format!("{v}"));
+        }
+
+        #[test]
+        fn any_ratio_is_written_as_rust_writes_it(n in 0u64..1_000_000_000, d in 1u64..1_000_000_000) {
+            let v = n as f64 / d as f64;
+            proptest::prop_assert_eq!(shortest(v), format!("{v}"));
+        }
+    }
 
     fn letters(names: &[&str]) -> Vec<(String, String)> {
         names.iter().map(|n| (n.to_string(), format!("<p>{n}</p>"))).collect()
