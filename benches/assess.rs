@@ -11,7 +11,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion};
 use responsa::dataset::{load, Needs};
 
-const LEVY: Needs = Needs { invalidity: true, incapacity: false };
+const LEVY: Needs = Needs { invalidity: true, incapacity: false, invalidity_back: Some(3) };
 use responsa::input::{open, Table};
 use responsa::levy::assess::assess;
 use responsa::quarter::{Quarter, QuarterRange};

@@ -60,10 +60,7 @@ impl Contribution {
 
 /// What the contributions computed read besides the register and the employment lines.
 pub fn needs<'a>(on: impl IntoIterator<Item = &'a Contribution>) -> crate::dataset::Needs {
-    on.into_iter().fold(crate::dataset::Needs { invalidity: false, incapacity: false }, |n, c| {
-        let w = c.wing().needs();
-        crate::dataset::Needs { invalidity: n.invalidity || w.invalidity, incapacity: n.incapacity || w.incapacity }
-    })
+    on.into_iter().fold(crate::dataset::Needs::NONE, |n, c| n.and(c.wing().needs()))
 }
 
 /// `2022Q4..2025Q4`, `from 2026Q1`, or `never` for a contribution's periods in a rule set.

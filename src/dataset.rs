@@ -53,6 +53,30 @@ pub struct Gates {
 pub struct Needs {
     pub invalidity: bool,
     pub incapacity: bool,
+    /// The invalidity rows a computation reads, from a store: those starting in the
+    /// quarters Q - `invalidity_back` ..= Q of each assessed quarter Q (the levy's
+    /// reference quarters, §3.1); `None`, every stored row (`explain` lists them all). A
+    /// data folder's file is read whole either way.
+    pub invalidity_back: Option<i32>,
+}
+
+impl Needs {
+    /// Nothing besides the register and the employment lines.
+    pub const NONE: Needs = Needs { invalidity: false, incapacity: false, invalidity_back: Some(0) };
+
+    /// What two computations read together.
+    pub fn and(self, o: Needs) -> Needs {
+        let invalidity_back = match (self.invalidity, o.invalidity) {
+            (false, _) => o.invalidity_back,
+            (_, false) => self.invalidity_back,
+            _ => self.invalidity_back.zip(o.invalidity_back).map(|(a, b)| a.max(b)),
+        };
+        Needs {
+            invalidity: self.invalidity || o.invalidity,
+            incapacity: self.incapacity || o.incapacity,
+            invalidity_back,
+        }
+    }
 }
 
 /// Reads and validates the inputs. `rules` supplies the parameters the line aggregation
@@ -165,4 +189,23 @@ pub fn volumes(groups: &[crate::occupation::EmployerQuarter]) -> BTreeMap<Quarte
         v.lines += g.lines as u64;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Needs;
+
+    #[test]
+    fn needs_together_read_the_wider_window_and_every_row_wins() {
+        let levy = Needs { invalidity: true, incapacity: false, invalidity_back: Some(3) };
+        let solidarity = Needs { incapacity: true, ..Needs::NONE };
+        let both = levy.and(solidarity);
+        assert_eq!(both, Needs { invalidity: true, incapacity: true, invalidity_back: Some(3) });
+        assert_eq!(solidarity.and(levy), both, "in either order");
+        let listing = Needs { invalidity_back: None, ..levy };
+        assert_eq!(levy.and(listing).invalidity_back, None, "explain's every row");
+        let shallow = Needs { invalidity_back: Some(1), ..levy };
+        assert_eq!(shallow.and(levy).invalidity_back, Some(3));
+        assert_eq!(Needs::NONE.and(Needs::NONE), Needs::NONE);
+    }
 }

@@ -26,7 +26,8 @@ pub fn explain(set: &RuleSet, source: &Source, req: &Request) -> Result<String> 
     if req.for_employer && req.json {
         return Err(Error::Usage("--for employer writes a page for the employer: drop --format json".into()));
     }
-    let resolved = Resolved::new(set, vec![req.quarter], None, req.allow_before_first_quarter)?;
+    let mut resolved = Resolved::new(set, vec![req.quarter], None, req.allow_before_first_quarter)?;
+    resolved.every_invalidity_row = true;
     // §6: explain computes what assess would, so it refuses what assess refuses.
     let rejects = Rejects::Named(std::path::Path::new("the rejects.csv that responsa assess writes"));
     let data = crate::run::read(&resolved, source, &req.gates, rejects, &|_| {})?;

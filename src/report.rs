@@ -48,13 +48,34 @@ fn write_shortest(buf: &mut Vec<u8>, v: f64) {
         None => (text, 0),
     };
     let dot = mantissa.iter().position(|c| *c == b'.').unwrap_or(mantissa.len());
-    let mut digits: Vec<u8> = mantissa.iter().copied().filter(|c| *c != b'.').collect();
-    let mut point = dot as i32 + exponent;
-    let leading = digits.iter().take_while(|d| **d == b'0').count();
-    digits.drain(..leading);
-    point -= leading as i32;
-    while digits.last() == Some(&b'0') {
-        digits.pop();
+    // The digits without the point, on the stack (ryu writes at most 17 of them).
+    let mut held = [0u8; 32];
+    let mut n = 0;
+    for c in mantissa.iter().filter(|c| **c != b'.') {
+        if let Some(slot) = held.get_mut(n) {
+            *slot = *c;
+            n += 1;
+        }
+    }
+    let leading = held[..n].iter().take_while(|d| **d == b'0').count();
+    let point = dot as i32 + exponent - leading as i32;
+    let mut digits = &held[leading..n];
+    while let Some((b'0', rest)) = digits.split_last() {
+        digits = rest;
+    }
+    // ryu and Rust part only where the double lies exactly halfway between two shortest
+    // candidates (ryu keeps the even digit, Rust rounds up): a double whose exact decimal
+    // value has 18 significant digits or fewer. A double m·2^-k (m odd) has k decimals,
+    // so `k + point` significant digits; the doubles of few digits, and the integers,
+    // go through Rust's own formatter (a ratio of the tables has some fifty digits).
+    let bits = v.to_bits();
+    let (biased, fraction) = (((bits >> 52) & 0x7ff) as i32, bits & ((1u64 << 52) - 1));
+    let (m, e) = if biased == 0 { (fraction, -1074) } else { (fraction | (1u64 << 52), biased - 1075) };
+    let k = -(e + m.trailing_zeros() as i32);
+    if m == 0 || k <= 0 || k + point <= 19 {
+        use std::io::Write;
+        let _ = write!(buf, "{v}");
+        return;
     }
     if negative {
         buf.push(b'-');
@@ -64,9 +85,9 @@ fn write_shortest(buf: &mut Vec<u8>, v: f64) {
     } else if point <= 0 {
         buf.extend_from_slice(b"0.");
         buf.extend(std::iter::repeat_n(b'0', point.unsigned_abs() as usize));
-        buf.extend_from_slice(&digits);
+        buf.extend_from_slice(digits);
     } else if point as usize >= digits.len() {
-        buf.extend_from_slice(&digits);
+        buf.extend_from_slice(digits);
         buf.extend(std::iter::repeat_n(b'0', point as usize - digits.len()));
     } else {
         buf.extend_from_slice(&digits[..point as usize]);
@@ -639,6 +660,14 @@ mod tests {
         fn any_double_is_written_as_rust_writes_it(bits in proptest::prelude::any::<u64>()) {
             let v = f64::from_bits(bits);
             proptest::prop_assume!(v.is_finite());
+            proptest::prop_assert_eq!(shortest(v), format!("{v}"));
+        }
+
+        /// The doubles of few decimal digits, where the ties between two shortest
+        /// candidates lie (2446202217041.78125, 0.50000762939453125).
+        #[test]
+        fn any_short_dyadic_is_written_as_rust_writes_it(m in 1u64..(1u64 << 53), k in 0i32..80) {
+            let v = m as f64 * 2f64.powi(-k);
             proptest::prop_assert_eq!(shortest(v), format!("{v}"));
         }
 

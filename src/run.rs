@@ -119,6 +119,9 @@ pub struct Resolved {
     /// Per quarter, the contributions in force (§5); never empty.
     pub on: Vec<Vec<crate::contribution::Contribution>>,
     pub reference: Option<Vec<Rules>>,
+    /// Every invalidity row is read, not only those the computation counts (`explain`
+    /// lists an employer's rows of every quarter, §3.1).
+    pub every_invalidity_row: bool,
 }
 
 impl Resolved {
@@ -137,7 +140,7 @@ impl Resolved {
             None => None,
             Some(s) => Some(quarters.iter().map(|q| s.resolve(*q, allow_before_first_quarter)).collect::<Result<_>>()?),
         };
-        Ok(Resolved { quarters, rules, on, reference })
+        Ok(Resolved { quarters, rules, on, reference, every_invalidity_row: false })
     }
 
     /// The quarters with the contributions computed for each.
@@ -147,7 +150,11 @@ impl Resolved {
 
     /// The inputs the run reads besides the register and the employment lines.
     pub fn needs(&self) -> Needs {
-        crate::contribution::needs(self.on.iter().flatten())
+        let needs = crate::contribution::needs(self.on.iter().flatten());
+        if self.every_invalidity_row {
+            return Needs { invalidity_back: None, ..needs };
+        }
+        needs
     }
 
     /// Every rule set of the run: its quarters', then the reference's.

@@ -7,7 +7,11 @@
 //! ([`levy_cents`]) and receipts ([`receipts::attribute`]). The rules themselves live in
 //! those modules; this one only gathers their facts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+// Keys of our own (identifiers, sector codes), looked up a million times a quarter: a
+// fast hash, not one against hostile keys.
+use rustc_hash::FxHashMap as HashMap;
 
 use num_rational::BigRational;
 use rayon::prelude::*;
@@ -109,6 +113,34 @@ pub struct Assessment {
     pub private_ratio: Option<f64>,
     /// By committee.
     pub receipts: Vec<Receipt>,
+    /// The counts the reports print, made once ([`Tally::of`]).
+    pub tally: Tally,
+}
+
+/// The employers per status and per warning, and the levies' total: counted in one pass
+/// over the quarter's employers, where each report asked for them one by one (some forty
+/// passes over 250,000 rows).
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    status: [usize; Status::ALL.len()],
+    warnings: [usize; Warning::ALL.len()],
+    levy_total: i64,
+}
+
+impl Tally {
+    pub fn of(employers: &[EmployerRow]) -> Tally {
+        let mut t = Tally::default();
+        for e in employers {
+            if let Some(i) = Status::ALL.iter().position(|s| *s == e.status) {
+                t.status[i] += 1;
+            }
+            if let Some(i) = e.warning.and_then(|w| Warning::ALL.iter().position(|x| *x == w)) {
+                t.warnings[i] += 1;
+            }
+            t.levy_total += e.levy.unwrap_or(0);
+        }
+        t
+    }
 }
 
 impl Assessment {
@@ -119,13 +151,13 @@ impl Assessment {
         self.rules.quarter.offset(self.rules.levy.payment_lag)
     }
     pub fn levy_total(&self) -> i64 {
-        self.employers.iter().filter_map(|e| e.levy).sum()
+        self.tally.levy_total
     }
     pub fn count(&self, s: Status) -> usize {
-        self.employers.iter().filter(|e| e.status == s).count()
+        Status::ALL.iter().position(|x| *x == s).map_or(0, |i| self.tally.status[i])
     }
     pub fn count_warning(&self, w: Warning) -> usize {
-        self.employers.iter().filter(|e| e.warning == Some(w)).count()
+        Warning::ALL.iter().position(|x| *x == w).map_or(0, |i| self.tally.warnings[i])
     }
     pub fn employer(&self, id: &str) -> Option<&EmployerRow> {
         self.employers.binary_search_by(|e| e.employer_id.as_str().cmp(id)).ok().map(|i| &self.employers[i])
@@ -173,7 +205,7 @@ pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
     let levels = rules.levy.sector_levels.clone();
 
     // §3.1: counted entries per employer and reference quarter.
-    let mut entries_of: HashMap<&str, [i64; 4]> = HashMap::new();
+    let mut entries_of: HashMap<&str, [i64; 4]> = HashMap::default();
     // Rows starting outside Q-3..Q are dropped by rule 1 whatever the others say: they are
     // passed over before their ages are computed.
     let (first, last) = (reference.quarter(0).first_day(), reference.quarter(3).last_day());
@@ -213,7 +245,7 @@ pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
     // Hashed, then listed by code: a quarter's 250,000 employers at three levels took a
     // tenth of a second in an ordered map.
     let mut private = Pool::default();
-    let mut groups: Vec<HashMap<&str, (u64, Pool)>> = vec![HashMap::new(); levels.len()];
+    let mut groups: Vec<HashMap<&str, (u64, Pool)>> = vec![HashMap::default(); levels.len()];
     for b in base.iter().filter(|b| b.reg.private_sector) {
         private.add(&b.pool);
         for (li, &l) in levels.iter().enumerate() {
@@ -312,5 +344,6 @@ pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
         .into_iter()
         .map(|(joint_committee, (employers, cents))| Receipt { joint_committee, employers, cents })
         .collect();
-    Ok(Assessment { rules, employers, sectors, private, private_ratio, receipts })
+    let tally = Tally::of(&employers);
+    Ok(Assessment { rules, employers, sectors, private, private_ratio, receipts, tally })
 }

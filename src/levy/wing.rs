@@ -76,7 +76,9 @@ impl Wing for Levy {
         v
     }
     fn needs(&self) -> Needs {
-        Needs { invalidity: true, incapacity: false }
+        // §3.1: the entries counted start in the reference quarters Q-3..Q.
+        let back = super::reference::REFERENCE_QUARTERS as i32 - 1;
+        Needs { invalidity: true, incapacity: false, invalidity_back: Some(back) }
     }
     fn assess(&self, data: &Dataset, rules: Rules) -> Result<Box<dyn Assessed>> {
         Ok(Box::new(super::assess::assess(data, rules)?))

@@ -65,7 +65,7 @@ impl Wing for Solidarity {
         v
     }
     fn needs(&self) -> Needs {
-        Needs { invalidity: false, incapacity: true }
+        Needs { incapacity: true, ..Needs::NONE }
     }
     fn assess(&self, data: &Dataset, rules: Rules) -> Result<Box<dyn Assessed>> {
         Ok(Box::new(super::assess::assess(data, rules)?))

@@ -446,7 +446,10 @@ pub fn load(
         let mut invalidity = Vec::new();
         let mut incapacity = Vec::new();
         let quarter: Quarter = q.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-        if needs.invalidity {
+        // Only the rows a computation counts (§3.1), unless every row is listed.
+        let counted =
+            needs.invalidity_back.is_none_or(|back| quarters.iter().any(|q| (q.offset(-back)..=*q).contains(&quarter)));
+        if needs.invalidity && counted {
             let df = Stored::open(store, e, "invalidity.parquet")?;
             let (file, line, w, id) =
                 (df.strs("file")?, df.ints("line")?, df.strs("worker_id")?, df.strs("employer_id")?);

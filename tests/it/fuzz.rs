@@ -69,7 +69,7 @@ fn invalidity_line() -> impl Strategy<Value = String> {
 /// possible outcome, a panic or an unaccounted row is not.
 fn load_and_reconcile(dir: &Path) -> Result<(), TestCaseError> {
     let rules = RuleSet::embedded().expect("rules").resolve(Quarter::new(2023, 4).expect("q"), true).expect("resolved");
-    let needs = Needs { invalidity: true, incapacity: false };
+    let needs = Needs { invalidity: true, incapacity: false, invalidity_back: None };
     let q = [Quarter::new(2023, 4).expect("q")];
     let loaded = std::panic::catch_unwind(|| {
         dataset::load(dir, Default::default(), Default::default(), &rules, &q, needs, &|_| {})
