@@ -382,8 +382,24 @@ fn parquet_names(path: &Path) -> Result<Vec<String>> {
 /// A Parquet file already read into memory (`path` names it in errors): `columns` of it
 /// (all when `None`), decoded on the calling thread — the store's files are small and
 /// read side by side, one per thread; Polars' own threads beside them would only contend.
-pub fn parquet_bytes(path: &Path, bytes: Vec<u8>, columns: Option<&[&str]>) -> Result<DataFrame> {
-    let columns = columns.map(|c| c.iter().map(|s| s.to_string()).collect());
+///
+/// `prefer`: one column read when the file holds it, else the columns given with it.
+pub fn parquet_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    columns: Option<&[&str]>,
+    prefer: Option<(&str, &[&str])>,
+) -> Result<DataFrame> {
+    let mut columns: Option<Vec<String>> = columns.map(|c| c.iter().map(|s| s.to_string()).collect());
+    if let (Some(cols), Some((one, others))) = (columns.as_mut(), prefer) {
+        // Whether the file holds the preferred column, from its footer.
+        let schema = parquet_guard(path, || ParquetReader::new(std::io::Cursor::new(bytes.as_slice())).schema())?;
+        if schema.contains(one) {
+            cols.push(one.to_string());
+        } else {
+            cols.extend(others.iter().map(|o| o.to_string()));
+        }
+    }
     parquet_guard(path, move || {
         ParquetReader::new(std::io::Cursor::new(bytes))
             .with_columns(columns)

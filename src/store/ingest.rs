@@ -663,6 +663,17 @@ fn compare(
                     idx.iter().map(|&i| occ.buckets[i][y]).collect::<Vec<_>>(),
                 ));
             }
+            // §3.2: fte3y under the rule set's min_seniority_years, summed once here
+            // rather than at every run.
+            let from = opts.rules.levy.min_seniority_years as usize;
+            if from <= bound {
+                let sum = |i: usize| occ.buckets[i][from..=bound].iter().try_fold(0i64, |s, v| s.checked_add(*v));
+                let summed: Option<Vec<i64>> = idx.iter().map(|&i| sum(i)).collect();
+                let summed = summed.ok_or_else(|| {
+                    Error::Other(anyhow::anyhow!("{q}: an employer's FTE does not fit the store's numbers"))
+                })?;
+                cols.push(Column::new(super::fte_from(from as u32).into(), summed));
+            }
             let mut occ_df = DataFrame::new_infer_height(cols)?;
             let same_occ = slot.put("occupation.parquet", &mut occ_df, String::new())?;
 

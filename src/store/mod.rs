@@ -23,7 +23,7 @@
 //! | file | rows | columns |
 //! |---|---|---|
 //! | `register.parquet` | the register rows of the quarter | `employer_id, nace, employer_category, joint_committee, private_sector` |
-//! | `occupation.parquet` | one per employer with lines | `employer_id, lines, headcount, wages_cents, fte_y0 … fte_yN` (FTE millionths by completed years of seniority on the quarter's last day; `fte_yN`: N years or more) |
+//! | `occupation.parquet` | one per employer with lines | `employer_id, lines, headcount, wages_cents, fte_y0 … fte_yN` (FTE millionths by completed years of seniority on the quarter's last day; `fte_yN`: N years or more), and `fte_from_yM`: their sum from M years, M the ingest's `min_seniority_years` (§3.2's `fte3y`, read alone by a run under that M) |
 //! | `committees.parquet` | one per employer and committee carried by lines | `employer_id, joint_committee, wages_cents` |
 //! | `invalidity.parquet` | the invalidity rows starting in the quarter | `file, line, worker_id, employer_id, primary_incapacity_start, invalidity_start, birth_date, seniority_date, resumption_authorized` |
 //! | `incapacity.parquet` | the incapacity rows starting in the quarter | `file, line, worker_id, employer_id, incapacity_start, incapacity_end, birth_date, service_start, worker_type, disability_recognised, part_time_resumption, daily_benefit_cents` |
@@ -58,6 +58,14 @@ use crate::input::rejects::InputCounts;
 
 /// The format of a version file.
 pub const FORMAT: u32 = 2;
+
+/// The stored column of the FTE with `years` of seniority or more (§3.2), the sum of the
+/// buckets `fte_y{years}` … `fte_yN` made at ingest: a run under the same
+/// `min_seniority_years` reads it alone; another, or a store written before it, sums the
+/// buckets.
+pub fn fte_from(years: u32) -> String {
+    format!("fte_from_y{years}")
+}
 /// The index of a store written before versions (format 1).
 pub const LEGACY_MANIFEST: &str = crate::input::STORE_MANIFEST;
 pub const VERSIONS: &str = crate::input::STORE_VERSIONS;

@@ -31,14 +31,21 @@ struct Stored {
 impl Stored {
     /// A stored file of quarter entry `e`, checked against its recorded sha256.
     fn open(store: &Path, e: &QuarterEntry, name: &str) -> Result<Stored> {
-        Stored::open_columns(store, e, name, None)
+        Stored::open_columns(store, e, name, None, None)
     }
 
-    /// The `columns` (all when `None`) of a stored file, checked against its sha256.
-    fn open_columns(store: &Path, e: &QuarterEntry, name: &str, columns: Option<&[&str]>) -> Result<Stored> {
+    /// The `columns` (all when `None`) of a stored file, and `prefer`'s column when the
+    /// file holds it, else its other columns; checked against its sha256.
+    fn open_columns(
+        store: &Path,
+        e: &QuarterEntry,
+        name: &str,
+        columns: Option<&[&str]>,
+        prefer: Option<(&str, &[&str])>,
+    ) -> Result<Stored> {
         let path = store.join(&e.file(name)?.path);
         let bytes = e.read(store, name)?;
-        let df = crate::input::parquet_bytes(&path, bytes, columns).map_err(|e| {
+        let df = crate::input::parquet_bytes(&path, bytes, columns, prefer).map_err(|e| {
             Error::Structure(format!("{e} (a stored file: the store is damaged; re-ingest this quarter)"))
         })?;
         Ok(Stored { path, df })
@@ -364,15 +371,21 @@ pub fn load(
         .par_iter()
         .filter_map(|q| m.quarters.get(&q.to_string()).map(|e| (*q, e)))
         .map(|(q, d)| {
-            // Only the columns read: the buckets below min_seniority_years are not.
+            // Only the columns read: the FTE of min_seniority_years or more as the store
+            // summed it at ingest, else the buckets of those years (§3.2).
             let fte: Vec<String> = (min_years..=m.seniority_bound as usize).map(|y| format!("fte_y{y}")).collect();
-            let mut columns = vec!["employer_id", "lines", "headcount", "wages_cents"];
-            columns.extend(fte.iter().map(String::as_str));
-            let df = Stored::open_columns(store, d, "occupation.parquet", Some(&columns))?;
+            let buckets: Vec<&str> = fte.iter().map(String::as_str).collect();
+            let summed = super::fte_from(min_years as u32);
+            let columns = ["employer_id", "lines", "headcount", "wages_cents"];
+            let prefer = Some((summed.as_str(), &buckets[..]));
+            let df = Stored::open_columns(store, d, "occupation.parquet", Some(&columns), prefer)?;
             let (id, lines, head, wages) =
                 (df.strs("employer_id")?, df.ints("lines")?, df.ints("headcount")?, df.ints("wages_cents")?);
             // §3.2: the FTE of lines with at least min_seniority_years.
-            let fte3y = df.sum_ints(&fte)?;
+            let fte3y = match df.df.column(&summed) {
+                Ok(_) => df.ints(&summed)?,
+                Err(_) => df.sum_ints(&fte)?,
+            };
             // §6: the quarter's volume, of every employer with lines (one row each), not
             // only of the assessed quarters' employers read below.
             let volume = crate::volumes::Volume {
@@ -656,7 +669,8 @@ mod tests {
             volume: None,
         };
         let columns = ["fte_y3", "fte_y4", "fte_y5"];
-        let stored = Stored::open_columns(dir.path(), &entry, "occupation.parquet", Some(&columns)).expect("read");
+        let stored =
+            Stored::open_columns(dir.path(), &entry, "occupation.parquet", Some(&columns), None).expect("read");
         assert!(stored.df.column("fte_y2").is_err(), "a bucket below the rule's years is not read");
         let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         // Row 0: 1 + 0.5 FTE at three years or more; row 1 misses its four-year bucket.
@@ -665,7 +679,7 @@ mod tests {
         let overflow = stored.sum_ints(&names(&["fte_y3", "fte_y5"])).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(overflow.contains("'fte_y5'"), "a sum that does not fit is no wrapped number: {overflow}");
         assert_eq!(stored.sum_ints(&names(&["fte_y3"])).ok(), Some(vec![1_000_000, 2]));
-        let reopened = Stored::open_columns(dir.path(), &entry, "occupation.parquet", None).expect("read");
+        let reopened = Stored::open_columns(dir.path(), &entry, "occupation.parquet", None, None).expect("read");
         assert_eq!(reopened.df.width(), 4, "no projection: every column");
     }
 }
