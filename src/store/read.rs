@@ -614,28 +614,29 @@ pub fn load(
 mod tests {
     use super::*;
 
+    /// `df` written as the stored file `name` of a quarter entry in `dir`, unchecked.
+    fn stored(dir: &Path, name: &str, mut df: DataFrame) -> QuarterEntry {
+        let path = dir.join(name);
+        ParquetWriter::new(std::fs::File::create(&path).expect("a file")).finish(&mut df).expect("written");
+        let file = super::super::StoredFile {
+            path: name.into(),
+            sha256: String::new(),
+            batch: String::new(),
+            content: String::new(),
+        };
+        QuarterEntry { batch: String::new(), files: [(name.to_string(), file)].into(), volume: None }
+    }
+
     #[test]
     fn a_missing_value_in_a_complete_column_is_a_damaged_store() {
         let dir = tempfile::tempdir().expect("a scratch folder");
-        let path = dir.path().join("invalidity.parquet");
-        let mut df = DataFrame::new_infer_height(vec![
+        let df = DataFrame::new_infer_height(vec![
             Column::new("worker_id".into(), vec![Some("W1"), None]),
             Column::new("birth_date".into(), vec![Some(1000i32), None]),
             Column::new("incapacity_end".into(), vec![Some(2000i32), None]),
         ])
         .expect("a frame");
-        ParquetWriter::new(std::fs::File::create(&path).expect("a file")).finish(&mut df).expect("written");
-        let file = super::super::StoredFile {
-            path: "invalidity.parquet".into(),
-            sha256: String::new(),
-            batch: String::new(),
-            content: String::new(),
-        };
-        let entry = QuarterEntry {
-            batch: String::new(),
-            files: [("invalidity.parquet".to_string(), file)].into(),
-            volume: None,
-        };
+        let entry = stored(dir.path(), "invalidity.parquet", df);
         let stored = Stored::open(dir.path(), &entry, "invalidity.parquet").expect("read back");
         let worker = stored.strs("worker_id").err().map(|e| e.to_string()).unwrap_or_default();
         assert!(worker.contains("invalidity.parquet") && worker.contains("'worker_id'"), "{worker}");
@@ -648,26 +649,14 @@ mod tests {
     #[test]
     fn the_seniority_buckets_are_summed_row_by_row_and_only_the_columns_asked_are_read() {
         let dir = tempfile::tempdir().expect("a scratch folder");
-        let path = dir.path().join("occupation.parquet");
-        let mut df = DataFrame::new_infer_height(vec![
+        let df = DataFrame::new_infer_height(vec![
             Column::new("fte_y2".into(), vec![Some(7i64), Some(1)]),
             Column::new("fte_y3".into(), vec![Some(1_000_000i64), Some(2)]),
             Column::new("fte_y4".into(), vec![Some(500_000i64), None]),
             Column::new("fte_y5".into(), vec![Some(i64::MAX), Some(0)]),
         ])
         .expect("a frame");
-        ParquetWriter::new(std::fs::File::create(&path).expect("a file")).finish(&mut df).expect("written");
-        let file = super::super::StoredFile {
-            path: "occupation.parquet".into(),
-            sha256: String::new(),
-            batch: String::new(),
-            content: String::new(),
-        };
-        let entry = QuarterEntry {
-            batch: String::new(),
-            files: [("occupation.parquet".to_string(), file)].into(),
-            volume: None,
-        };
+        let entry = stored(dir.path(), "occupation.parquet", df);
         let columns = ["fte_y3", "fte_y4", "fte_y5"];
         let stored =
             Stored::open_columns(dir.path(), &entry, "occupation.parquet", Some(&columns), None).expect("read");
