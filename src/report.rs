@@ -656,6 +656,12 @@ mod tests {
     }
 
     proptest::proptest! {
+        // The cases found once are kept above, in the test of named values.
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
         #[test]
         fn any_double_is_written_as_rust_writes_it(bits in proptest::prelude::any::<u64>()) {
             let v = f64::from_bits(bits);
