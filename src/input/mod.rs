@@ -391,21 +391,18 @@ pub fn parquet_bytes(
     prefer: Option<(&str, &[&str])>,
 ) -> Result<DataFrame> {
     let mut columns: Option<Vec<String>> = columns.map(|c| c.iter().map(|s| s.to_string()).collect());
+    // One reader: the footer it reads for the schema serves the read too.
+    let mut reader = ParquetReader::new(std::io::Cursor::new(bytes));
     if let (Some(cols), Some((one, others))) = (columns.as_mut(), prefer) {
         // Whether the file holds the preferred column, from its footer.
-        let schema = parquet_guard(path, || ParquetReader::new(std::io::Cursor::new(bytes.as_slice())).schema())?;
+        let schema = parquet_guard(path, || reader.schema())?;
         if schema.contains(one) {
             cols.push(one.to_string());
         } else {
             cols.extend(others.iter().map(|o| o.to_string()));
         }
     }
-    parquet_guard(path, move || {
-        ParquetReader::new(std::io::Cursor::new(bytes))
-            .with_columns(columns)
-            .read_parallel(ParallelStrategy::None)
-            .finish()
-    })
+    parquet_guard(path, move || reader.with_columns(columns).read_parallel(ParallelStrategy::None).finish())
 }
 
 /// A Parquet file's metadata (its footer), read once and shared by the reads of its pieces.
