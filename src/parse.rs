@@ -305,15 +305,25 @@ pub fn write_shortest(buf: &mut Vec<u8>, v: f64) {
         digits = rest;
     }
     // ryu and Rust part only where the double lies exactly halfway between two shortest
-    // candidates (ryu keeps the even digit, Rust rounds up): a double whose exact decimal
-    // value has 18 significant digits or fewer. A double m·2^-k (m odd) has k decimals,
-    // so `k + point` significant digits; the doubles of few digits, and the integers,
-    // go through Rust's own formatter (a ratio of the tables has some fifty digits).
+    // candidates (ryu keeps the even digit, Rust rounds up). Two candidates of d digits
+    // lie 10^-d apart relative to the value and both within its rounding interval, of
+    // 2^-52 relative: so d >= 16, and the double's exact decimal value, their midpoint,
+    // has 17 significant digits or more (and 18 at most: ryu gives at most 17). A double
+    // m·2^-k (m odd) has k decimals, so `k + point` significant digits; an integer
+    // (k <= 0) has at most `point`. Those of 17 to 19 digits, and the integers of 17
+    // digits or more, go through Rust's own formatter; the others — the ratios of some
+    // fifty digits, the averages of a few quarters (12.25), zero — are laid out from
+    // ryu's digits.
     let bits = v.to_bits();
     let (biased, fraction) = (((bits >> 52) & 0x7ff) as i32, bits & ((1u64 << 52) - 1));
     let (m, e) = if biased == 0 { (fraction, -1074) } else { (fraction | (1u64 << 52), biased - 1075) };
     let k = -(e + m.trailing_zeros() as i32);
-    if m == 0 || k <= 0 || k + point <= 19 {
+    let tie_possible = match m {
+        0 => false,
+        _ if k <= 0 => point >= 17,
+        _ => (17..=19).contains(&(k + point)),
+    };
+    if tie_possible {
         use std::io::Write;
         let _ = write!(buf, "{v}");
         return;
@@ -378,6 +388,20 @@ mod tests {
         #[test]
         fn any_short_dyadic_is_written_as_rust_writes_it(m in 1u64..(1u64 << 53), k in 0i32..80) {
             let v = m as f64 * 2f64.powi(-k);
+            proptest::prop_assert_eq!(shortest(v), format!("{v}"));
+        }
+
+        /// The doubles of a few decimals (averages over quarters, halves, quarters) and the
+        /// integers, written from ryu's digits.
+        #[test]
+        fn any_double_of_few_digits_is_written_as_rust_writes_it(m in 0u64..(1u64 << 40), k in 0i32..12, neg: bool) {
+            let v = m as f64 * 2f64.powi(-k) * if neg { -1.0 } else { 1.0 };
+            proptest::prop_assert_eq!(shortest(v), format!("{v}"));
+        }
+
+        #[test]
+        fn any_integer_is_written_as_rust_writes_it(m in 0u64..(1u64 << 53), shift in 0i32..80) {
+            let v = m as f64 * 2f64.powi(shift);
             proptest::prop_assert_eq!(shortest(v), format!("{v}"));
         }
 

@@ -331,7 +331,7 @@ pub fn gaps(data: &Dataset, q: Quarter, on: &[crate::contribution::Contribution]
         .filter_map(|(employer, missing)| {
             let id = data.register.ids.get(employer as usize)?;
             registered.contains(id.as_str()).then(|| Gap {
-                employer_id: id.clone(),
+                employer_id: id.to_string(),
                 quarters: (0..read.len()).filter(|i| missing & (1 << i) != 0).map(|i| read[i].to_string()).collect(),
             })
         })

@@ -3,6 +3,7 @@
 //! (§6). Every employer known in any quarter gets a compact index (its rank in the
 //! sorted list of identifiers) that the employment aggregation groups by.
 
+use compact_str::CompactString;
 use polars::prelude::PlHashMap;
 use rayon::prelude::*;
 
@@ -16,14 +17,16 @@ use crate::quarter::{parse_quarter, Quarter};
 #[derive(Debug, Clone)]
 pub struct RegisterRow {
     pub quarter: Quarter,
-    pub employer_id: String,
+    // Identifiers and codes of up to 24 bytes are held inline: a national quarter is
+    // 250,000 rows of five texts, each a heap allocation as a `String`.
+    pub employer_id: CompactString,
     /// Five digits, dots removed.
-    pub nace: String,
-    pub employer_category: String,
-    pub joint_committee: String,
+    pub nace: CompactString,
+    pub employer_category: CompactString,
+    pub joint_committee: CompactString,
     pub private_sector: bool,
     /// The employer's language for letters (§11: `fr`, `nl` or `de`), when given.
-    pub language: Option<String>,
+    pub language: Option<CompactString>,
 }
 
 #[derive(Debug, Default)]
@@ -32,9 +35,9 @@ pub struct Register {
     pub rows: Vec<RegisterRow>,
     /// Every employer with a register row in any quarter, sorted (§6: others are
     /// unknown); an employer's index is its position here.
-    pub ids: Vec<String>,
+    pub ids: Vec<CompactString>,
     /// `ids` → index; may be left empty (the store), [`Register::position`] then searches.
-    pub index: PlHashMap<String, u32>,
+    pub index: PlHashMap<CompactString, u32>,
     /// Every (employer index, quarter) with a valid register row, sorted (empty when
     /// read from the store, which checked the rows that need it at ingest).
     pub declared: Vec<(u32, i32)>,
@@ -100,7 +103,7 @@ pub fn similar_ids(register: &Register, id: &str) -> Vec<String> {
     };
     let want = core(id);
     let mut v: Vec<String> =
-        register.rows.iter().filter(|r| core(&r.employer_id) == want).map(|r| r.employer_id.clone()).collect();
+        register.rows.iter().filter(|r| core(&r.employer_id) == want).map(|r| r.employer_id.to_string()).collect();
     v.sort();
     v.dedup();
     v.truncate(3);
@@ -202,7 +205,7 @@ pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<
     } else {
         valid.par_sort_unstable_by(|&a, &b| (id_of(a), quarter_of(a), a).cmp(&(id_of(b), quarter_of(b), b)));
     }
-    let mut ids: Vec<String> = Vec::new();
+    let mut ids: Vec<CompactString> = Vec::new();
     let mut kept: Vec<u32> = Vec::new();
     let mut declared: Vec<(u32, i32)> = Vec::new();
     let mut used = 0u64;
@@ -211,7 +214,7 @@ pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<
         let employer_id = id_of(first);
         used += 1;
         if ids.last().is_none_or(|l| l != employer_id) {
-            ids.push(employer_id.to_string());
+            ids.push(employer_id.into());
         }
         declared.push((ids.len() as u32 - 1, quarter_of(first)));
         kept.push(first);
@@ -252,12 +255,12 @@ pub fn load(source: &Source, keep: Option<&[Quarter]>) -> Result<(Register, Vec<
                 let c = checked[i as usize].as_ref().ok()?;
                 Some(RegisterRow {
                     quarter: c.quarter,
-                    employer_id: id_of(i).to_string(),
-                    nace: parse_nace(nace.get(i as usize).unwrap_or_default()).unwrap_or_default(),
-                    employer_category: text(cat.get(i as usize)).unwrap_or_default().to_string(),
-                    joint_committee: text(jc.get(i as usize)).unwrap_or_default().to_string(),
+                    employer_id: id_of(i).into(),
+                    nace: parse_nace(nace.get(i as usize).unwrap_or_default()).unwrap_or_default().into(),
+                    employer_category: text(cat.get(i as usize)).unwrap_or_default().into(),
+                    joint_committee: text(jc.get(i as usize)).unwrap_or_default().into(),
                     private_sector: c.private,
-                    language: text(language.and_then(|l| l.get(i as usize))).map(|l| l.to_ascii_lowercase()),
+                    language: text(language.and_then(|l| l.get(i as usize))).map(|l| l.to_ascii_lowercase().into()),
                 })
             })
             .collect(),

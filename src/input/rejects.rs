@@ -174,7 +174,7 @@ pub fn above_share(rejected: u64, read: u64, share: crate::rules::Decimal) -> bo
 pub fn gate(
     inputs: &std::collections::BTreeMap<&'static str, InputCounts>,
     share: crate::rules::Decimal,
-    ids: &[String],
+    ids: &[compact_str::CompactString],
     rejects_path: &std::path::Path,
 ) -> Result<(), crate::error::Error> {
     for (name, c) in inputs {
@@ -203,7 +203,7 @@ pub fn gate(
 }
 
 /// A hint for the most frequent reason, where one applies.
-fn hint(reasons: &[(String, u64)], ids: &[String]) -> Option<String> {
+fn hint(reasons: &[(String, u64)], ids: &[compact_str::CompactString]) -> Option<String> {
     let (top, _) = reasons.first()?;
     if top == UNKNOWN_EMPLOYER || top.starts_with("employer_id: no register row") {
         let lengths: std::collections::BTreeSet<usize> = ids.iter().map(|i| i.len()).collect();

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 // fast hash, not one against hostile keys.
 use rustc_hash::FxHashMap as HashMap;
 
+use compact_str::CompactString;
 use num_rational::BigRational;
 use rayon::prelude::*;
 
@@ -35,14 +36,15 @@ use super::warnings::{warn, Warning};
 /// One assessed employer: every intermediate of §3 under its name.
 #[derive(Debug, Clone)]
 pub struct EmployerRow {
-    pub employer_id: String,
+    // The register's texts, held inline as there (no allocation per employer).
+    pub employer_id: CompactString,
     /// Five digits.
-    pub nace: String,
-    pub joint_committee: String,
-    pub employer_category: String,
+    pub nace: CompactString,
+    pub joint_committee: CompactString,
+    pub employer_category: CompactString,
     pub private_sector: bool,
     /// For letters (§11), from the register's optional `language` column.
-    pub language: Option<String>,
+    pub language: Option<CompactString>,
     pub sheltered: bool,
     /// Over the quarters of Q-4..Q-1 with a line (§3.4).
     pub headcount: Headcount,
@@ -224,7 +226,7 @@ pub fn assess(data: &Dataset, rules: Rules) -> Result<Assessment> {
         employer: u32,
     }
     // Both lists are sorted by identifier: the employers' indexes by one walk.
-    let ids: Vec<&str> = data.register.ids.iter().map(String::as_str).collect();
+    let ids: Vec<&str> = data.register.ids.iter().map(CompactString::as_str).collect();
     let index = positions(&ids, &reg_q.iter().map(|r| r.employer_id.as_str()).collect::<Vec<_>>());
     let offsets = data.occupation.employer_offsets(ids.len());
     let base: Vec<Base> = reg_q

@@ -259,9 +259,9 @@ pub fn explain(data: &Dataset, a: &Assessment, employer_id: &str) -> Result<Expl
         employer_id: employer_id.to_string(),
         rule_set: format!("{} (sha256 {})", r.origin, r.sha256),
         register: RegisterFacts {
-            nace: e.nace.clone(),
-            joint_committee: e.joint_committee.clone(),
-            employer_category: e.employer_category.clone(),
+            nace: e.nace.to_string(),
+            joint_committee: e.joint_committee.to_string(),
+            employer_category: e.employer_category.to_string(),
             private_sector: e.private_sector,
         },
         entries: Step {
@@ -293,7 +293,7 @@ pub fn explain(data: &Dataset, a: &Assessment, employer_id: &str) -> Result<Expl
             source: src(&["levy.sector_levels", "levy.min_sector_employers"]),
             body: SectorFacts {
                 levels_tried: e.sector.tried.clone(),
-                group: e.sector.group.clone(),
+                group: e.sector.group.to_string(),
                 level: e.sector.level,
                 found: e.sector.found,
                 pool: sector_pool,

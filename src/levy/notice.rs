@@ -142,7 +142,7 @@ pub fn letter(a: &Assessment, e: &EmployerRow, office: &Office, to: &Recipient<'
         intro,
         rows,
         ratio: ratio(e.ratio),
-        sector: e.sector.group.clone(),
+        sector: e.sector.group.to_string(),
         sector_note: sector_note(e, r.min_sector_employers, lang),
         sector_ratio: ratio(e.sector_ratio),
         sector_multiple: multiple(e.sector_multiple),

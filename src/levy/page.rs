@@ -245,9 +245,9 @@ pub fn levy_page(a: &Assessment) -> Page {
             .take(SHOWN)
             .map(|e| {
                 vec![
-                    e.employer_id.clone(),
-                    e.sector.group.clone(),
-                    e.joint_committee.clone(),
+                    e.employer_id.to_string(),
+                    e.sector.group.to_string(),
+                    e.joint_committee.to_string(),
                     multiple(e.sector_multiple),
                     multiple(e.private_multiple),
                     euros(e.wage_base),

@@ -48,7 +48,7 @@ pub fn compare(before: &Assessment, after: &Assessment) -> Vec<EmployerChange> {
             (None, _) => vec!["added".to_string()],
             (_, None) => vec!["withdrawn".to_string()],
         };
-        let id = x.or(y).map(|e| e.employer_id.clone()).unwrap_or_default();
+        let id = x.or(y).map(|e| e.employer_id.to_string()).unwrap_or_default();
         out.push(EmployerChange {
             employer_id: id,
             quarter: q,

@@ -48,7 +48,9 @@ pub const ASSESSMENT_HEADER: &[Col] = &[
 ];
 
 /// One row of assessment.csv; `quarter` and `due` are written once a run, not per row.
-fn assessment_row(a: &Assessment, (quarter, due): (&str, &str), e: &EmployerRow, f: &mut Fields<'_>) {
+/// `fixed`: the quarter, the due quarter and the private-sector ratio, the same on every
+/// row (written once).
+fn assessment_row((quarter, due, private): (&str, &str, &str), e: &EmployerRow, f: &mut Fields<'_>) {
     let liable = e.status == Status::Liable;
     f.plain(quarter);
     f.text(&e.employer_id);
@@ -64,9 +66,11 @@ fn assessment_row(a: &Assessment, (quarter, due): (&str, &str), e: &EmployerRow,
     for x in e.pool.fte {
         f.micro(x);
     }
-    for r in [e.ratio, e.sector_ratio, a.private_ratio, e.sector_multiple, e.private_multiple] {
-        f.ratio(r);
-    }
+    f.ratio(e.ratio);
+    f.ratio(e.sector_ratio);
+    f.plain(private);
+    f.ratio(e.sector_multiple);
+    f.ratio(e.private_multiple);
     f.plain(e.sector_employers);
     f.plain(e.status.as_str());
     f.plain(e.warning.map_or("", |w| w.as_str()));
@@ -137,7 +141,10 @@ pub fn stage(
 ) -> Result<Summary> {
     let q = a.quarter().to_string();
     let (quarter, due) = (a.quarter().to_string(), a.due_quarter().to_string());
-    st.csv_fields("assessment.csv", ASSESSMENT_HEADER, &a.employers, |e, f| assessment_row(a, (&quarter, &due), e, f))?;
+    let private = fmt_ratio(a.private_ratio);
+    st.csv_fields("assessment.csv", ASSESSMENT_HEADER, &a.employers, |e, f| {
+        assessment_row((&quarter, &due, &private), e, f)
+    })?;
     st.csv(
         "levy.csv",
         &[
@@ -152,7 +159,7 @@ pub fn stage(
         ],
         a.employers.iter().filter(|e| e.levy.is_some()).map(|e| {
             vec![
-                e.employer_id.clone(),
+                e.employer_id.to_string(),
                 q.clone(),
                 a.due_quarter().to_string(),
                 format_cents(e.wage_base),
@@ -176,7 +183,7 @@ pub fn stage(
         a.employers.iter().filter_map(|e| {
             let w = e.warning?;
             Some(vec![
-                e.employer_id.clone(),
+                e.employer_id.to_string(),
                 q.clone(),
                 w.as_str().to_string(),
                 e.pool.entries_total().to_string(),

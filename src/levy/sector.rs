@@ -13,6 +13,7 @@
 //! last level is reported and the status is `sector_too_small`. This module states the
 //! choice once; `assess` makes it and `explain` prints the choice `assess` made.
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 /// One level tried: its digits, the group's code there, its base employers, and whether
@@ -20,7 +21,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LevelTried {
     pub level: usize,
-    pub group: String,
+    pub group: CompactString,
     pub employers: u64,
     pub qualifies: bool,
 }
@@ -34,7 +35,7 @@ pub struct SectorChoice {
     pub found: bool,
     /// The reported group: the qualifying one, else the one at the last level.
     pub level: usize,
-    pub group: String,
+    pub group: CompactString,
 }
 
 /// The group code of a NACE code (digits only) at `level` digits.
@@ -52,7 +53,7 @@ pub fn choose(
 ) -> SectorChoice {
     let mut tried = Vec::new();
     for &level in levels {
-        let group = group_code(nace, level).to_string();
+        let group = CompactString::from(group_code(nace, level));
         let employers = employers_in(level, &group);
         let qualifies = employers >= min_employers;
         tried.push(LevelTried { level, group: group.clone(), employers, qualifies });
@@ -63,7 +64,7 @@ pub fn choose(
     // No level qualifies: the last level's group is reported (§3.3).
     let (level, group) = match tried.last() {
         Some(t) => (t.level, t.group.clone()),
-        None => (0, String::new()),
+        None => (0, CompactString::default()),
     };
     SectorChoice { tried, found: false, level, group }
 }

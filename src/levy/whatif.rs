@@ -42,7 +42,7 @@ pub fn compare(before: &Assessment, after: &Assessment) -> (Vec<Change>, Totals)
         debug_assert_eq!(b.employer_id, a.employer_id);
         if b.status != a.status || b.warning != a.warning || b.levy != a.levy {
             changes.push(Change {
-                employer_id: a.employer_id.clone(),
+                employer_id: a.employer_id.to_string(),
                 status_before: b.status,
                 status_after: a.status,
                 warning_before: b.warning.map(|w| w.as_str().to_string()).unwrap_or_default(),

@@ -105,14 +105,14 @@ impl Assessed for Assessment {
         self.employers.iter().filter_map(|e| e.levy.filter(|c| *c > 0).map(|c| (e.employer_id.as_str(), c))).collect()
     }
     fn amounts(&self) -> (BTreeMap<String, i64>, &'static str) {
-        let now = self.employers.iter().filter_map(|e| Some((e.employer_id.clone(), e.levy?))).collect();
+        let now = self.employers.iter().filter_map(|e| Some((e.employer_id.to_string(), e.levy?))).collect();
         (now, "liable")
     }
     fn total(&self) -> Result<i64> {
         Ok(self.levy_total())
     }
     fn nothing_due(&self) -> Vec<String> {
-        self.employers.iter().filter(|e| e.levy == Some(0)).map(|e| e.employer_id.clone()).collect()
+        self.employers.iter().filter(|e| e.levy == Some(0)).map(|e| e.employer_id.to_string()).collect()
     }
     /// §11: a letter for every warned employer, in its language; none asks for 0.00 (§6).
     fn notices(&self, data: &Dataset, office: &crate::html::letters::Office) -> Result<Vec<(String, String)>> {
@@ -123,7 +123,7 @@ impl Assessed for Assessment {
             let to = crate::html::letters::Recipient {
                 employer_id: &e.employer_id,
                 language: e.language.as_deref(),
-                contact: data.register.contacts.get(&(e.employer_id.clone(), q.0)),
+                contact: data.register.contacts.get(&(e.employer_id.to_string(), q.0)),
             };
             let html = super::notice::letter(self, e, office, &to)?;
             Ok(html.map(|html| (crate::html::letters::file_name(&e.employer_id), html)))

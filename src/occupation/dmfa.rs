@@ -70,7 +70,7 @@ impl FirstPass<'_> {
         match self.current {
             Some((line, e)) if line == d.line => e,
             _ => {
-                let e = self.key.of(d).and_then(|id| self.register.index.get(&id).copied());
+                let e = self.key.of(d).and_then(|id| self.register.index.get(id.as_str()).copied());
                 self.current = Some((d.line, e));
                 e
             }
@@ -213,7 +213,7 @@ impl Maker<'_> {
     fn make(&mut self, d: &Declaration, o: &Occupation) -> std::result::Result<Made, Unmade> {
         if self.current.as_ref().is_none_or(|c| c.0 != d.line) {
             let id = self.reading.employer.of(d);
-            let index = id.as_ref().and_then(|id| self.register.index.get(id).copied());
+            let index = id.as_ref().and_then(|id| self.register.index.get(id.as_str()).copied());
             self.current = Some((d.line, id, index, line::quarter(&d.quarter)));
         }
         let (id, employer, quarter) = match &self.current {

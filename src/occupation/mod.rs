@@ -632,7 +632,7 @@ fn aggregate_with(
 /// (every line is bounded by `max_line_wages`, so only a what-if bound can get here).
 fn to_cents(sum: i128, register: &Register, key: Key) -> Result<i64> {
     i64::try_from(sum).map_err(|_| {
-        let id = register.ids.get(key.0 as usize).map(String::as_str).unwrap_or("?");
+        let id = register.ids.get(key.0 as usize).map(compact_str::CompactString::as_str).unwrap_or("?");
         crate::error::Error::Structure(format!(
             "employment: the wages of employer {id} in {} add up to more than can be counted exactly; \
              lower max_line_wages (the rule set) or correct the lines",

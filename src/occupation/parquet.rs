@@ -3,6 +3,7 @@
 //! columns are parsed and each piece is aggregated; a second pass with row numbers
 //! locates the rows that were not used, each judged by the same [`employment::check`].
 
+use compact_str::CompactString;
 use polars::prelude::*;
 use rayon::prelude::*;
 
@@ -17,7 +18,7 @@ use crate::quarter::Quarter;
 use super::{Agg, Params, Part};
 
 /// The register index of each line's employer, null when unknown.
-fn employer_index(s: &Series, index: &PlHashMap<String, u32>) -> PolarsResult<Series> {
+fn employer_index(s: &Series, index: &PlHashMap<CompactString, u32>) -> PolarsResult<Series> {
     let s = s.cast(&DataType::String)?;
     // Lines come in runs of one employer: the lookup is memoised.
     let mut last: Option<(&str, Option<u32>)> = None;
@@ -139,9 +140,9 @@ impl Columns {
     /// The employer's identifier is the register's for its index (`ids`): a row whose
     /// employer is missing or unknown has no index, and is not used either way (its
     /// precise reason comes from its text in [`locate`]).
-    fn each<'a>(&'a self, ids: &'a [String], mut f: impl FnMut(usize, &Fields<'_>)) -> Result<()> {
+    fn each<'a>(&'a self, ids: &'a [CompactString], mut f: impl FnMut(usize, &Fields<'_>)) -> Result<()> {
         let (emp, worker, qi, fte) = (self.emp.u32()?, self.worker.str()?, self.qi.i32()?, self.fte.i64()?);
-        let id_of = |e: u32| ids.get(e as usize).map(String::as_str);
+        let id_of = |e: u32| ids.get(e as usize).map(CompactString::as_str);
         let (sen, ins, wages, jc) = (self.sen.i32()?, self.ins.bool()?, self.wages.i64()?, self.jc.str()?);
         let bad = || Fault::Unparseable;
         let no_nulls = [emp.null_count(), worker.null_count(), qi.null_count(), fte.null_count()]

@@ -625,11 +625,11 @@ fn compare(
                 "employer_category" => rows.iter().map(|r| r.employer_category.as_str()).collect::<Vec<_>>(),
                 "joint_committee" => rows.iter().map(|r| r.joint_committee.as_str()).collect::<Vec<_>>(),
                 "private_sector" => rows.iter().map(|r| r.private_sector).collect::<Vec<_>>(),
-                "language" => rows.iter().map(|r| r.language.clone()).collect::<Vec<Option<String>>>(),
+                "language" => rows.iter().map(|r| r.language.as_deref()).collect::<Vec<Option<&str>>>(),
             )?;
             // The notices' name and address, when the register carries them (§11).
             if !reg.contacts.is_empty() {
-                let contact = |r: &register::RegisterRow| reg.contacts.get(&(r.employer_id.clone(), r.quarter.0));
+                let contact = |r: &register::RegisterRow| reg.contacts.get(&(r.employer_id.to_string(), r.quarter.0));
                 let name: Vec<Option<String>> = rows.iter().map(|r| contact(r).and_then(|c| c.name.clone())).collect();
                 let address: Vec<Option<String>> =
                     rows.iter().map(|r| contact(r).and_then(|c| c.address.clone())).collect();

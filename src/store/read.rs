@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use compact_str::CompactString;
 use polars::prelude::*;
 
 use crate::dataset::{Dataset, Needs};
@@ -277,7 +278,7 @@ pub(super) fn register(store: &Path, m: &Version, only: Option<&[Quarter]>, decl
             all_ids = merge_sorted(&all_ids, v);
         }
     }
-    let ids: Vec<String> = all_ids.iter().map(|s| s.to_string()).collect();
+    let ids: Vec<CompactString> = all_ids.iter().map(|s| CompactString::from(*s)).collect();
     let mut rows: Vec<RegisterRow> = Vec::new();
     let mut contacts = std::collections::HashMap::new();
     for (quarter, df) in &frames {
@@ -299,12 +300,12 @@ pub(super) fn register(store: &Path, m: &Version, only: Option<&[Quarter]>, decl
         }
         // The rows' texts copied on every core: a national quarter is 250,000 rows.
         rows.par_extend((0..df.height()).into_par_iter().map(|i| RegisterRow {
-            language: language[i].map(str::to_string),
+            language: language[i].map(CompactString::from),
             quarter: *quarter,
-            employer_id: id[i].to_string(),
-            nace: nace[i].to_string(),
-            employer_category: cat[i].to_string(),
-            joint_committee: jc[i].to_string(),
+            employer_id: id[i].into(),
+            nace: nace[i].into(),
+            employer_category: cat[i].into(),
+            joint_committee: jc[i].into(),
             private_sector: private[i],
         }));
     }
@@ -349,7 +350,7 @@ pub fn load(
     // theirs enter the pooled sums (§3.3), so the aggregates of other employers are
     // not read; the checks that need every quarter's register were made at ingest.
     let register = register(store, &m, Some(quarters), false)?;
-    let sorted_ids: Vec<&str> = register.ids.iter().map(String::as_str).collect();
+    let sorted_ids: Vec<&str> = register.ids.iter().map(CompactString::as_str).collect();
 
     // The aggregates of Q-7..Q of each assessed quarter (denominators, headcounts, wages),
     // one quarter per thread.
@@ -424,32 +425,31 @@ pub fn load(
             Ok((occ, com, (q, volume)))
         })
         .collect::<Result<_>>()?;
-    // By (employer, quarter): the parts come in quarter order and hold one row per
-    // employer, so each row's place is known from the count of rows of the employers
-    // before it — one counting pass and one placing pass, no comparison sort.
+    // By (employer, quarter): the parts come in quarter order, each in employer order (the
+    // store writes a quarter's rows sorted by identifier; a part that is not is sorted
+    // here): one merge of the parts, employer by employer, written once in order.
     let mut by_committee: Vec<CommitteeWages> = Vec::new();
     let mut volumes = BTreeMap::new();
-    let mut start = vec![0usize; sorted_ids.len() + 1];
-    for (o, _, _) in &parts {
-        for g in o {
-            start[g.employer as usize + 1] += 1;
+    let mut occs: Vec<Vec<EmployerQuarter>> = Vec::with_capacity(parts.len());
+    for (mut o, c, (q, v)) in parts {
+        if !o.windows(2).all(|w| w[0].employer <= w[1].employer) {
+            o.sort_by_key(|g| g.employer);
         }
-    }
-    for i in 1..start.len() {
-        start[i] += start[i - 1];
-    }
-    // Every slot is written once: the counts are of these rows.
-    let blank = EmployerQuarter { employer: 0, quarter: Quarter(0), lines: 0, fte3y: 0, headcount: 0, wages: 0 };
-    let mut by_quarter = vec![blank; start[start.len() - 1]];
-    for (o, c, (q, v)) in parts {
-        for g in o {
-            let at = &mut start[g.employer as usize];
-            by_quarter[*at] = g;
-            *at += 1;
-        }
+        occs.push(o);
         by_committee.extend(c);
         volumes.insert(q, v);
     }
+    let mut by_quarter = Vec::with_capacity(occs.iter().map(Vec::len).sum());
+    let mut at = vec![0usize; occs.len()];
+    for employer in 0..sorted_ids.len() as u32 {
+        for (o, at) in occs.iter().zip(at.iter_mut()) {
+            while let Some(g) = o.get(*at).filter(|g| g.employer == employer) {
+                by_quarter.push(*g);
+                *at += 1;
+            }
+        }
+    }
+    drop(occs);
     by_committee.par_sort_unstable();
 
     progress("reading the stored rows");
