@@ -380,8 +380,9 @@ fn parquet_names(path: &Path) -> Result<Vec<String>> {
 }
 
 /// A Parquet file already read into memory (`path` names it in errors): `columns` of it
-/// (all when `None`), decoded on the calling thread — the store's files are small and
-/// read side by side, one per thread; Polars' own threads beside them would only contend.
+/// (all when `None`), decoded as `strategy` says — `None` (on the calling thread) for the
+/// store's files read side by side, one per thread, where Polars' own threads beside
+/// them would only contend; `Columns` for a file read alone.
 ///
 /// `prefer`: one column read when the file holds it, else the columns given with it.
 pub fn parquet_bytes(
@@ -389,6 +390,7 @@ pub fn parquet_bytes(
     bytes: Vec<u8>,
     columns: Option<&[&str]>,
     prefer: Option<(&str, &[&str])>,
+    strategy: ParallelStrategy,
 ) -> Result<DataFrame> {
     let mut columns: Option<Vec<String>> = columns.map(|c| c.iter().map(|s| s.to_string()).collect());
     // One reader: the footer it reads for the schema serves the read too.
@@ -402,7 +404,7 @@ pub fn parquet_bytes(
             cols.extend(others.iter().map(|o| o.to_string()));
         }
     }
-    parquet_guard(path, move || reader.with_columns(columns).read_parallel(ParallelStrategy::None).finish())
+    parquet_guard(path, move || reader.with_columns(columns).read_parallel(strategy).finish())
 }
 
 /// A Parquet file's metadata (its footer), read once and shared by the reads of its pieces.

@@ -35,6 +35,16 @@ impl Stored {
         Stored::open_columns(store, e, name, None, None)
     }
 
+    /// A stored file read while no other is: its columns decoded on every core.
+    fn open_parallel(store: &Path, e: &QuarterEntry, name: &str) -> Result<Stored> {
+        let path = store.join(&e.file(name)?.path);
+        let bytes = e.read(store, name)?;
+        let df = crate::input::parquet_bytes(&path, bytes, None, None, ParallelStrategy::Columns).map_err(|e| {
+            Error::Structure(format!("{e} (a stored file: the store is damaged; re-ingest this quarter)"))
+        })?;
+        Ok(Stored { path, df })
+    }
+
     /// The `columns` (all when `None`) of a stored file, and `prefer`'s column when the
     /// file holds it, else its other columns; checked against its sha256.
     fn open_columns(
@@ -46,7 +56,7 @@ impl Stored {
     ) -> Result<Stored> {
         let path = store.join(&e.file(name)?.path);
         let bytes = e.read(store, name)?;
-        let df = crate::input::parquet_bytes(&path, bytes, columns, prefer).map_err(|e| {
+        let df = crate::input::parquet_bytes(&path, bytes, columns, prefer, ParallelStrategy::None).map_err(|e| {
             Error::Structure(format!("{e} (a stored file: the store is damaged; re-ingest this quarter)"))
         })?;
         Ok(Stored { path, df })
@@ -260,30 +270,41 @@ pub(super) fn register(store: &Path, m: &Version, only: Option<&[Quarter]>, decl
         .map(|q| Ok((q.parse::<Quarter>().map_err(|e: String| anyhow::anyhow!(e))?, q)))
         .filter(|r: &Result<(Quarter, &String)>| r.as_ref().map_or(true, |(q, _)| only.is_none_or(|o| o.contains(q))))
         .collect::<Result<_>>()?;
-    let frames: Vec<(Quarter, Stored)> = stored
-        .par_iter()
-        .map(|(quarter, q)| Ok((*quarter, Stored::open(store, &m.quarters[q.as_str()], "register.parquet")?)))
+    // One quarter's file (a run's usual read) is decoded on every core; several, one per
+    // thread.
+    let frames: Vec<(Quarter, Stored)> = match stored[..] {
+        [(quarter, q)] => vec![(quarter, Stored::open_parallel(store, &m.quarters[q.as_str()], "register.parquet")?)],
+        _ => stored
+            .par_iter()
+            .map(|(quarter, q)| Ok((*quarter, Stored::open(store, &m.quarters[q.as_str()], "register.parquet")?)))
+            .collect::<Result<_>>()?,
+    };
+    // Each file's text columns, taken on every core.
+    const TEXTS: [&str; 4] = ["employer_id", "nace", "employer_category", "joint_committee"];
+    let texts: Vec<Vec<Vec<&str>>> = frames
+        .iter()
+        .map(|(_, df)| TEXTS.par_iter().map(|c| df.strs(c)).collect::<Result<Vec<_>>>())
         .collect::<Result<_>>()?;
-    let id_cols: Vec<(Quarter, Vec<&str>)> =
-        frames.iter().map(|(q, df)| Ok((*q, df.strs("employer_id")?))).collect::<Result<_>>()?;
     // Each quarter's identifiers come sorted (the store writes them so): merged, not sorted.
     let mut all_ids: Vec<&str> = Vec::new();
-    for (_, v) in &id_cols {
+    for t in &texts {
+        let v = &t[0];
         if !v.windows(2).all(|w| w[0] < w[1]) {
             let mut v = v.clone();
             v.par_sort_unstable();
             v.dedup();
             all_ids = merge_sorted(&all_ids, &v);
+        } else if all_ids.is_empty() {
+            all_ids = v.clone();
         } else {
             all_ids = merge_sorted(&all_ids, v);
         }
     }
-    let ids: Vec<CompactString> = all_ids.iter().map(|s| CompactString::from(*s)).collect();
+    let ids: Vec<CompactString> = all_ids.par_iter().map(|s| CompactString::from(*s)).collect();
     let mut rows: Vec<RegisterRow> = Vec::new();
     let mut contacts = std::collections::HashMap::new();
-    for (quarter, df) in &frames {
-        let (id, nace, cat, jc) =
-            (df.strs("employer_id")?, df.strs("nace")?, df.strs("employer_category")?, df.strs("joint_committee")?);
+    for ((quarter, df), t) in frames.iter().zip(&texts) {
+        let (id, nace, cat, jc) = (&t[0], &t[1], &t[2], &t[3]);
         let private = df.bools("private_sector")?;
         // The optional language (a store written before it was kept has none).
         let language = df.optional_strs("language")?;
@@ -309,7 +330,7 @@ pub(super) fn register(store: &Path, m: &Version, only: Option<&[Quarter]>, decl
             private_sector: private[i],
         }));
     }
-    drop(id_cols);
+    drop(texts);
     drop(frames);
     // No index map: positions come from the sorted ids. The declared pairs only when
     // asked: a run reads the checks that need them from the ingest.
