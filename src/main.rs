@@ -43,10 +43,15 @@ fn no_collect_at_exit() {
     unsafe { libmimalloc_sys::mi_option_set(DESTROY_ON_EXIT, 2) };
 }
 
-/// Transparent huge pages cost this program more than they give: every first touch of a
-/// 2 MB page zeroes it whole, and a run frees and touches again a lot of memory. Measured
-/// on the national data (CSV, then Parquet, three runs each): kernel time from 1.3–2.2 s
-/// to 0.75–0.95 s, wall time 5–20 % lower.
+/// Transparent huge pages cost a run from extracts more than they give: every first touch
+/// of a 2 MB page zeroes it whole, and reading CSV or Parquet frees and touches again a
+/// lot of memory. Measured on the national data (CSV, then Parquet, three runs each):
+/// kernel time from 1.3–2.2 s to 0.75–0.95 s, wall time 5–20 % lower without them; again
+/// (six runs each, interleaved) CSV 4.64 s without, 5.1 s with, Parquet 3.06 s and 3.33 s.
+/// A run from the store touches its memory once, in large tables (the aggregates by
+/// employer and quarter, the assessed employers): there huge pages save the kernel most of
+/// its page faults — the levy quarter 2025Q4, seven runs each, interleaved: 0.51–0.55 s
+/// without, 0.37–0.45 s with. They are left on for the commands that read a store.
 #[cfg(target_os = "linux")]
 fn no_transparent_huge_pages() {
     // SAFETY: prctl(PR_SET_THP_DISABLE) only sets a flag of this process; it reads no
@@ -59,8 +64,6 @@ fn no_transparent_huge_pages() {
 fn main() -> ExitCode {
     keep_freed_memory();
     no_collect_at_exit();
-    #[cfg(target_os = "linux")]
-    no_transparent_huge_pages();
     // A bug must still end in one clear line, not a backtrace (§6); exit code 1.
     std::panic::set_hook(Box::new(|info| {
         // A reader's panic on a damaged file is caught and reported as an error naming it.
@@ -83,6 +86,10 @@ fn main() -> ExitCode {
             return ExitCode::from(e.exit_code() as u8);
         }
     };
+    #[cfg(target_os = "linux")]
+    if !cli.reads_a_store() {
+        no_transparent_huge_pages();
+    }
     // A panic anywhere (a bug) has printed its one line through the hook above; it ends
     // the run with exit code 1, never the 101 of an unwinding main.
     let done = std::panic::catch_unwind(|| cli::run(cli));

@@ -85,6 +85,21 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Whether the command reads its data from a store (`--store`, `regularise`,
+    /// `history`) rather than from extracts (CSV, Parquet, DmfA): the two use memory
+    /// differently (src/main.rs).
+    pub fn reads_a_store(&self) -> bool {
+        match &self.command {
+            Command::Assess(a) => a.inputs.store.is_some(),
+            Command::Explain(a) => a.inputs.store.is_some(),
+            Command::Funds(a) => a.inputs.store.is_some(),
+            Command::Regularise(_) | Command::History(_) => true,
+            Command::Ingest(_) | Command::Rules(_) | Command::Generate(_) | Command::Lines(_) => false,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Assess(assess::Args),
