@@ -141,6 +141,8 @@ pub fn load(
         quarters,
         &occupation::Reading::new(rules.dmfa.clone(), dmfa_employer),
     )?;
+    // The aggregation's working memory, freed on its threads, before the assessment's.
+    crate::memory::release();
     rejects.sort();
     let mut emp_rejects = occupation.rejects.clone();
     emp_rejects.sort();

@@ -42,6 +42,7 @@ pub mod html;
 pub mod input;
 pub mod levy;
 pub mod lines;
+pub mod memory;
 pub mod occupation;
 pub mod parse;
 pub mod pipeline;

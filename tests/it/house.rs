@@ -35,7 +35,7 @@ fn rel(path: &Path) -> String {
 /// inputs; the publishing pieces; the contributions; the store; the runs. The command line
 /// is the binary's (src/main.rs, src/cli/), above all of them.
 const LAYERS: [&[&str]; 6] = [
-    &["error", "quarter", "parse", "rules", "words", "volumes", "employer"],
+    &["error", "memory", "quarter", "parse", "rules", "words", "volumes", "employer"],
     &["input", "dmfa", "occupation", "dataset"],
     &["report", "html", "xlsx"],
     &["wing", "assessed", "contribution", "levy", "solidarity", "correction"],
