@@ -105,7 +105,16 @@ impl Stored {
     }
 
     fn strs(&self, name: &str) -> Result<Vec<&str>> {
-        self.complete(name, self.typed(name, |c| c.str())?.iter())
+        let ca = self.typed(name, |c| c.str())?;
+        // Without a missing value (as the store writes them), read array by array.
+        if ca.null_count() == 0 {
+            let mut out = Vec::with_capacity(ca.len());
+            for chunk in ca.downcast_iter() {
+                out.extend(chunk.values_iter());
+            }
+            return Ok(out);
+        }
+        self.complete(name, ca.iter())
     }
 
     fn ints(&self, name: &str) -> Result<Vec<i64>> {
