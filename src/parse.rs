@@ -323,11 +323,7 @@ pub fn write_shortest(buf: &mut Vec<u8>, v: f64) {
     let (biased, fraction) = (((bits >> 52) & 0x7ff) as i32, bits & ((1u64 << 52) - 1));
     let (m, e) = if biased == 0 { (fraction, -1074) } else { (fraction | (1u64 << 52), biased - 1075) };
     let k = -(e + m.trailing_zeros() as i32);
-    let tie_possible = match m {
-        0 => false,
-        _ if k <= 0 => point >= 17,
-        _ => (17..=19).contains(&(k + point)),
-    };
+    let tie_possible = if k <= 0 { point >= 17 } else { (17..=19).contains(&(k + point)) };
     if tie_possible {
         use std::io::Write;
         let _ = write!(buf, "{v}");

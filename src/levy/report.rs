@@ -47,9 +47,8 @@ pub const ASSESSMENT_HEADER: &[Col] = &[
     Col::text("due_quarter"),
 ];
 
-/// One row of assessment.csv; `quarter` and `due` are written once a run, not per row.
-/// `fixed`: the quarter, the due quarter and the private-sector ratio, the same on every
-/// row (written once).
+/// One row of assessment.csv. The quarter, the due quarter and the private-sector ratio
+/// are the same on every row: formatted once a run, not per row.
 fn assessment_row((quarter, due, private): (&str, &str, &str), e: &EmployerRow, f: &mut Fields<'_>) {
     let liable = e.status == Status::Liable;
     f.plain(quarter);

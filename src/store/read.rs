@@ -37,16 +37,12 @@ impl Stored {
 
     /// A stored file read while no other is: its columns decoded on every core.
     fn open_parallel(store: &Path, e: &QuarterEntry, name: &str) -> Result<Stored> {
-        let path = store.join(&e.file(name)?.path);
-        let bytes = e.read(store, name)?;
-        let df = crate::input::parquet_bytes(&path, bytes, None, None, ParallelStrategy::Columns).map_err(|e| {
-            Error::Structure(format!("{e} (a stored file: the store is damaged; re-ingest this quarter)"))
-        })?;
-        Ok(Stored { path, df })
+        Stored::read(store, e, name, None, None, ParallelStrategy::Columns)
     }
 
     /// The `columns` (all when `None`) of a stored file, and `prefer`'s column when the
-    /// file holds it, else its other columns; checked against its sha256.
+    /// file holds it, else its other columns; checked against its sha256. Decoded on the
+    /// calling thread: the store's files are read side by side, one per thread.
     fn open_columns(
         store: &Path,
         e: &QuarterEntry,
@@ -54,9 +50,20 @@ impl Stored {
         columns: Option<&[&str]>,
         prefer: Option<(&str, &[&str])>,
     ) -> Result<Stored> {
+        Stored::read(store, e, name, columns, prefer, ParallelStrategy::None)
+    }
+
+    fn read(
+        store: &Path,
+        e: &QuarterEntry,
+        name: &str,
+        columns: Option<&[&str]>,
+        prefer: Option<(&str, &[&str])>,
+        strategy: ParallelStrategy,
+    ) -> Result<Stored> {
         let path = store.join(&e.file(name)?.path);
         let bytes = e.read(store, name)?;
-        let df = crate::input::parquet_bytes(&path, bytes, columns, prefer, ParallelStrategy::None).map_err(|e| {
+        let df = crate::input::parquet_bytes(&path, bytes, columns, prefer, strategy).map_err(|e| {
             Error::Structure(format!("{e} (a stored file: the store is damaged; re-ingest this quarter)"))
         })?;
         Ok(Stored { path, df })
