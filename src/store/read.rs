@@ -32,7 +32,7 @@ struct Stored {
 impl Stored {
     /// A stored file of quarter entry `e`, checked against its recorded sha256.
     fn open(store: &Path, e: &QuarterEntry, name: &str) -> Result<Stored> {
-        Stored::open_columns(store, e, name, None, None)
+        Stored::read(store, e, name, None, None, ParallelStrategy::None)
     }
 
     /// A stored file read while no other is: its columns decoded on every core.
@@ -41,18 +41,9 @@ impl Stored {
     }
 
     /// The `columns` (all when `None`) of a stored file, and `prefer`'s column when the
-    /// file holds it, else its other columns; checked against its sha256. Decoded on the
-    /// calling thread: the store's files are read side by side, one per thread.
-    fn open_columns(
-        store: &Path,
-        e: &QuarterEntry,
-        name: &str,
-        columns: Option<&[&str]>,
-        prefer: Option<(&str, &[&str])>,
-    ) -> Result<Stored> {
-        Stored::read(store, e, name, columns, prefer, ParallelStrategy::None)
-    }
-
+    /// file holds it, else its other columns; checked against its sha256. `strategy`:
+    /// `None` (on the calling thread) where the store's files are read side by side, one
+    /// per thread.
     fn read(
         store: &Path,
         e: &QuarterEntry,
@@ -456,7 +447,7 @@ pub fn load(
             let summed = super::fte_from(min_years as u32);
             let columns = ["employer_id", "lines", "headcount", "wages_cents"];
             let prefer = Some((summed.as_str(), &buckets[..]));
-            let df = Stored::open_columns(store, d, "occupation.parquet", Some(&columns), prefer)?;
+            let df = Stored::read(store, d, "occupation.parquet", Some(&columns), prefer, ParallelStrategy::None)?;
             let (id, lines, head, wages) =
                 (df.strs("employer_id")?, df.ints("lines")?, df.ints("headcount")?, df.ints("wages_cents")?);
             // §3.2: the FTE of lines with at least min_seniority_years.
@@ -751,7 +742,8 @@ mod tests {
         let entry = stored(dir.path(), "occupation.parquet", df);
         let columns = ["fte_y3", "fte_y4", "fte_y5"];
         let stored =
-            Stored::open_columns(dir.path(), &entry, "occupation.parquet", Some(&columns), None).expect("read");
+            Stored::read(dir.path(), &entry, "occupation.parquet", Some(&columns), None, ParallelStrategy::None)
+                .expect("read");
         assert!(stored.df.column("fte_y2").is_err(), "a bucket below the rule's years is not read");
         let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         // Row 0: 1 + 0.5 FTE at three years or more; row 1 misses its four-year bucket.
@@ -760,7 +752,7 @@ mod tests {
         let overflow = stored.sum_ints(&names(&["fte_y3", "fte_y5"])).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(overflow.contains("'fte_y5'"), "a sum that does not fit is no wrapped number: {overflow}");
         assert_eq!(stored.sum_ints(&names(&["fte_y3"])).ok(), Some(vec![1_000_000, 2]));
-        let reopened = Stored::open_columns(dir.path(), &entry, "occupation.parquet", None, None).expect("read");
+        let reopened = Stored::open(dir.path(), &entry, "occupation.parquet").expect("read");
         assert_eq!(reopened.df.width(), 4, "no projection: every column");
     }
 }
