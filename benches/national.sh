@@ -9,8 +9,9 @@
 #                                            corrections, regularise, the store's size)
 #   RESPONSA_BASELINE=… RESPONSA_COMPARE_ONLY=1 RESPONSA_STORE_COMPARE=1 bash benches/national.sh 5
 #                                            (CSV and Parquet, then the levy and solidarity
-#                                            quarters from CSV and from a store, each
-#                                            against the earlier build, in turn)
+#                                            quarters from CSV and from a store, the
+#                                            routine and regularise, each against the
+#                                            earlier build, in turn)
 #
 # An earlier build, for RESPONSA_BASELINE:
 #   git worktree add /tmp/base COMMIT && CARGO_TARGET_DIR=/tmp/base/target \
@@ -97,6 +98,40 @@ elif python3 -c 'import duckdb' 2>/dev/null && [ -f "$PEER" ]; then
 else
   echo "peer skipped: pip install duckdb"
 fi
+# The routine's inputs (§9): the seven quarters 2024Q1..2025Q3 of national24-csv in $Q7,
+# ingested by this build into $OUT/store7, and the new quarter 2025Q4 in $QN.
+Q7=$OUT/q7; QN=$OUT/q-new
+routine_inputs() {
+  [ -e "$OUT/store7" ] && return 0
+  mkdir -p "$Q7" "$QN"
+  quarter_of='function q(d) { return substr(d,1,4) "Q" int((substr(d,6,2) + 2) / 3) }'
+  awk -F, -v dir="$Q7" -v new="$QN" 'FNR == 1 { h = $0; next } { f = ($1 == "2025Q4") ? new : ($1 >= "2024Q1" && $1 <= "2025Q3") ? dir : ""; if (f != "") { if (!(f in head)) { print h > (f "/employers.csv"); head[f] = 1 } print > (f "/employers.csv") } }' "$DATA/national24-csv/employers.csv"
+  awk -F, -v dir="$Q7" -v new="$QN" 'FNR == 1 { h = $0; next } { f = ($1 == "2025Q4") ? new : ($1 >= "2024Q1" && $1 <= "2025Q3") ? dir : ""; if (f != "") { if (!(f in head)) { print h > (f "/employment.csv"); head[f] = 1 } print > (f "/employment.csv") } }' "$DATA/national24-csv/employment.csv"
+  for t in invalidity:4 incapacity:3; do # the quarter of a row: its invalidity_start, its incapacity_start
+    awk -F, -v dir="$Q7" -v new="$QN" -v col="${t#*:}" "$quarter_of"' FNR == 1 { print > (dir "/'"${t%:*}"'.csv"); print > (new "/'"${t%:*}"'.csv"); next } { x = q($col); if (x == "2025Q4") print > (new "/'"${t%:*}"'.csv"); else if (x >= "2024Q1" && x <= "2025Q3") print > (dir "/'"${t%:*}"'.csv") }' "$DATA/national24-csv/${t%:*}.csv"
+  done
+  "$BIN" ingest --data "$Q7" --store "$OUT/store7" -q
+}
+# The corrected store (§12), by this build: 20 quarters and five corrections in $H.
+H=$OUT/history
+history_store() {
+  [ -e "$H" ] && return 0
+  [ -e "$DATA/national20-csv/incapacity.csv" ] || "$BIN" generate --scale national --seed 1 --quarters 2022Q1..2026Q4 --out "$DATA/national20-csv" -q
+  "$BIN" ingest --data "$DATA/national20-csv" --store "$H" -q
+  correct() { # n table awk-program: a correction folder holding one edited input
+    mkdir -p "$OUT/corr-$1"
+    awk -F, -v OFS=, "$3" "$DATA/national20-csv/$2.csv" > "$OUT/corr-$1/$2.csv"
+  }
+  correct 1 incapacity 'NR > 1 && NR % 500 == 0 { $10 = "99.99" } { print }'
+  correct 2 invalidity 'NR > 1 && NR % 200 == 0 { $7 = ($7 == "true" ? "false" : "true") } { print }'
+  correct 3 incapacity 'NR > 1 && NR % 777 == 0 { $10 = "88.88" } { print }'
+  mkdir -p "$OUT/corr-4"
+  awk -F, 'NR == 1 || $1 == "2025Q2"' "$DATA/national20-csv/employers.csv" > "$OUT/corr-4/employers.csv"
+  awk -F, -v OFS=, 'NR == 1 { print; next } $1 == "2025Q2" { if (NR % 100 == 0) $7 = "9999.99"; print }' \
+    "$DATA/national20-csv/employment.csv" > "$OUT/corr-4/employment.csv"
+  correct 5 invalidity 'NR > 1 && NR % 333 == 0 { $7 = ($7 == "true" ? "false" : "true") } { print }'
+  for n in 1 2 3 4 5; do "$BIN" ingest --data "$OUT/corr-$n" --store "$H" -q; done
+}
 # Against an earlier build (RESPONSA_BASELINE=path/to/its/binary), the national quarter
 # from CSV and from Parquet, the two binaries run in turn so that both see the same
 # machine: each measured run of the one is followed by a run of the other.
@@ -129,7 +164,9 @@ if [ -n "${RESPONSA_BASELINE:-}" ]; then
 fi
 # RESPONSA_STORE_COMPARE=1 with RESPONSA_BASELINE: the levy quarter 2025Q4 from CSV, and
 # the levy and solidarity quarters from one store of 2024Q1..2026Q4 (ingested once, by this
-# build; both builds read it), each against the earlier build, in turn.
+# build; both builds read it), the routine (one quarter into a store of seven) and the
+# corrections (assess --store and regularise on a store with five corrections), each
+# against the earlier build, in turn.
 if [ -n "${RESPONSA_STORE_COMPARE:-}" ] && [ -n "${RESPONSA_BASELINE:-}" ]; then
   "$BIN" ingest --data "$DATA/national24-csv" --store "$OUT/store-cmp" -q
   compare base-levy-csv "levy 2025Q4 (csv)" assess --quarter 2025Q4 --data "$DATA/national24-csv" --out "$OUT/cl-@RUN@" -q
@@ -139,6 +176,20 @@ if [ -n "${RESPONSA_STORE_COMPARE:-}" ] && [ -n "${RESPONSA_BASELINE:-}" ]; then
   awk '{w[$1]=$2} END { split("base cur", who, " ");
        for (i = 1; i <= 2; i++) printf "store/csv (%s): levy quarter %.1fx as fast, solidarity quarter %.1fx\n", who[i] == "cur" ? "this build" : "baseline",
          w["base-levy-csv-" who[i]] / w["base-levy-store-" who[i]], w["base-sol-csv-" who[i]] / w["base-sol-store-" who[i]] }' /tmp/responsa-bench.results
+  # The routine and the corrections, against the earlier build too: one quarter ingested
+  # into a hard-linked copy of the seven quarters' store per run and build; assess --store
+  # and regularise on the corrected store (both written by this build).
+  routine_inputs
+  for run in w $(seq "$RUNS"); do for who in base cur; do cp -al "$OUT/store7" "$OUT/store7-$who-$run"; done; done
+  compare base-routine "one quarter into seven" ingest --data "$QN" --store "$OUT/store7-@RUN@" -q
+  history_store
+  compare base-h-levy "levy 2025Q3 (corrected store)" assess --quarter 2025Q3 --store "$H" --out "$OUT/ch-@RUN@" -q
+  compare base-h-reg "regularise 2025Q3" regularise --quarter 2025Q3 --from 1 --store "$H" --out "$OUT/cr-@RUN@" -q
+  compare base-h-sol "solidarity 2026Q1 (corrected store)" assess --quarter 2026Q1 --store "$H" --out "$OUT/chs-@RUN@" -q
+  compare base-h-regs "regularise 2026Q1" regularise --quarter 2026Q1 --from 1 --store "$H" --out "$OUT/crs-@RUN@" -q
+  awk '{w[$1]=$2} END { split("base cur", who, " ");
+       for (i = 1; i <= 2; i++) printf "%s: routine %.2f of the levy CSV run; regularise/assess --store: levy %.2f, solidarity %.2f\n", who[i] == "cur" ? "this build" : "baseline",
+         w["base-routine-" who[i]] / w["base-levy-csv-" who[i]], w["base-h-reg-" who[i]] / w["base-h-levy-" who[i]], w["base-h-regs-" who[i]] / w["base-h-sol-" who[i]] }' /tmp/responsa-bench.results
 fi
 [ -z "${RESPONSA_COMPARE_ONLY:-}" ] || exit 0
 # The solidarity quarter against the levy quarter, on the same national data (§8). No timed
@@ -158,14 +209,7 @@ echo "store: $(du -sh "$OUT/store-1" | cut -f1) for $(du -sh "$DATA/national24-c
 # The routine: one new quarter's extract (2025Q4) ingested into a store of the seven
 # quarters before it, each run into its own hard-linked copy of that store (an ingest
 # writes new files and never rewrites one).
-Q7=$OUT/q7; QN=$OUT/q-new; mkdir -p "$Q7" "$QN"
-quarter_of='function q(d) { return substr(d,1,4) "Q" int((substr(d,6,2) + 2) / 3) }'
-awk -F, -v dir="$Q7" -v new="$QN" 'FNR == 1 { h = $0; next } { f = ($1 == "2025Q4") ? new : ($1 >= "2024Q1" && $1 <= "2025Q3") ? dir : ""; if (f != "") { if (!(f in head)) { print h > (f "/employers.csv"); head[f] = 1 } print > (f "/employers.csv") } }' "$DATA/national24-csv/employers.csv"
-awk -F, -v dir="$Q7" -v new="$QN" 'FNR == 1 { h = $0; next } { f = ($1 == "2025Q4") ? new : ($1 >= "2024Q1" && $1 <= "2025Q3") ? dir : ""; if (f != "") { if (!(f in head)) { print h > (f "/employment.csv"); head[f] = 1 } print > (f "/employment.csv") } }' "$DATA/national24-csv/employment.csv"
-for t in invalidity:4 incapacity:3; do # the quarter of a row: its invalidity_start, its incapacity_start
-  awk -F, -v dir="$Q7" -v new="$QN" -v col="${t#*:}" "$quarter_of"' FNR == 1 { print > (dir "/'"${t%:*}"'.csv"); print > (new "/'"${t%:*}"'.csv"); next } { x = q($col); if (x == "2025Q4") print > (new "/'"${t%:*}"'.csv"); else if (x >= "2024Q1" && x <= "2025Q3") print > (dir "/'"${t%:*}"'.csv") }' "$DATA/national24-csv/${t%:*}.csv"
-done
-"$BIN" ingest --data "$Q7" --store "$OUT/store7" -q
+routine_inputs
 for run in w $(seq "$RUNS"); do cp -al "$OUT/store7" "$OUT/store7-$run"; done
 measure ingest-1-into-7 "responsa ingest 1 quarter into 7" "$BIN" ingest --data "$QN" --store "$OUT/store7-@RUN@" -q
 awk '{w[$1]=$2} END { printf "routine: one quarter into a store of seven %.2f of the CSV run of the same quarter\n", w["ingest-1-into-7"]/w["levy-2025q4"] }' /tmp/responsa-bench.results
@@ -175,21 +219,7 @@ measure store-all "responsa 2023Q4..2026Q4 (store, one run)" "$BIN" assess --qua
 # (daily benefits corrected), invalidity files alone (resumptions corrected), and one
 # quarter's register and lines again (wages corrected) — against the same store without
 # history; then regularise of a national quarter against one assess --store of it.
-H=$OUT/history
-"$BIN" ingest --data "$DATA/national20-csv" --store "$H" -q
-correct() { # n table awk-program: a correction folder holding one edited input
-  mkdir -p "$OUT/corr-$1"
-  awk -F, -v OFS=, "$3" "$DATA/national20-csv/$2.csv" > "$OUT/corr-$1/$2.csv"
-}
-correct 1 incapacity 'NR > 1 && NR % 500 == 0 { $10 = "99.99" } { print }'
-correct 2 invalidity 'NR > 1 && NR % 200 == 0 { $7 = ($7 == "true" ? "false" : "true") } { print }'
-correct 3 incapacity 'NR > 1 && NR % 777 == 0 { $10 = "88.88" } { print }'
-mkdir -p "$OUT/corr-4"
-awk -F, 'NR == 1 || $1 == "2025Q2"' "$DATA/national20-csv/employers.csv" > "$OUT/corr-4/employers.csv"
-awk -F, -v OFS=, 'NR == 1 { print; next } $1 == "2025Q2" { if (NR % 100 == 0) $7 = "9999.99"; print }' \
-  "$DATA/national20-csv/employment.csv" > "$OUT/corr-4/employment.csv"
-correct 5 invalidity 'NR > 1 && NR % 333 == 0 { $7 = ($7 == "true" ? "false" : "true") } { print }'
-for n in 1 2 3 4 5; do "$BIN" ingest --data "$OUT/corr-$n" --store "$H" -q; done
+history_store
 echo "store with history: $(du -sh "$H" | cut -f1) for 20 quarters and 5 corrections (6 versions);" \
   "without history: $(du -sh "$DATA/store20" | cut -f1)"
 "$BIN" history --store "$H" | tail -6
