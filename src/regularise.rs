@@ -104,7 +104,7 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
         dmfa_employer: crate::dmfa::EmployerKey::default(),
     };
     let batches = plan.store.join("batches");
-    let read = |v: u64| -> Result<crate::dataset::Dataset> {
+    let read_with = |v: u64, progress: &dyn Fn(&str)| -> Result<crate::dataset::Dataset> {
         progress(&format!("reading version {v}"));
         let at = source.at_version(v)?;
         crate::run::read(&plan.resolved, &at, &plan.gates, crate::run::Rejects::Named(&batches), progress).map_err(
@@ -116,7 +116,17 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
             },
         )
     };
-    let (before, after) = (read(from)?, read(to)?);
+    let read = |v: u64| read_with(v, progress);
+    let read_quietly = |v: u64| read_with(v, &|_: &str| {});
+    // The two versions read side by side: each read's single-threaded steps (opening the
+    // version, the merges) overlap the other's parallel ones. The earlier one is read on
+    // a worker without progress messages.
+    let mut earlier = None;
+    let after = rayon::in_place_scope(|s| {
+        s.spawn(|_| earlier = Some(read_quietly(from)));
+        read(to)
+    });
+    let (before, after) = (earlier.unwrap_or_else(|| read_quietly(from))?, after?);
     let mut changes: Vec<EmployerChange> = Vec::new();
     let mut incapacities: Vec<IncapacityChange> = Vec::new();
     let mut totals = Vec::new();
@@ -125,7 +135,9 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
         progress(&format!("comparing {q}"));
         for c in &plan.resolved.on[i] {
             let wing = c.wing();
-            let (b, a) = (wing.assess(&before, r.clone())?, wing.assess(&after, r.clone())?);
+            // Both versions assessed side by side.
+            let (b, a) = rayon::join(|| wing.assess(&before, r.clone()), || wing.assess(&after, r.clone()));
+            let (b, a) = (b?, a?);
             let found = a.regularise(b.as_ref())?;
             let mut t = correction::totals(q, *c, &found.employers)?;
             if let Some(inc) = found.incapacities {
