@@ -126,7 +126,9 @@ pub fn run(plan: Plan, progress: &dyn Fn(&str)) -> Result<Outcome> {
         s.spawn(|_| earlier = Some(read_quietly(from)));
         read(to)
     });
-    let (before, after) = (earlier.unwrap_or_else(|| read_quietly(from))?, after?);
+    // The scope ends when its task has: the earlier version has been read.
+    let before = earlier.ok_or_else(|| anyhow::anyhow!("version {from} was not read"))??;
+    let after = after?;
     let mut changes: Vec<EmployerChange> = Vec::new();
     let mut incapacities: Vec<IncapacityChange> = Vec::new();
     let mut totals = Vec::new();
