@@ -74,7 +74,7 @@ pub fn keyed(df: &DataFrame, keys: &[&str]) -> Result<BTreeMap<String, String>> 
         .filter(|c| {
             let name = c.name().as_str();
             // A sum of the buckets compared beside it (a store written before it has none).
-            !keys.contains(&name) && !PROVENANCE.contains(&name) && !name.starts_with("fte_from_y")
+            !keys.contains(&name) && !PROVENANCE.contains(&name) && !name.starts_with(super::FTE_FROM)
         })
         .map(text)
         .collect::<Result<_>>()?;

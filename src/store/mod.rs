@@ -64,8 +64,11 @@ pub const FORMAT: u32 = 2;
 /// `min_seniority_years` reads it alone; another, or a store written before it, sums the
 /// buckets.
 pub fn fte_from(years: u32) -> String {
-    format!("fte_from_y{years}")
+    format!("{FTE_FROM}{years}")
 }
+
+/// The name of every [`fte_from`] column up to its years.
+pub const FTE_FROM: &str = "fte_from_y";
 /// The index of a store written before versions (format 1).
 pub const LEGACY_MANIFEST: &str = crate::input::STORE_MANIFEST;
 pub const VERSIONS: &str = crate::input::STORE_VERSIONS;
